@@ -1,0 +1,42 @@
+import django_filters
+from django.db.models import Q, QuerySet
+from django_countries import countries
+
+from accounts.models import Account, Industry, RelationshipType
+
+
+class AccountFilter(django_filters.FilterSet):
+    """Search, filters and sort of the account list."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    relationship_type = django_filters.ModelChoiceFilter(
+        queryset=RelationshipType.objects.all(), label="Relationship type"
+    )
+    industry = django_filters.ModelChoiceFilter(queryset=Industry.objects.all())
+    country = django_filters.ChoiceFilter(
+        field_name="country", choices=list(countries), label="Country"
+    )
+    credit_hold = django_filters.BooleanFilter(label="Credit hold")
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("city", "city"), ("relationship_type__name", "type")),
+        field_labels={"name": "Name", "city": "City", "relationship_type__name": "Type"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Account
+        fields = ["q", "relationship_type", "industry", "country", "credit_hold"]
+
+    def search(self, queryset: QuerySet[Account], name: str, value: str) -> QuerySet[Account]:
+        """Name, city or email containing the words typed, ignoring case."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(city__icontains=word) | Q(email__icontains=word)
+            )
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Account]) -> QuerySet[Account]:
+        queryset = super().filter_queryset(queryset)
+        # A stable order, so paging never repeats or skips a row.
+        ordering = list(queryset.query.order_by) or ["name"]
+        return queryset.order_by(*ordering, "id")

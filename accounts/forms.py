@@ -1,0 +1,153 @@
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from accounts.models import Account, Address, Contact, Industry
+from accounts.services import CREDIT_FIELDS, user_can_change_credit
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, so the user sees it beside what they typed."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+        form.add_error(target, errors)
+
+
+def model_values(form: forms.ModelForm) -> dict[str, Any]:
+    """The cleaned values of the model fields a form edits, to hand to a service."""
+    return {name: form.cleaned_data[name] for name in form._meta.fields if name in form.fields}
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    """Picks an account by typing its name; a suggestion list fills in "Name #id".
+
+    A text box rather than a select, because there may be a million accounts.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Account.objects.only("name"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"list": "account-suggestions", "data-account-lookup": "", "autocomplete": "off"}
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Account):
+            return f"{value.name} #{value.pk}"
+        if isinstance(value, int):
+            account = self.queryset.filter(pk=value).first()
+            return f"{account.name} #{account.pk}" if account else ""
+        return value
+
+    def to_python(self, value: Any) -> Account | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        match = re.search(r"#(\d+)$", value)
+        if match:
+            account = self.queryset.filter(pk=int(match.group(1))).first()
+        else:
+            found = list(self.queryset.filter(name__iexact=value)[:2])
+            if len(found) > 1:
+                raise ValidationError(
+                    "Several accounts have this name: pick one from the suggestions."
+                )
+            account = found[0] if found else None
+        if account is None:
+            raise ValidationError("No account has this name: pick one from the suggestions.")
+        return account
+
+
+class AccountForm(forms.ModelForm):
+    """The account's own fields. Credit fields are read-only without the credit permission."""
+
+    parent = AccountChoiceField(required=False, label="Parent account")
+    website = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "relationship_type",
+            "industry",
+            "business_unit",
+            "parent",
+            "email",
+            "phone",
+            "website",
+            "credit_limit",
+            "credit_hold",
+            "crm4_id",
+        ]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        current = self.instance.industry_id if self.instance.pk else None
+        # Only "_" industries are offered; an old record keeps the one it has.
+        self.fields["industry"].queryset = Industry.objects.filter(
+            pk__in=Industry.objects.offered().values("pk")
+        ) | Industry.objects.filter(pk=current)
+        self.fields["industry"].queryset = self.fields["industry"].queryset.distinct()
+        self.can_change_credit = user_can_change_credit(user)
+        if not self.can_change_credit:
+            for name in CREDIT_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Only Accounting can change this."
+
+    def clean_business_unit(self) -> str:
+        unit = self.cleaned_data["business_unit"].strip()
+        return "HQ" if unit.upper() == "HQ" else unit
+
+    @property
+    def ignored_credit_change(self) -> bool:
+        """Whether a user without the credit permission sent credit values that were ignored."""
+        if self.can_change_credit:
+            return False
+        for name in CREDIT_FIELDS:
+            if name not in self.data:
+                continue
+            try:
+                sent = self.fields[name].to_python(self.data[name])
+            except ValidationError:
+                return True
+            if sent != getattr(self.instance, name):
+                return True
+        return False
+
+
+class AddressForm(forms.ModelForm):
+    class Meta:
+        model = Address
+        fields = ["name", "street", "postal_code", "city", "country"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.is_fixed or self.prefix in ("visit", "mailing"):
+            # Visit and Mailing keep their names.
+            del self.fields["name"]
+
+
+class MailingAddressForm(AddressForm):
+    """The mailing address of a new account, usually the same as its visit address."""
+
+    same_as_visit = forms.BooleanField(
+        required=False, initial=True, label="Same as the visit address"
+    )
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "job_title", "email", "phone", "mobile"]

@@ -1,0 +1,304 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+HQ = "HQ"
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()./-]{6,30}$",
+    "Enter a phone number of digits, spaces and + ( ) - . / only, for example +31 40 123 4567.",
+)
+
+
+class RelationshipType(models.Model):
+    """The nature of an account's relationship with us; admins may add more."""
+
+    # Codes the domain rules refer to; the name is free for admins to reword.
+    CUSTOMER = "customer"
+    PROSPECT = "prospect"
+    OTHER = "other"
+    SELLER = "seller"
+
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndustryQuerySet(models.QuerySet):
+    def offered(self) -> "IndustryQuerySet":
+        """Industries offered for new choices: by convention only names starting with "_"."""
+        return self.filter(name__startswith="_")
+
+
+class Industry(models.Model):
+    """The vertical market an account operates in."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    objects = IndustryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "industries"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    """A company we have a relationship with; it has contacts and addresses."""
+
+    name = models.CharField(max_length=200)
+    # The name without case, punctuation and legal-form suffixes, to find likely duplicates.
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    relationship_type = models.ForeignKey(RelationshipType, on_delete=models.PROTECT)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT)
+    business_unit = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='The division name within the corporate hierarchy; "HQ" for the headquarters.',
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="parent account",
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    website = models.URLField(blank=True)
+    credit_limit = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Leave empty for no limit.",
+    )
+    credit_hold = models.BooleanField(
+        default=False, help_text="On hold, no order is accepted unless it is prepaid."
+    )
+    crm4_id = models.CharField(
+        "CRM4 id (IK)", max_length=64, blank=True, help_text="Id of the record in Microsoft CRM 4."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        permissions = [("change_account_credit", "Can change credit limit and credit hold")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="account_name_id_idx"),
+            models.Index(
+                fields=["name", "id"], condition=Q(credit_hold=True), name="account_on_hold_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_limit__isnull=True) | Q(credit_limit__gte=0),
+                name="account_credit_limit_not_negative",
+                violation_error_message="The credit limit cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(business_unit=HQ) | Q(parent__isnull=True),
+                name="account_hq_has_no_parent",
+                violation_error_message="A headquarters (business unit HQ) has no parent account.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="account_not_own_parent",
+                violation_error_message="An account cannot be its own parent.",
+            ),
+            models.UniqueConstraint(
+                fields=["crm4_id"],
+                condition=~Q(crm4_id=""),
+                name="account_crm4_id_unique",
+                violation_error_message="Another account already has this CRM4 id.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:detail", args=[self.pk])
+
+    @property
+    def crm4_url(self) -> str:
+        return settings.CRM4_RECORD_URL.format(id=self.crm4_id) if self.crm4_id else ""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.business_unit.strip().upper() == HQ:
+            self.business_unit = HQ
+            if self.parent_id:
+                raise ValidationError(
+                    {"parent": "A headquarters (business unit HQ) has no parent account."}
+                )
+        if self.parent_id and parent_chain_loops(account=self, parent_id=self.parent_id):
+            raise ValidationError(
+                {"parent": "This parent would make a loop: the account is above it already."}
+            )
+
+
+def parent_chain_loops(*, account: Account, parent_id: int) -> bool:
+    """Whether making `parent_id` the parent of `account` would close a loop in the hierarchy."""
+    seen: set[int] = set()
+    current: int | None = parent_id
+    while current is not None and current not in seen:
+        if current == account.pk:
+            return True
+        seen.add(current)
+        current = Account.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+    return current is not None
+
+
+class Address(models.Model):
+    """A postal address of an account. Every account has one Visit and one Mailing address."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", "Visit address"
+        MAILING = "mailing", "Mailing address"
+        OTHER = "other", "Other address"
+
+    class GeocodeStatus(models.TextChoices):
+        PENDING = "pending", "Not geocoded yet"
+        OK = "ok", "Located"
+        APPROXIMATE = "approximate", "Located approximately"
+        FAILED = "failed", "Could not be located"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.OTHER)
+    name = models.CharField(max_length=50, help_text='An easy name, such as "Shipping".')
+    street = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = CountryField(blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    geocode_status = models.CharField(
+        max_length=12, choices=GeocodeStatus, default=GeocodeStatus.PENDING
+    )
+    geocode_message = models.CharField(max_length=300, blank=True)
+    geocoded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name_plural = "addresses"
+        indexes = [
+            # The radius map pre-selects visit addresses in one country by a bounding box.
+            models.Index(
+                fields=["country", "latitude", "longitude"],
+                condition=Q(kind="visit", latitude__isnull=False),
+                name="address_visit_geo_idx",
+            ),
+            # The account list sorts by the visit address's city.
+            models.Index(
+                fields=["city", "account"], condition=Q(kind="visit"), name="address_visit_city_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(kind="visit"),
+                name="address_one_visit_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(kind="mailing"),
+                name="address_one_mailing_per_account",
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "account",
+                name="address_name_unique_per_account",
+                violation_error_message="This account already has an address with this name.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (
+                    Q(latitude__gte=-90)
+                    & Q(latitude__lte=90)
+                    & Q(longitude__gte=-180)
+                    & Q(longitude__lte=180)
+                ),
+                name="address_coordinates_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.one_line()}" if self.one_line() else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:detail", args=[self.account_id])
+
+    def one_line(self) -> str:
+        parts = [self.street, f"{self.postal_code} {self.city}".strip(), self.country.name]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def is_fixed(self) -> bool:
+        """Visit and Mailing addresses belong to every account and cannot be removed."""
+        return self.kind != self.Kind.OTHER
+
+
+class Contact(models.Model):
+    """A person at an account."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    job_title = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    mobile = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["account", "last_name"], name="contact_account_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:detail", args=[self.account_id])
+
+
+class AccountChange(models.Model):
+    """One change of a guarded field of an account: who, when, old and new value."""
+
+    class Field(models.TextChoices):
+        CREDIT_LIMIT = "credit_limit", "Credit limit"
+        CREDIT_HOLD = "credit_hold", "Credit hold"
+        RELATIONSHIP_TYPE = "relationship_type", "Relationship type"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=30, choices=Field)
+    old_value = models.CharField(max_length=100, blank=True)
+    new_value = models.CharField(max_length=100, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["account", "-changed_at"], name="change_account_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.old_value or '—'} → {self.new_value or '—'}"

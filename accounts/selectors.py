@@ -1,0 +1,56 @@
+"""Reads of accounts for the pages."""
+
+from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
+
+from accounts.models import Account, AccountChange, Address, Contact
+from accounts.rules import account_name_key
+
+
+def account_list() -> QuerySet[Account]:
+    """Accounts with what the list shows: type, industry and the visit address's city/country."""
+    return (
+        Account.objects.select_related("relationship_type", "industry")
+        .annotate(
+            visit=FilteredRelation("addresses", condition=Q(addresses__kind=Address.Kind.VISIT)),
+            city=F("visit__city"),
+            country=F("visit__country"),
+        )
+        .only(
+            "name",
+            "email",
+            "credit_hold",
+            "credit_limit",
+            "relationship_type__name",
+            "relationship_type__code",
+            "industry__name",
+        )
+    )
+
+
+def account_detail() -> QuerySet[Account]:
+    """Accounts with everything the account page shows, in a fixed number of queries."""
+    return Account.objects.select_related(
+        "relationship_type", "industry", "parent"
+    ).prefetch_related(
+        Prefetch("addresses", queryset=Address.objects.order_by("kind", "name")),
+        Prefetch("contacts", queryset=Contact.objects.all()),
+        Prefetch("children", queryset=Account.objects.only("name", "parent_id").order_by("name")),
+        Prefetch("changes", queryset=AccountChange.objects.select_related("changed_by")),
+    )
+
+
+def account_find_similar(
+    *, name: str, country: str, exclude_pk: int | None = None
+) -> QuerySet[Account]:
+    """Accounts in the same country whose name differs only in case, punctuation or legal form."""
+    key = account_name_key(name)
+    if not key:
+        return Account.objects.none()
+    matches = Account.objects.filter(
+        name_key=key,
+        addresses__kind=Address.Kind.VISIT,
+        addresses__country=country or "",
+    )
+    if exclude_pk:
+        matches = matches.exclude(pk=exclude_pk)
+    return matches.order_by("name")[:5]

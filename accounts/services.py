@@ -1,0 +1,186 @@
+"""Writes to accounts, contacts and addresses. Views, forms, the admin and commands call these."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
+from accounts.rules import account_name_key
+
+CREDIT_FIELDS = ("credit_limit", "credit_hold")
+ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
+CREDIT_PERMISSION = "accounts.change_account_credit"
+
+
+def user_can_change_credit(user: Any) -> bool:
+    """Only Accounting (or a superuser) may set a credit limit or a credit hold."""
+    return bool(user and user.has_perm(CREDIT_PERMISSION))
+
+
+def _history_value(account: Account, field: str) -> str:
+    value = getattr(account, field)
+    if field == AccountChange.Field.CREDIT_HOLD:
+        return "Yes" if value else "No"
+    if field == AccountChange.Field.RELATIONSHIP_TYPE:
+        return str(value)
+    return "" if value is None else f"{value:.2f}"
+
+
+def _record_changes(*, account: Account, before: Account | None, user: Any) -> None:
+    """Keep a history line for each guarded field whose value changed."""
+    now = timezone.now()
+    changes = []
+    for field in AccountChange.Field.values:
+        new = _history_value(account, field)
+        old = _history_value(before, field) if before else ""
+        if before is None and field == AccountChange.Field.RELATIONSHIP_TYPE:
+            continue
+        if before is None and new in ("", "No"):
+            continue
+        if old != new:
+            changes.append(
+                AccountChange(
+                    account=account,
+                    field=field,
+                    old_value=old,
+                    new_value=new,
+                    changed_by=user if getattr(user, "pk", None) else None,
+                    changed_at=now,
+                )
+            )
+    AccountChange.objects.bulk_create(changes)
+
+
+def _check_credit_permission(*, user: Any, before: Account | None, fields: Mapping) -> None:
+    for field in CREDIT_FIELDS:
+        if field not in fields:
+            continue
+        old = getattr(before, field) if before else Account._meta.get_field(field).get_default()
+        if fields[field] != old and not user_can_change_credit(user):
+            raise PermissionDenied("Only Accounting may change the credit limit or credit hold.")
+
+
+@transaction.atomic
+def account_create(
+    *,
+    user: Any,
+    fields: Mapping[str, Any],
+    visit_address: Mapping[str, Any] | None = None,
+    mailing_address: Mapping[str, Any] | None = None,
+) -> Account:
+    """Create an account with its Visit and Mailing addresses.
+
+    Credit fields other than their defaults need the credit permission.
+    """
+    _check_credit_permission(user=user, before=None, fields=fields)
+    account = Account(**fields)
+    account.name_key = account_name_key(account.name)
+    account.full_clean()
+    account.save()
+    for kind, name, values in (
+        (Address.Kind.VISIT, "Visit", visit_address or {}),
+        (Address.Kind.MAILING, "Mailing", mailing_address or {}),
+    ):
+        address = Address(account=account, kind=kind, name=name, **values)
+        address.full_clean()
+        address.save()
+    _record_changes(account=account, before=None, user=user)
+    return account
+
+
+@transaction.atomic
+def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) -> Account:
+    """Change an account's own fields. Credit fields need the credit permission."""
+    before = Account.objects.select_for_update().get(pk=account.pk)
+    _check_credit_permission(user=user, before=before, fields=fields)
+    for field, value in fields.items():
+        setattr(account, field, value)
+    account.name_key = account_name_key(account.name)
+    account.full_clean()
+    account.save()
+    _record_changes(account=account, before=before, user=user)
+    return account
+
+
+@transaction.atomic
+def account_set_relationship_type(
+    *, account: Account, relationship_type: RelationshipType, user: Any
+) -> Account:
+    """Change the relationship type and keep the change in the account's history."""
+    before = Account.objects.select_for_update().get(pk=account.pk)
+    account.relationship_type = relationship_type
+    account.save(update_fields=["relationship_type", "updated_at"])
+    _record_changes(account=account, before=before, user=user)
+    return account
+
+
+@transaction.atomic
+def account_delete(*, account: Account) -> None:
+    """Delete an account with its contacts and addresses; its children lose their parent."""
+    account.delete()
+
+
+def _address_changed(before: Address, after: Address) -> bool:
+    return any(getattr(before, f) != getattr(after, f) for f in ADDRESS_FIELDS)
+
+
+@transaction.atomic
+def address_save(*, address: Address, fields: Mapping[str, Any]) -> Address:
+    """Create or change an address. A changed visit address loses its old coordinates."""
+    before = Address.objects.get(pk=address.pk) if address.pk else None
+    for field, value in fields.items():
+        setattr(address, field, value)
+    if before is None and address.kind != Address.Kind.OTHER:
+        raise ValidationError("An account has exactly one Visit and one Mailing address.")
+    if before is not None:
+        address.kind = before.kind
+        address.account_id = before.account_id
+    changed = before is None or _address_changed(before, address)
+    if address.kind == Address.Kind.VISIT and changed:
+        address.latitude = address.longitude = address.geocoded_at = None
+        address.geocode_status = Address.GeocodeStatus.PENDING
+        address.geocode_message = ""
+    address.full_clean()
+    address.save()
+    return address
+
+
+def address_delete(*, address: Address) -> None:
+    """Remove a further named address; Visit and Mailing addresses stay with their account."""
+    if address.is_fixed:
+        raise ValidationError(f"The {address.get_kind_display().lower()} cannot be removed.")
+    address.delete()
+
+
+@transaction.atomic
+def account_copy_visit_to_mailing(*, account: Account) -> Address:
+    """Make the Mailing address the same as the Visit address."""
+    addresses = {
+        a.kind: a
+        for a in Address.objects.select_for_update().filter(
+            account=account, kind__in=[Address.Kind.VISIT, Address.Kind.MAILING]
+        )
+    }
+    visit, mailing = addresses[Address.Kind.VISIT], addresses[Address.Kind.MAILING]
+    for field in ADDRESS_FIELDS:
+        setattr(mailing, field, getattr(visit, field))
+    mailing.save(update_fields=list(ADDRESS_FIELDS))
+    return mailing
+
+
+def contact_save(*, contact: Contact, fields: Mapping[str, Any]) -> Contact:
+    """Create or change a contact; it stays with the account it was created for."""
+    account_id = contact.account_id
+    for field, value in fields.items():
+        setattr(contact, field, value)
+    contact.account_id = account_id
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def contact_delete(*, contact: Contact) -> None:
+    contact.delete()

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/", views.AccountListView.as_view(), name="list"),
+    path("accounts/new/", views.AccountCreateView.as_view(), name="create"),
+    path("accounts/lookup/", views.AccountLookupView.as_view(), name="lookup"),
+    path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="detail"),
+    path("accounts/<int:pk>/edit/", views.AccountUpdateView.as_view(), name="update"),
+    path("accounts/<int:pk>/delete/", views.AccountDeleteView.as_view(), name="delete"),
+    path(
+        "accounts/<int:pk>/copy-visit-to-mailing/",
+        views.AccountCopyVisitToMailingView.as_view(),
+        name="copy_visit_to_mailing",
+    ),
+    path(
+        "accounts/<int:account_pk>/addresses/new/",
+        views.AddressSaveView.as_view(),
+        name="address_create",
+    ),
+    path("addresses/<int:pk>/edit/", views.AddressSaveView.as_view(), name="address_update"),
+    path("addresses/<int:pk>/delete/", views.AddressDeleteView.as_view(), name="address_delete"),
+    path(
+        "accounts/<int:account_pk>/contacts/new/",
+        views.ContactSaveView.as_view(),
+        name="contact_create",
+    ),
+    path("contacts/<int:pk>/edit/", views.ContactSaveView.as_view(), name="contact_update"),
+    path("contacts/<int:pk>/delete/", views.ContactDeleteView.as_view(), name="contact_delete"),
+]

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "CRM administration"
+admin.site.site_title = "CRM admin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="accounts:list"), name="home"),
+    path("", include("users.urls")),
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]

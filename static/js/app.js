@@ -1,0 +1,56 @@
+// The CRM's own behaviour. Loaded as a file so the Content-Security-Policy needs no 'unsafe-inline'.
+"use strict";
+
+function setUpCopyButtons() {
+  document.querySelectorAll("[data-copy-target]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const source = document.getElementById(button.dataset.copyTarget);
+      const status = button.parentElement.querySelector(".copy-status");
+      try {
+        await navigator.clipboard.writeText(source.value);
+        if (status) status.textContent = "Copied.";
+      } catch {
+        // Clipboard access can be refused (plain http, permissions): leave the text selected.
+        source.select();
+        if (status) status.textContent = "Press Ctrl+C to copy.";
+      }
+    });
+  });
+}
+
+function setUpAccountLookup() {
+  const list = document.getElementById("account-suggestions");
+  if (!list) return;
+  let timer;
+  document.querySelectorAll("[data-account-lookup]").forEach((input) => {
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const term = input.value.trim();
+      if (term.length < 2 || term.includes("#")) return;
+      timer = setTimeout(async () => {
+        const response = await fetch(`${list.dataset.url}?q=${encodeURIComponent(term)}`);
+        if (!response.ok) return;
+        const { results } = await response.json();
+        list.replaceChildren(
+          ...results.map((row) => Object.assign(document.createElement("option"), { value: row.label })),
+        );
+      }, 200);
+    });
+  });
+}
+
+function setUpMailingToggle() {
+  const same = document.getElementById("id_mailing-same_as_visit");
+  const fieldset = document.querySelector("fieldset.mailing-address");
+  if (!same || !fieldset) return;
+  const fields = fieldset.querySelectorAll(".field:not(.field-checkbox)");
+  const update = () => fields.forEach((field) => field.toggleAttribute("hidden", same.checked));
+  same.addEventListener("change", update);
+  update();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setUpCopyButtons();
+  setUpAccountLookup();
+  setUpMailingToggle();
+});
