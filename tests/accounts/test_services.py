@@ -1,0 +1,250 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts import services
+from accounts.models import Account, AccountChange, Address, RelationshipType
+from tests.accounts.factories import AccountFactory, AddressFactory, IndustryFactory
+from tests.accounts.factories import relationship_type as rtype
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(**overrides):
+    return {
+        "name": "Bodywork Group Elfsquad",
+        "relationship_type": rtype(RelationshipType.SELLER),
+        "industry": IndustryFactory(name="_Automotive"),
+        **overrides,
+    }
+
+
+VISIT = {
+    "street": "Kastanjelaan 12",
+    "postal_code": "5616 LZ",
+    "city": "Eindhoven",
+    "country": "NL",
+}
+
+
+class TestAccountCreate:
+    def test_an_account_gets_exactly_one_visit_and_one_mailing_address(self, sales_user):
+        account = services.account_create(user=sales_user, fields=_fields(), visit_address=VISIT)
+        kinds = sorted(account.addresses.values_list("kind", flat=True))
+        assert kinds == [Address.Kind.MAILING, Address.Kind.VISIT]
+        visit = account.addresses.get(kind=Address.Kind.VISIT)
+        assert (visit.street, visit.city, visit.country.code) == (
+            "Kastanjelaan 12",
+            "Eindhoven",
+            "NL",
+        )
+
+    def test_industry_is_mandatory(self, sales_user):
+        with pytest.raises(ValidationError) as error:
+            services.account_create(user=sales_user, fields=_fields(industry=None))
+        assert "industry" in error.value.message_dict
+        assert not Account.objects.exists()
+
+    def test_a_bad_address_saves_nothing(self, sales_user):
+        """A failure half-way leaves no account without addresses behind."""
+        with pytest.raises(ValidationError):
+            services.account_create(
+                user=sales_user, fields=_fields(), visit_address={**VISIT, "country": "XX"}
+            )
+        assert not Account.objects.exists()
+
+    def test_sales_cannot_set_a_credit_limit(self, sales_user):
+        with pytest.raises(PermissionDenied):
+            services.account_create(user=sales_user, fields=_fields(credit_limit=Decimal(5000)))
+        assert not Account.objects.exists()
+
+    def test_accounting_sets_a_credit_limit_and_it_is_recorded(self, accounting_user):
+        account = services.account_create(
+            user=accounting_user, fields=_fields(credit_limit=Decimal("5000"), credit_hold=True)
+        )
+        changes = {c.field: c for c in account.changes.all()}
+        assert changes["credit_limit"].new_value == "5000.00"
+        assert changes["credit_limit"].changed_by == accounting_user
+        assert changes["credit_hold"].new_value == "Yes"
+
+    def test_an_hq_has_no_parent(self, sales_user):
+        parent = AccountFactory()
+        with pytest.raises(ValidationError) as error:
+            services.account_create(
+                user=sales_user, fields=_fields(business_unit="HQ", parent=parent)
+            )
+        assert "parent" in error.value.message_dict
+
+
+class TestAccountUpdate:
+    def test_credit_changes_keep_who_when_old_and_new(self, accounting_user):
+        account = AccountFactory(credit_limit=Decimal("1000"))
+        services.account_update(
+            account=account, user=accounting_user, fields={"credit_limit": Decimal("2500.5")}
+        )
+        services.account_update(account=account, user=accounting_user, fields={"credit_hold": True})
+        history = [(c.field, c.old_value, c.new_value) for c in account.changes.order_by("id")]
+        assert history == [("credit_limit", "1000.00", "2500.50"), ("credit_hold", "No", "Yes")]
+        assert all(c.changed_by == accounting_user and c.changed_at for c in account.changes.all())
+
+    def test_saving_without_a_credit_change_records_nothing(self, accounting_user):
+        account = AccountFactory(credit_limit=Decimal("1000"))
+        services.account_update(account=account, user=accounting_user, fields={"name": "Renamed"})
+        assert not account.changes.exists()
+
+    @pytest.mark.parametrize("role", ["sales_user", "management_user", "no_group_user"])
+    def test_only_accounting_changes_credit(self, role, request):
+        user = request.getfixturevalue(role)
+        account = AccountFactory(credit_limit=Decimal("1000"))
+        with pytest.raises(PermissionDenied):
+            services.account_update(account=account, user=user, fields={"credit_hold": True})
+        account.refresh_from_db()
+        assert account.credit_hold is False
+        assert not account.changes.exists()
+
+    def test_a_superuser_may_change_credit(self, admin_user):
+        account = AccountFactory()
+        services.account_update(
+            account=account, user=admin_user, fields={"credit_limit": Decimal("10")}
+        )
+        account.refresh_from_db()
+        assert account.credit_limit == Decimal("10")
+
+    def test_a_negative_credit_limit_is_refused(self, accounting_user):
+        account = AccountFactory()
+        with pytest.raises(ValidationError) as error:
+            services.account_update(
+                account=account, user=accounting_user, fields={"credit_limit": Decimal("-1")}
+            )
+        assert "credit_limit" in error.value.message_dict
+
+    def test_a_parent_chain_never_loops(self, sales_user):
+        top = AccountFactory(name="Top")
+        middle = AccountFactory(name="Middle", parent=top)
+        bottom = AccountFactory(name="Bottom", parent=middle)
+        with pytest.raises(ValidationError) as error:
+            services.account_update(account=top, user=sales_user, fields={"parent": bottom})
+        assert "loop" in error.value.message_dict["parent"][0]
+        top.refresh_from_db()
+        assert top.parent is None
+
+    def test_an_account_is_not_its_own_parent(self, sales_user):
+        account = AccountFactory()
+        with pytest.raises(ValidationError):
+            services.account_update(account=account, user=sales_user, fields={"parent": account})
+
+    def test_hq_is_recognised_in_any_case(self, sales_user):
+        account = AccountFactory(parent=AccountFactory())
+        with pytest.raises(ValidationError):
+            services.account_update(
+                account=account, user=sales_user, fields={"business_unit": "hq"}
+            )
+
+    def test_name_key_follows_the_name(self, sales_user):
+        account = AccountFactory(name="Old name")
+        services.account_update(account=account, user=sales_user, fields={"name": "New Name B.V."})
+        account.refresh_from_db()
+        assert account.name_key == "new name"
+
+
+def test_relationship_type_change_is_kept_in_history(sales_user):
+    account = AccountFactory()
+    services.account_set_relationship_type(
+        account=account, relationship_type=rtype(RelationshipType.CUSTOMER), user=sales_user
+    )
+    change = account.changes.get()
+    assert (change.field, change.old_value, change.new_value) == (
+        AccountChange.Field.RELATIONSHIP_TYPE,
+        "Prospect",
+        "Customer",
+    )
+
+
+class TestAddresses:
+    def test_copy_visit_to_mailing(self):
+        account = AccountFactory()
+        mailing = services.account_copy_visit_to_mailing(account=account)
+        visit = account.addresses.get(kind=Address.Kind.VISIT)
+        mailing.refresh_from_db()
+        assert (mailing.street, mailing.postal_code, mailing.city, mailing.country) == (
+            visit.street,
+            visit.postal_code,
+            visit.city,
+            visit.country,
+        )
+        assert mailing.name == "Mailing"
+
+    def test_further_named_addresses_can_be_added_and_removed(self):
+        account = AccountFactory()
+        shipping = services.address_save(
+            address=Address(account=account), fields={"name": "Shipping", **VISIT}
+        )
+        assert shipping.kind == Address.Kind.OTHER
+        services.address_delete(address=shipping)
+        assert account.addresses.count() == 2
+
+    def test_visit_and_mailing_addresses_cannot_be_removed(self):
+        account = AccountFactory()
+        for address in account.addresses.all():
+            with pytest.raises(ValidationError):
+                services.address_delete(address=address)
+        assert account.addresses.count() == 2
+
+    def test_a_second_visit_address_is_refused(self):
+        account = AccountFactory()
+        with pytest.raises(ValidationError):
+            services.address_save(
+                address=Address(account=account, kind=Address.Kind.VISIT), fields={"name": "V2"}
+            )
+
+    def test_address_names_are_unique_per_account_ignoring_case(self):
+        account = AccountFactory()
+        AddressFactory(account=account, name="Shipping")
+        with pytest.raises(ValidationError):
+            services.address_save(address=Address(account=account), fields={"name": "shipping"})
+
+    def test_changing_the_visit_address_forgets_old_coordinates(self):
+        account = AccountFactory()
+        visit = account.addresses.get(kind=Address.Kind.VISIT)
+        Address.objects.filter(pk=visit.pk).update(
+            latitude=51.44, longitude=5.47, geocode_status=Address.GeocodeStatus.OK
+        )
+        visit.refresh_from_db()
+        services.address_save(address=visit, fields={"city": "Veldhoven"})
+        visit.refresh_from_db()
+        assert visit.latitude is None and visit.geocode_status == Address.GeocodeStatus.PENDING
+
+    def test_an_address_keeps_its_kind_and_account(self):
+        account, other = AccountFactory(), AccountFactory()
+        visit = account.addresses.get(kind=Address.Kind.VISIT)
+        visit.kind, visit.account = Address.Kind.OTHER, other
+        services.address_save(address=visit, fields={"city": "Best"})
+        visit.refresh_from_db()
+        assert (visit.kind, visit.account) == (Address.Kind.VISIT, account)
+
+
+class TestDatabaseConstraints:
+    """The rules hold even for writes that skip validation."""
+
+    def test_hq_with_parent_is_refused_by_the_database(self):
+        account = AccountFactory()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AccountFactory(business_unit="HQ", parent=account)
+
+    def test_negative_credit_limit_is_refused_by_the_database(self):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AccountFactory(credit_limit=Decimal("-5"))
+
+    def test_one_visit_address_per_account(self):
+        account = AccountFactory()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AddressFactory(account=account, kind=Address.Kind.VISIT, name="Second visit")
+
+    def test_crm4_ids_are_unique_but_may_be_empty(self):
+        AccountFactory(crm4_id="")
+        AccountFactory(crm4_id="")
+        AccountFactory(crm4_id="IK-1")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AccountFactory(crm4_id="IK-1")

@@ -1,0 +1,566 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import override_settings
+from django.urls import reverse
+
+from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
+from tests.accounts.factories import (
+    AccountFactory,
+    AddressFactory,
+    ContactFactory,
+    IndustryFactory,
+)
+from tests.accounts.factories import relationship_type as rtype
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def create_data(**overrides) -> dict:
+    return {
+        "name": "Bodywork Group Elfsquad",
+        "relationship_type": rtype(RelationshipType.CUSTOMER).pk,
+        "industry": IndustryFactory(name="_Automotive").pk,
+        "business_unit": "",
+        "parent": "",
+        "email": "info@elfsquad.example",
+        "phone": "+31 40 123 4567",
+        "website": "https://elfsquad.example",
+        "crm4_id": "",
+        "visit-street": "Kastanjelaan 12",
+        "visit-postal_code": "5616 LZ",
+        "visit-city": "Eindhoven",
+        "visit-country": "NL",
+        "mailing-same_as_visit": "on",
+        **overrides,
+    }
+
+
+def edit_data(account: Account, **overrides) -> dict:
+    return {
+        "name": account.name,
+        "relationship_type": account.relationship_type_id,
+        "industry": account.industry_id,
+        "business_unit": account.business_unit,
+        "parent": "",
+        "email": account.email,
+        "phone": account.phone,
+        "website": account.website,
+        "crm4_id": account.crm4_id,
+        **overrides,
+    }
+
+
+class TestLoginRequired:
+    @pytest.mark.parametrize("name", ["accounts:list", "accounts:create", "accounts:lookup"])
+    def test_anonymous_users_are_sent_to_the_login_page(self, client, name):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+    def test_account_page_needs_login(self, client):
+        account = AccountFactory()
+        response = client.get(reverse("accounts:detail", args=[account.pk]))
+        assert response.status_code == 302
+
+    def test_a_user_without_a_role_cannot_see_accounts(self, as_user, no_group_user):
+        assert as_user(no_group_user).get(reverse("accounts:list")).status_code == 403
+
+
+class TestAccountList:
+    def test_search_finds_name_city_and_email(self, as_user, sales_user):
+        elf = AccountFactory(name="Bodywork Group Elfsquad", email="info@elf.example")
+        other = AccountFactory(name="Acme", email="sales@acme.example")
+        Address.objects.filter(account=other, kind=Address.Kind.VISIT).update(city="Utrecht")
+        client = as_user(sales_user)
+        for term, expected in [("elfsq", [elf]), ("UTRECHT", [other]), ("acme.example", [other])]:
+            response = client.get(reverse("accounts:list"), {"q": term})
+            assert list(response.context["object_list"]) == expected, term
+
+    def test_filters(self, as_user, sales_user):
+        customer = AccountFactory(relationship_type=rtype(RelationshipType.CUSTOMER))
+        on_hold = AccountFactory(credit_hold=True)
+        german = AccountFactory()
+        Address.objects.filter(account=german, kind=Address.Kind.VISIT).update(country="DE")
+        client = as_user(sales_user)
+        url = reverse("accounts:list")
+        assert list(
+            client.get(url, {"relationship_type": customer.relationship_type_id}).context[
+                "object_list"
+            ]
+        ) == [customer]
+        assert list(client.get(url, {"credit_hold": "true"}).context["object_list"]) == [on_hold]
+        assert list(client.get(url, {"country": "DE"}).context["object_list"]) == [german]
+
+    def test_sort_by_city_and_type(self, as_user, sales_user):
+        for name, city in [("A", "Zwolle"), ("B", "Arnhem"), ("C", "Maastricht")]:
+            account = AccountFactory(name=name)
+            Address.objects.filter(account=account, kind=Address.Kind.VISIT).update(city=city)
+        client = as_user(sales_user)
+        names = lambda sort: [  # noqa: E731
+            a.name
+            for a in client.get(reverse("accounts:list"), {"sort": sort}).context["object_list"]
+        ]
+        assert names("city") == ["B", "C", "A"]
+        assert names("-city") == ["A", "C", "B"]
+        assert names("name") == ["A", "B", "C"]
+
+    def test_rows_show_name_city_type_and_a_link(self, as_user, sales_user):
+        account = AccountFactory(name="Bodywork Group Elfsquad")
+        response = as_user(sales_user).get(reverse("accounts:list"))
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert reverse("accounts:detail", args=[account.pk]) in content
+        assert "Eindhoven" in content and "Prospect" in content
+        assert "1 account" in content
+
+    def test_paginates_by_25(self, as_user, sales_user):
+        AccountFactory.create_batch(30)
+        client = as_user(sales_user)
+        assert len(client.get(reverse("accounts:list")).context["object_list"]) == 25
+        assert len(client.get(reverse("accounts:list"), {"page": 2}).context["object_list"]) == 5
+
+    def test_an_unknown_filter_value_does_not_crash(self, as_user, sales_user):
+        response = as_user(sales_user).get(
+            reverse("accounts:list"), {"relationship_type": "nonsense", "sort": "evil", "page": "x"}
+        )
+        assert response.status_code in (200, 404)
+
+    @pytest.mark.parametrize("rows", [3, 25])
+    def test_query_count_does_not_grow_with_rows(
+        self, as_user, sales_user, rows, django_assert_max_num_queries
+    ):
+        AccountFactory.create_batch(rows, credit_hold=True)
+        client = as_user(sales_user)
+        # Session, user, permissions, capped count, page.
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("accounts:list"), {"sort": "city", "q": "company"})
+        assert len(response.context["object_list"]) == rows
+
+
+class TestAccountDetail:
+    def test_shows_addresses_contacts_family_and_credit_history(self, as_user, accounting_user):
+        parent = AccountFactory(name="Parent Holding")
+        account = AccountFactory(name="Daughter", parent=parent, credit_limit=Decimal("5000"))
+        AccountFactory(name="Grandchild", parent=account)
+        ContactFactory(account=account, first_name="Ada", last_name="Lovelace")
+        AddressFactory(account=account, name="Shipping", city="Tilburg")
+        AccountChange.objects.create(
+            account=account,
+            field="credit_limit",
+            old_value="",
+            new_value="5000.00",
+            changed_by=accounting_user,
+            changed_at="2026-11-01T10:00:00Z",
+        )
+        content = as_user(accounting_user).get(account.get_absolute_url()).content.decode()
+        for text in [
+            "Parent Holding",
+            "Grandchild",
+            "Ada Lovelace",
+            "Shipping",
+            "Tilburg",
+            "Visit address",
+            "Mailing address",
+            "5,000.00",
+        ]:
+            assert text in content, text
+        # Accounting may not change addresses, so the button is not offered.
+        assert "Copy visit address to mailing address" not in content
+
+    @override_settings(CRM4_RECORD_URL="http://crm4.test/accts?id={id}")
+    def test_crm4_tab_with_the_record_url_only_when_imported(self, as_user, sales_user):
+        imported = AccountFactory(crm4_id="{ABC-123}")
+        native = AccountFactory()
+        client = as_user(sales_user)
+        content = client.get(imported.get_absolute_url()).content.decode()
+        assert "CRM4" in content and "http://crm4.test/accts?id={ABC-123}" in content
+        assert "data-copy-target" in content
+        assert 'id="crm4-h"' not in client.get(native.get_absolute_url()).content.decode()
+
+    def test_a_po_box_visit_address_is_warned_about(self, as_user, sales_user):
+        account = AccountFactory()
+        Address.objects.filter(account=account, kind=Address.Kind.VISIT).update(street="Postbus 12")
+        content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
+        assert "looks like a PO box" in content
+
+    @pytest.mark.parametrize("rows", [1, 10])
+    def test_query_count_does_not_grow_with_rows(
+        self, as_user, accounting_user, rows, django_assert_max_num_queries
+    ):
+        account = AccountFactory(parent=AccountFactory())
+        ContactFactory.create_batch(rows, account=account)
+        AddressFactory.create_batch(rows, account=account)
+        AccountFactory.create_batch(rows, parent=account)
+        for _ in range(rows):
+            AccountChange.objects.create(
+                account=account,
+                field="credit_hold",
+                new_value="Yes",
+                changed_by=accounting_user,
+                changed_at="2026-11-01T10:00:00Z",
+            )
+        client = as_user(accounting_user)
+        with django_assert_max_num_queries(10):
+            response = client.get(account.get_absolute_url())
+        assert response.status_code == 200
+
+    def test_management_sees_but_cannot_edit(self, as_user, management_user):
+        account = AccountFactory()
+        client = as_user(management_user)
+        assert client.get(account.get_absolute_url()).status_code == 200
+        assert client.get(reverse("accounts:update", args=[account.pk])).status_code == 403
+        response = client.post(reverse("accounts:update", args=[account.pk]), edit_data(account))
+        assert response.status_code == 403
+
+
+class TestAccountCreate:
+    def test_sales_creates_an_account_with_its_addresses(self, as_user, sales_user):
+        response = as_user(sales_user).post(reverse("accounts:create"), create_data())
+        account = Account.objects.get()
+        assert response.status_code == 302 and response.url == account.get_absolute_url()
+        assert "Account “Bodywork Group Elfsquad” was created." in messages_of(response)
+        mailing = account.addresses.get(kind=Address.Kind.MAILING)
+        assert (mailing.street, mailing.city) == ("Kastanjelaan 12", "Eindhoven")
+
+    def test_a_different_mailing_address(self, as_user, sales_user):
+        data = create_data(
+            **{
+                "mailing-same_as_visit": "",
+                "mailing-street": "Postbus 90",
+                "mailing-postal_code": "5600 AA",
+                "mailing-city": "Eindhoven",
+                "mailing-country": "NL",
+            }
+        )
+        del data["mailing-same_as_visit"]
+        as_user(sales_user).post(reverse("accounts:create"), data)
+        mailing = Address.objects.get(kind=Address.Kind.MAILING)
+        assert mailing.street == "Postbus 90"
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("name", "", "This field is required."),
+            ("email", "not-an-email", "Enter a valid email address."),
+            ("phone", "call me", "Enter a phone number"),
+            ("website", "not a site", "Enter a valid URL."),
+            ("industry", "", "This field is required."),
+            ("visit-country", "XX", "Select a valid choice."),
+            ("parent", "No Such Company", "No account has this name"),
+        ],
+    )
+    def test_bad_input_is_explained_and_nothing_is_saved(
+        self, as_user, sales_user, field, value, message
+    ):
+        response = as_user(sales_user).post(
+            reverse("accounts:create"), create_data(**{field: value})
+        )
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert message in content
+        assert not Account.objects.exists()
+        # What the user typed stays in the form.
+        assert "Kastanjelaan 12" in content
+        if value:
+            assert value in content
+
+    def test_a_likely_duplicate_warns_and_links_before_saving(self, as_user, sales_user):
+        existing = AccountFactory(name="Bodywork Group B.V.")
+        client = as_user(sales_user)
+        response = client.post(reverse("accounts:create"), create_data(name="bodywork group"))
+        assert response.status_code == 200
+        assert "This account may exist already" in response.content.decode()
+        assert existing.get_absolute_url() in response.content.decode()
+        assert Account.objects.count() == 1
+        response = client.post(
+            reverse("accounts:create"), create_data(name="bodywork group", create_anyway="on")
+        )
+        assert response.status_code == 302
+        assert Account.objects.count() == 2
+
+    def test_the_same_name_in_another_country_is_no_duplicate(self, as_user, sales_user):
+        AccountFactory(name="Bodywork Group")
+        response = as_user(sales_user).post(
+            reverse("accounts:create"),
+            create_data(name="Bodywork Group", **{"visit-country": "DE"}),
+        )
+        assert response.status_code == 302
+
+    def test_only_underscore_industries_are_offered(self, as_user, sales_user):
+        IndustryFactory(name="_Healthcare")
+        Industry.objects.create(name="Legacy industry")
+        form = as_user(sales_user).get(reverse("accounts:create")).context["form"]
+        names = {i.name for i in form.fields["industry"].queryset}
+        assert "_Healthcare" in names and "Legacy industry" not in names
+
+    def test_a_legacy_industry_stays_on_an_old_record(self, as_user, sales_user):
+        legacy = Industry.objects.create(name="Legacy industry")
+        account = AccountFactory(industry=legacy)
+        response = as_user(sales_user).post(
+            reverse("accounts:update", args=[account.pk]), edit_data(account, name="Renamed")
+        )
+        assert response.status_code == 302
+        account.refresh_from_db()
+        assert (account.name, account.industry) == ("Renamed", legacy)
+
+    def test_a_po_box_is_saved_with_a_warning(self, as_user, sales_user):
+        response = as_user(sales_user).post(
+            reverse("accounts:create"), create_data(**{"visit-street": "PO Box 123"})
+        )
+        assert response.status_code == 302
+        assert any("PO box" in m for m in messages_of(response))
+
+    def test_a_user_without_add_permission_cannot_create(self, as_user, accounting_user):
+        response = as_user(accounting_user).post(reverse("accounts:create"), create_data())
+        assert response.status_code == 403
+        assert not Account.objects.exists()
+
+
+class TestCreditOnPages:
+    def test_sales_sees_credit_fields_read_only(self, as_user, sales_user):
+        account = AccountFactory()
+        form = (
+            as_user(sales_user).get(reverse("accounts:update", args=[account.pk])).context["form"]
+        )
+        assert form.fields["credit_limit"].disabled and form.fields["credit_hold"].disabled
+
+    def test_sales_posting_credit_fields_changes_nothing_and_is_told(self, as_user, sales_user):
+        account = AccountFactory(credit_limit=Decimal("1000"))
+        response = as_user(sales_user).post(
+            reverse("accounts:update", args=[account.pk]),
+            edit_data(account, name="New name", credit_limit="999999", credit_hold="on"),
+        )
+        assert response.status_code == 302
+        account.refresh_from_db()
+        assert account.name == "New name"
+        assert (account.credit_limit, account.credit_hold) == (Decimal("1000"), False)
+        assert not account.changes.exists()
+        assert any("Only Accounting" in m for m in messages_of(response))
+
+    def test_sales_creating_with_credit_fields_is_told(self, as_user, sales_user):
+        response = as_user(sales_user).post(
+            reverse("accounts:create"), create_data(credit_limit="5000")
+        )
+        account = Account.objects.get()
+        assert account.credit_limit is None
+        assert any("Only Accounting" in m for m in messages_of(response))
+
+    def test_accounting_changes_credit_and_the_page_shows_the_history(
+        self, as_user, accounting_user
+    ):
+        account = AccountFactory()
+        client = as_user(accounting_user)
+        response = client.post(
+            reverse("accounts:update", args=[account.pk]),
+            edit_data(account, credit_limit="7500.00", credit_hold="on"),
+        )
+        assert response.status_code == 302
+        account.refresh_from_db()
+        assert (account.credit_limit, account.credit_hold) == (Decimal("7500"), True)
+        content = client.get(account.get_absolute_url()).content.decode()
+        assert "7500.00" in content and accounting_user.get_full_name() in content
+
+    def test_a_negative_limit_is_explained(self, as_user, accounting_user):
+        account = AccountFactory()
+        response = as_user(accounting_user).post(
+            reverse("accounts:update", args=[account.pk]), edit_data(account, credit_limit="-5")
+        )
+        assert response.status_code == 200
+        assert "greater than or equal to 0" in response.content.decode()
+        account.refresh_from_db()
+        assert account.credit_limit is None
+
+
+class TestParent:
+    def test_a_parent_is_picked_by_the_suggested_label(self, as_user, sales_user):
+        parent = AccountFactory(name="Holding")
+        account = AccountFactory()
+        as_user(sales_user).post(
+            reverse("accounts:update", args=[account.pk]),
+            edit_data(account, parent=f"Holding #{parent.pk}"),
+        )
+        account.refresh_from_db()
+        assert account.parent == parent
+
+    def test_a_loop_is_explained_on_the_form(self, as_user, sales_user):
+        top = AccountFactory(name="Top")
+        child = AccountFactory(name="Child", parent=top)
+        response = as_user(sales_user).post(
+            reverse("accounts:update", args=[top.pk]), edit_data(top, parent=f"Child #{child.pk}")
+        )
+        assert response.status_code == 200
+        assert "loop" in response.content.decode()
+
+    def test_hq_with_a_parent_is_explained(self, as_user, sales_user):
+        parent = AccountFactory(name="Holding")
+        account = AccountFactory()
+        response = as_user(sales_user).post(
+            reverse("accounts:update", args=[account.pk]),
+            edit_data(account, business_unit="hq", parent=f"Holding #{parent.pk}"),
+        )
+        assert response.status_code == 200
+        assert "headquarters" in response.content.decode()
+
+    def test_lookup_suggests_accounts_by_name(self, as_user, sales_user):
+        AccountFactory(name="Holding Europe")
+        AccountFactory(name="Other")
+        response = as_user(sales_user).get(reverse("accounts:lookup"), {"q": "hold"})
+        assert [r["label"].split(" #")[0] for r in response.json()["results"]] == ["Holding Europe"]
+
+
+class TestCopyVisitToMailing:
+    def test_the_button_copies_and_says_so(self, as_user, sales_user):
+        account = AccountFactory()
+        response = as_user(sales_user).post(
+            reverse("accounts:copy_visit_to_mailing", args=[account.pk])
+        )
+        assert response.status_code == 302
+        assert account.addresses.get(kind=Address.Kind.MAILING).city == "Eindhoven"
+        assert "The visit address was copied to the mailing address." in messages_of(response)
+
+    def test_only_a_post_copies(self, as_user, sales_user):
+        account = AccountFactory()
+        url = reverse("accounts:copy_visit_to_mailing", args=[account.pk])
+        assert as_user(sales_user).get(url).status_code == 405
+        assert account.addresses.get(kind=Address.Kind.MAILING).city == ""
+
+    def test_accounting_cannot_change_addresses(self, as_user, accounting_user):
+        account = AccountFactory()
+        url = reverse("accounts:copy_visit_to_mailing", args=[account.pk])
+        assert as_user(accounting_user).post(url).status_code == 403
+        assert account.addresses.get(kind=Address.Kind.MAILING).city == ""
+
+
+class TestAddressPages:
+    def test_add_a_shipping_address(self, as_user, sales_user):
+        account = AccountFactory()
+        response = as_user(sales_user).post(
+            reverse("accounts:address_create", args=[account.pk]),
+            {
+                "name": "Shipping",
+                "street": "Dock 4",
+                "postal_code": "3011",
+                "city": "Rotterdam",
+                "country": "NL",
+            },
+        )
+        assert response.status_code == 302
+        assert account.addresses.get(name="Shipping").city == "Rotterdam"
+
+    def test_a_duplicate_address_name_is_explained(self, as_user, sales_user):
+        account = AccountFactory()
+        response = as_user(sales_user).post(
+            reverse("accounts:address_create", args=[account.pk]),
+            {"name": "visit", "street": "Dock 4", "city": "Rotterdam", "country": "NL"},
+        )
+        assert response.status_code == 200
+        assert "already has an address with this name" in response.content.decode()
+        assert account.addresses.count() == 2
+
+    def test_edit_the_visit_address_keeps_its_name(self, as_user, sales_user):
+        account = AccountFactory()
+        visit = account.addresses.get(kind=Address.Kind.VISIT)
+        response = as_user(sales_user).post(
+            reverse("accounts:address_update", args=[visit.pk]),
+            {
+                "name": "Hacked",
+                "street": "Markt 1",
+                "postal_code": "5611",
+                "city": "Eindhoven",
+                "country": "NL",
+            },
+        )
+        assert response.status_code == 302
+        visit.refresh_from_db()
+        assert (visit.name, visit.street) == ("Visit", "Markt 1")
+
+    def test_remove_asks_first_then_removes(self, as_user, sales_user):
+        shipping = AddressFactory(name="Shipping")
+        client = as_user(sales_user)
+        url = reverse("accounts:address_delete", args=[shipping.pk])
+        assert "Remove" in client.get(url).content.decode()
+        assert client.post(url).status_code == 302
+        assert not Address.objects.filter(pk=shipping.pk).exists()
+
+    def test_visit_and_mailing_cannot_be_removed(self, as_user, sales_user):
+        account = AccountFactory()
+        visit = account.addresses.get(kind=Address.Kind.VISIT)
+        response = as_user(sales_user).post(reverse("accounts:address_delete", args=[visit.pk]))
+        assert response.status_code == 404
+        assert account.addresses.count() == 2
+
+
+class TestContactPages:
+    def test_add_a_contact_with_the_pen(self, as_user, sales_user):
+        account = AccountFactory()
+        client = as_user(sales_user)
+        assert (
+            reverse("accounts:contact_create", args=[account.pk])
+            in client.get(account.get_absolute_url()).content.decode()
+        )
+        response = client.post(
+            reverse("accounts:contact_create", args=[account.pk]),
+            {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com"},
+        )
+        assert response.status_code == 302
+        assert account.contacts.get().email == "grace@example.com"
+
+    def test_bad_contact_input_is_explained(self, as_user, sales_user):
+        account = AccountFactory()
+        response = as_user(sales_user).post(
+            reverse("accounts:contact_create", args=[account.pk]),
+            {"first_name": "Grace", "last_name": "", "email": "nope"},
+        )
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "This field is required." in content and "Enter a valid email address." in content
+        assert 'value="Grace"' in content
+        assert not Contact.objects.exists()
+
+    def test_a_contact_stays_with_its_account(self, as_user, sales_user):
+        contact = ContactFactory()
+        other = AccountFactory()
+        as_user(sales_user).post(
+            reverse("accounts:contact_update", args=[contact.pk]),
+            {"last_name": "Renamed", "account": other.pk},
+        )
+        contact.refresh_from_db()
+        assert contact.last_name == "Renamed" and contact.account != other
+
+    def test_remove_a_contact_after_confirmation(self, as_user, sales_user):
+        contact = ContactFactory()
+        client = as_user(sales_user)
+        url = reverse("accounts:contact_delete", args=[contact.pk])
+        assert client.get(url).status_code == 200
+        assert Contact.objects.filter(pk=contact.pk).exists()
+        assert client.post(url).status_code == 302
+        assert not Contact.objects.filter(pk=contact.pk).exists()
+
+    @pytest.mark.parametrize("role", ["accounting_user", "management_user", "no_group_user"])
+    def test_other_roles_cannot_change_contacts(self, as_user, role, request):
+        contact = ContactFactory(last_name="Original")
+        client = as_user(request.getfixturevalue(role))
+        assert (
+            client.post(
+                reverse("accounts:contact_update", args=[contact.pk]), {"last_name": "X"}
+            ).status_code
+            == 403
+        )
+        assert client.post(reverse("accounts:contact_delete", args=[contact.pk])).status_code == 403
+        contact.refresh_from_db()
+        assert contact.last_name == "Original"
+
+
+class TestAccountDelete:
+    def test_only_admins_delete_accounts(self, as_user, sales_user, admin_user, client):
+        account = AccountFactory()
+        url = reverse("accounts:delete", args=[account.pk])
+        assert as_user(sales_user).post(url).status_code == 403
+        assert as_user(admin_user).post(url).status_code == 302
+        assert not Account.objects.filter(pk=account.pk).exists()
