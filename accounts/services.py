@@ -100,7 +100,7 @@ def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) ->
         setattr(account, field, value)
     account.name_key = account_name_key(account.name)
     account.full_clean()
-    account.save()
+    account.save(update_fields=[*fields, "name_key", "updated_at"])
     _record_changes(account=account, before=before, user=user)
     return account
 
