@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django_countries import countries
 
@@ -10,14 +11,18 @@ class AccountFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="Search")
     relationship_type = django_filters.ModelChoiceFilter(
-        queryset=RelationshipType.objects.all(), label="Relationship type"
+        queryset=RelationshipType.objects.all(), label="Relationship type", empty_label="Any"
     )
-    industry = django_filters.ModelChoiceFilter(queryset=Industry.objects.all())
+    industry = django_filters.ModelChoiceFilter(queryset=Industry.objects.all(), empty_label="Any")
     country = django_filters.ChoiceFilter(
-        field_name="country", choices=list(countries), label="Country"
+        field_name="country", choices=list(countries), label="Country", empty_label="Any"
     )
-    credit_hold = django_filters.BooleanFilter(label="Credit hold")
+    credit_hold = django_filters.BooleanFilter(
+        label="Credit hold",
+        widget=forms.Select(choices=[("", "Any"), ("true", "On hold"), ("false", "Not on hold")]),
+    )
     sort = django_filters.OrderingFilter(
+        empty_label="Name",
         fields=(("name", "name"), ("city", "city"), ("relationship_type__name", "type")),
         field_labels={"name": "Name", "city": "City", "relationship_type__name": "Type"},
         label="Sort by",
