@@ -1,0 +1,40 @@
+# `make run` serves the demo on http://127.0.0.1:8000 ; `make test` runs every test.
+# Both set up what they need first, so they work on a fresh clone with Python 3.11+.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+# Installing Chromium needs root; use sudo only when we are not root already.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install demo chromium lint
+
+run: demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+# Reinstall when pyproject.toml changes; the stamp file records the last install.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Migrating and loading the demo data are safe to repeat.
+demo: install
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py load_demo
+
+# The browser tests drive Debian's Chromium; Playwright's own download needs internet.
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing" >&2; exit 1; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

@@ -1,0 +1,156 @@
+"""The accounts journey in a real browser: log in, create, add a contact, copy addresses."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from accounts.models import Account
+from tests.accounts.factories import AccountFactory, IndustryFactory
+from tests.e2e.conftest import log_in, screenshot
+
+APP_BACKGROUND = "rgb(245, 246, 248)"  # --bg in static/css/app.css
+
+
+def test_login_accepts_email_or_username_and_the_style_sheet_loads(page: Page, sales_user):
+    """A user logs in with their email address or their username; a wrong password is refused."""
+    page.goto("/accounts/")
+    expect(page).to_have_url(re.compile(r"/login/\?next=/accounts/$"))
+    # The page is styled by our own CSS, served by the app (no CDN, DEBUG off).
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == APP_BACKGROUND
+    screenshot(page, "login")
+
+    page.get_by_label("Email or username").fill(sales_user.email)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("do not match")
+    expect(page.get_by_label("Email or username")).to_have_value(sales_user.email)
+    screenshot(page, "login-refused")
+
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+    expect(page.get_by_role("heading", name="Accounts")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login/$"))
+    log_in(page, sales_user.username)
+    expect(page.get_by_role("heading", name="Accounts")).to_be_visible()
+
+
+def test_create_an_account_with_plus_then_add_a_contact_with_the_pen(page: Page, sales_user):
+    """A sales user creates an account from the list and adds its first contact."""
+    IndustryFactory(name="_Software")
+    log_in(page, sales_user.email)
+    page.goto("/accounts/")
+    page.get_by_role("link", name="New account").click()
+    expect(page.get_by_role("heading", name="New account")).to_be_visible()
+
+    page.get_by_label("Name").fill("Brabant Bouw B.V.")
+    page.get_by_label("Relationship type").select_option(label="Prospect")
+    page.get_by_label("Industry").select_option(label="_Software")
+    page.locator("#id_visit-street").fill("Kastanjelaan 12")
+    page.locator("#id_visit-postal_code").fill("5616 LZ")
+    page.locator("#id_visit-city").fill("Eindhoven")
+    page.locator("#id_visit-country").select_option("NL")
+    screenshot(page, "account-new-filled")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Brabant Bouw B.V.")
+    expect(page.get_by_role("status")).to_contain_text("was created")
+    visit = page.locator(".address").filter(has_text="Visit address")
+    expect(visit).to_contain_text("Kastanjelaan 12")
+    expect(visit).to_contain_text("5616 LZ Eindhoven")
+    account = Account.objects.get(name="Brabant Bouw B.V.")
+    assert page.url.endswith(f"/accounts/{account.pk}/")
+    screenshot(page, "account-created")
+
+    page.get_by_role("link", name="Add a contact").click()
+    expect(page).to_have_url(re.compile(rf"/accounts/{account.pk}/contacts/new/$"))
+    page.get_by_label("First name").fill("Anouk")
+    page.get_by_label("Last name").fill("de Vries")
+    page.get_by_label("Email").fill("anouk@brabantbouw.example")
+    screenshot(page, "contact-new-filled")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page).to_have_url(re.compile(rf"/accounts/{account.pk}/$"))
+    contacts = page.locator("section", has=page.get_by_role("heading", name="Contacts"))
+    expect(contacts.get_by_role("row", name=re.compile("Anouk de Vries"))).to_be_visible()
+    expect(contacts).to_contain_text("anouk@brabantbouw.example")
+    screenshot(page, "contact-added")
+
+
+def test_copy_visit_address_to_mailing_address(page: Page, sales_user):
+    """The button fills the empty mailing address with the visit address."""
+    account = AccountFactory(name="Kempen Logistics")
+    log_in(page, sales_user.email)
+    page.goto(account.get_absolute_url())
+    mailing = page.locator(".address").filter(has_text="Mailing address")
+    expect(mailing).to_contain_text("Not filled in.")
+    screenshot(page, "copy-before")
+
+    page.get_by_role("button", name="Copy visit address to mailing address").click()
+    expect(page.get_by_role("status")).to_contain_text("copied to the mailing address")
+    expect(mailing).to_contain_text("Kastanjelaan 12")
+    expect(mailing).to_contain_text("5616 LZ Eindhoven")
+    expect(mailing).not_to_contain_text("Not filled in.")
+    screenshot(page, "copy-after")
+
+
+def test_bad_input_shows_errors_and_keeps_what_was_typed(page: Page, sales_user):
+    """An empty name and a bad email are refused with messages; nothing typed is lost."""
+    IndustryFactory(name="_Software")
+    log_in(page, sales_user.email)
+    page.goto("/accounts/new/")
+    page.get_by_label("Email").fill("info-at-example")
+    page.get_by_label("Industry").select_option(label="_Software")
+    page.locator("#id_visit-street").fill("Markt 1")
+    page.locator("#id_visit-city").fill("Tilburg")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", name="New account")).to_be_visible()
+    name_field = page.locator(".field", has=page.locator("#id_name"))
+    expect(name_field).to_contain_text("This field is required.")
+    email_field = page.locator(".field", has=page.locator("#id_email"))
+    expect(email_field).to_contain_text("Enter a valid email address.")
+    expect(page.get_by_label("Email")).to_have_value("info-at-example")
+    expect(page.get_by_label("Industry")).to_have_value(re.compile(r"\d+"))
+    expect(page.locator("#id_visit-street")).to_have_value("Markt 1")
+    expect(page.locator("#id_visit-city")).to_have_value("Tilburg")
+    assert not Account.objects.exists()
+    screenshot(page, "account-new-errors")
+
+
+def test_credit_fields_are_read_only_for_sales_and_open_to_accounting(
+    page: Page, sales_user, accounting_user
+):
+    """Sales sees the credit limit and hold but cannot change them; Accounting can."""
+    account = AccountFactory(name="Peel Metaal")
+    log_in(page, sales_user.email)
+    page.goto(f"/accounts/{account.pk}/edit/")
+    expect(page.get_by_label("Credit limit")).to_be_disabled()
+    expect(page.get_by_label("Credit hold")).to_be_disabled()
+    expect(page.get_by_text("Only Accounting can change this.").first).to_be_visible()
+    screenshot(page, "credit-read-only-for-sales")
+
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, accounting_user.email)
+    page.goto(f"/accounts/{account.pk}/edit/")
+    page.get_by_label("Credit limit").fill("25000")
+    page.get_by_role("button", name="Save").click()
+    credit = page.locator("section", has=page.get_by_role("heading", name="Credit"))
+    expect(credit).to_contain_text("25,000.00")
+    expect(credit.get_by_role("row").filter(has_text="25000")).to_have_count(1)
+    screenshot(page, "credit-changed-by-accounting")
+
+
+def test_crm4_button_copies_the_record_url(page: Page, sales_user, settings):
+    """The CRM4 tab's button puts the old record's URL on the clipboard."""
+    account = AccountFactory(name="Maas Trading", crm4_id="{1A2B-3C4D}")
+    log_in(page, sales_user.email)
+    page.goto(account.get_absolute_url())
+    crm4 = page.locator("section", has=page.get_by_role("heading", name="CRM4"))
+    crm4.get_by_role("button", name="Copy to clipboard").click()
+    expect(crm4.get_by_role("status")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == account.crm4_url
+    assert account.crm4_url == settings.CRM4_RECORD_URL.format(id="{1A2B-3C4D}")
+    screenshot(page, "crm4-copied")
