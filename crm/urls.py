@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from users.urls import auth_urlpatterns
+
 admin.site.site_header = "CRM administration"
 admin.site.site_title = "CRM admin"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:list"), name="home"),
+    path("", include(auth_urlpatterns)),
     path("", include("users.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),

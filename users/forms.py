@@ -1,5 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from accounts.forms import AccountChoiceField
+from accounts.models import Contact
+from users.models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -12,3 +18,33 @@ class LoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "That email or username and password do not match. Please try again.",
     }
+
+
+class UserCrmAccountForm(forms.Form):
+    crm_account = AccountChoiceField(
+        required=False,
+        label="CRM account",
+        help_text="Type part of the name and pick the account. Leave empty to unlink the user.",
+    )
+
+
+class UserCrmContactForm(forms.Form):
+    """Offers only the contacts of the user's CRM account."""
+
+    crm_contact = forms.ModelChoiceField(
+        queryset=Contact.objects.none(),
+        required=False,
+        label="CRM contact",
+        empty_label="No contact",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["crm_contact"]
+        field.queryset = Contact.objects.filter(account_id=user.crm_account_id).order_by(
+            "last_name", "first_name", "id"
+        )
+        field.error_messages["invalid_choice"] = (
+            f"That contact is not one of {user.crm_account}'s contacts: choose one of them."
+        )

@@ -1,10 +1,34 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
 
 class User(AbstractUser):
-    """A login user. People sign in with their username or their email address."""
+    """A login user. People sign in with their username or their email address.
+
+    A user may be linked to one CRM account and, within it, one CRM contact: the seller filled in
+    on the quotes they write. The link is optional and never made automatically, and the
+    contact's email is the contact's own: it never replaces the user's email.
+    """
+
+    crm_account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="CRM account",
+    )
+    crm_contact = models.ForeignKey(
+        "accounts.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="CRM contact",
+        help_text="A contact of the CRM account.",
+    )
 
     class Meta:
         ordering = ["username"]
@@ -20,3 +44,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.crm_contact_id is None:
+            return
+        if self.crm_account_id is None:
+            raise ValidationError({"crm_contact": "Choose a CRM account before its contact."})
+        if self.crm_contact.account_id != self.crm_account_id:
+            raise ValidationError(
+                {
+                    "crm_contact": f"{self.crm_contact} is a contact of "
+                    f"{self.crm_contact.account}, not of {self.crm_account}: "
+                    "choose one of the CRM account's contacts."
+                }
+            )

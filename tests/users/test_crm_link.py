@@ -1,0 +1,201 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.users.factories import UserFactory
+from users import services
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+
+ROLE_FIXTURES = ["sales_user", "accounting_user", "management_user", "no_group_user"]
+
+
+@pytest.fixture
+def seller():
+    return AccountFactory(name="Bodywork Group Elfsquad")
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+
+def test_a_new_user_has_no_crm_link():
+    """A new user gets no CRM account or contact: the link is never made automatically."""
+    user = UserFactory()
+    assert user.crm_account is None
+    assert user.crm_contact is None
+
+
+def test_linking_keeps_the_users_email(admin_user, seller):
+    """The contact's email never replaces the user's email, nor the other way round."""
+    contact = ContactFactory(account=seller, email="pat@elfsquad.example")
+    user = UserFactory(email="pat@ourcompany.example")
+    services.user_set_crm_account(user=user, crm_account=seller, by=admin_user)
+    services.user_set_crm_contact(user=user, crm_contact=contact, by=admin_user)
+    user.refresh_from_db()
+    contact.refresh_from_db()
+    assert (user.crm_account, user.crm_contact) == (seller, contact)
+    assert user.email == "pat@ourcompany.example"
+    assert contact.email == "pat@elfsquad.example"
+
+
+def test_a_contact_of_another_account_is_refused(admin_user, seller):
+    """A contact must belong to the user's CRM account."""
+    user = UserFactory(crm_account=seller)
+    stranger = ContactFactory(account=AccountFactory(name="Other Company"))
+    with pytest.raises(ValidationError) as error:
+        services.user_set_crm_contact(user=user, crm_contact=stranger, by=admin_user)
+    assert "not of Bodywork Group Elfsquad" in str(error.value)
+    user.refresh_from_db()
+    assert user.crm_contact is None
+
+
+def test_a_contact_without_an_account_is_refused(admin_user, seller):
+    user = UserFactory()
+    with pytest.raises(ValidationError, match="Choose a CRM account"):
+        services.user_set_crm_contact(
+            user=user, crm_contact=ContactFactory(account=seller), by=admin_user
+        )
+
+
+def test_changing_the_account_clears_a_contact_of_the_old_account(admin_user, seller):
+    contact = ContactFactory(account=seller)
+    user = UserFactory(crm_account=seller, crm_contact=contact)
+    other = AccountFactory(name="Other Company")
+    services.user_set_crm_account(user=user, crm_account=other, by=admin_user)
+    user.refresh_from_db()
+    assert (user.crm_account, user.crm_contact) == (other, None)
+
+
+def test_keeping_the_account_keeps_the_contact(admin_user, seller):
+    contact = ContactFactory(account=seller)
+    user = UserFactory(crm_account=seller, crm_contact=contact)
+    services.user_set_crm_account(user=user, crm_account=seller, by=admin_user)
+    user.refresh_from_db()
+    assert user.crm_contact == contact
+
+
+def test_unlinking_clears_both(admin_user, seller):
+    user = UserFactory(crm_account=seller, crm_contact=ContactFactory(account=seller))
+    services.user_set_crm_account(user=user, crm_account=None, by=admin_user)
+    user.refresh_from_db()
+    assert (user.crm_account, user.crm_contact) == (None, None)
+
+
+@pytest.mark.parametrize("role", ROLE_FIXTURES)
+def test_only_user_administrators_change_links(request, role, seller):
+    by = request.getfixturevalue(role)
+    user = UserFactory()
+    with pytest.raises(PermissionDenied):
+        services.user_set_crm_account(user=user, crm_account=seller, by=by)
+    with pytest.raises(PermissionDenied):
+        services.user_set_crm_contact(user=user, crm_contact=None, by=by)
+    user.refresh_from_db()
+    assert user.crm_account is None
+
+
+# --- the users page --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [*ROLE_FIXTURES, "admin_user"])
+def test_everyone_sees_the_users_page(request, as_user, role):
+    user = request.getfixturevalue(role)
+    response = as_user(user).get(reverse("users:list"))
+    assert response.status_code == 200
+    assert user.email in response.content.decode()
+
+
+def test_the_list_shows_none_until_an_account_is_chosen(as_user, admin_user, seller):
+    UserFactory(username="pat", email="pat@ourcompany.example")
+    html = as_user(admin_user).get(reverse("users:list")).content.decode()
+    assert "pat@ourcompany.example" in html
+    assert ">None</a>" in html
+
+
+def test_the_list_shows_the_link(as_user, admin_user, seller):
+    contact = ContactFactory(account=seller, first_name="Pat", last_name="Jansen")
+    UserFactory(crm_account=seller, crm_contact=contact)
+    html = as_user(admin_user).get(reverse("users:list")).content.decode()
+    assert "Bodywork Group Elfsquad" in html
+    assert "Pat Jansen" in html
+
+
+@pytest.mark.parametrize("role", ROLE_FIXTURES)
+def test_others_see_the_page_read_only(request, as_user, role, seller):
+    person = UserFactory(crm_account=seller)
+    client = as_user(request.getfixturevalue(role))
+    html = client.get(reverse("users:list")).content.decode()
+    assert reverse("users:crm_account", args=[person.pk]) not in html
+    assert client.get(reverse("users:crm_account", args=[person.pk])).status_code == 403
+    for name, value in [("crm_account", "Other #1"), ("crm_contact", "")]:
+        response = client.post(reverse(f"users:{name}", args=[person.pk]), {name: value})
+        assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.crm_account == seller
+
+
+def test_an_administrator_links_an_account_then_a_contact(as_user, admin_user, seller):
+    contact = ContactFactory(account=seller, first_name="Pat", last_name="Jansen")
+    ContactFactory(account=AccountFactory(), last_name="Stranger")
+    person = UserFactory()
+    client = as_user(admin_user)
+    response = client.post(
+        reverse("users:crm_account", args=[person.pk]),
+        {"crm_account": f"{seller.name} #{seller.pk}"},
+        follow=True,
+    )
+    assert "is now linked to Bodywork Group Elfsquad" in response.content.decode()
+    page = client.get(reverse("users:crm_contact", args=[person.pk])).content.decode()
+    assert "Pat Jansen" in page
+    assert "Stranger" not in page
+    client.post(reverse("users:crm_contact", args=[person.pk]), {"crm_contact": contact.pk})
+    person.refresh_from_db()
+    assert (person.crm_account, person.crm_contact) == (seller, contact)
+
+
+def test_the_contact_page_refuses_a_contact_of_another_account(as_user, admin_user, seller):
+    person = UserFactory(crm_account=seller)
+    stranger = ContactFactory(account=AccountFactory(name="Other Company"))
+    response = as_user(admin_user).post(
+        reverse("users:crm_contact", args=[person.pk]), {"crm_contact": stranger.pk}
+    )
+    assert response.status_code == 200
+    assert "is not one of Bodywork Group Elfsquad" in response.content.decode()
+    person.refresh_from_db()
+    assert person.crm_contact is None
+
+
+def test_an_unknown_account_is_refused_and_the_text_kept(as_user, admin_user):
+    person = UserFactory()
+    response = as_user(admin_user).post(
+        reverse("users:crm_account", args=[person.pk]), {"crm_account": "No Such Company"}
+    )
+    html = response.content.decode()
+    assert "No account has this name" in html
+    assert 'value="No Such Company"' in html
+    person.refresh_from_db()
+    assert person.crm_account is None
+
+
+def test_the_contact_page_asks_for_an_account_first(as_user, admin_user):
+    person = UserFactory()
+    response = as_user(admin_user).get(reverse("users:crm_contact", args=[person.pk]))
+    assert response.url == reverse("users:crm_account", args=[person.pk])
+
+
+def test_the_users_page_has_constant_queries(as_user, admin_user, django_assert_max_num_queries):
+    client = as_user(admin_user)
+    for _ in range(8):
+        account = AccountFactory()
+        UserFactory(crm_account=account, crm_contact=ContactFactory(account=account))
+    UserFactory()
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("users:list"))
+    assert response.content.decode().count("<tr data-user") == User.objects.count()
+
+
+def test_login_and_logout_keep_their_names(client):
+    assert reverse("login") == "/login/"
+    assert reverse("logout") == "/logout/"
+    assert client.get(reverse("login")).status_code == 200

@@ -1,0 +1,48 @@
+"""Writes to users: the link between a login user and the CRM."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from accounts.models import Account, Contact
+from users.models import User
+
+CHANGE_USER_PERMISSION = "users.change_user"
+
+
+def user_can_change_crm_link(user: Any) -> bool:
+    """Only users who may change users (administrators) edit the CRM links."""
+    return bool(user and user.has_perm(CHANGE_USER_PERMISSION))
+
+
+def _check_permission(by: Any) -> None:
+    if not user_can_change_crm_link(by):
+        raise PermissionDenied("Only administrators can change a user's CRM account and contact.")
+
+
+@transaction.atomic
+def user_set_crm_account(*, user: User, crm_account: Account | None, by: Any) -> User:
+    """Link a user to a CRM account, or unlink them with None.
+
+    A contact that does not belong to the new account is cleared; the user's email stays as it is.
+    """
+    _check_permission(by)
+    user = User.objects.select_for_update().select_related("crm_contact").get(pk=user.pk)
+    user.crm_account = crm_account
+    if user.crm_contact and (crm_account is None or user.crm_contact.account_id != crm_account.pk):
+        user.crm_contact = None
+    user.clean()
+    user.save(update_fields=["crm_account", "crm_contact"])
+    return user
+
+
+@transaction.atomic
+def user_set_crm_contact(*, user: User, crm_contact: Contact | None, by: Any) -> User:
+    """Choose the user's CRM contact; it must be a contact of the user's CRM account."""
+    _check_permission(by)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.crm_contact = crm_contact
+    user.clean()
+    user.save(update_fields=["crm_contact"])
+    return user
