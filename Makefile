@@ -14,7 +14,7 @@ run: demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	DEBUG=false $(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 
