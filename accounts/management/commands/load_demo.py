@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo users and about 300 demo accounts in the Netherlands, Belgium and "
+        "Germany. Safe to run again: what exists already is left as it is."
+    )
+
+    def handle(self, *args, **options) -> None:
+        result = load_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data: {result.accounts_created} accounts, {result.contacts_created} "
+                f"contacts and {result.users_created} users created; "
+                f"{result.addresses_located} visit addresses located."
+            )
+        )
+        users = ", ".join(username for username, *_ in DEMO_USERS)
+        self.stdout.write(f"Demo logins: {users}; password {DEMO_PASSWORD}")
