@@ -1,0 +1,372 @@
+"""Quotes, orders, their approval and invoices.
+
+Totals are stored on each document (computed by the services from its lines), so lists of many
+thousands of documents need no aggregation.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from sales import totals
+
+DEFAULT_VAT_RATE = Decimal("21.00")
+PAYMENT_TERM_DAYS = 30
+ZERO = Decimal("0")
+
+
+class TransitionNotAllowed(ValidationError):
+    """A document was asked to move to a status it cannot reach from where it is."""
+
+
+class DocumentSequence(models.Model):
+    """The last number given out for one kind of document; locked while a number is taken."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    last_number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_number}"
+
+
+class DocumentLine(models.Model):
+    """A line of a quote or order: description, quantity, unit price and discount."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(max_length=200)
+    quantity = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    unit_price = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)]
+    )
+    discount_percent = models.DecimalField(
+        "discount %",
+        max_digits=5,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def amount(self) -> Decimal:
+        return totals.line_amount(
+            quantity=self.quantity,
+            unit_price=self.unit_price,
+            discount_percent=self.discount_percent,
+        )
+
+
+def _line_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(quantity__gt=0),
+            name=f"{prefix}_quantity_positive",
+            violation_error_message="The quantity must be more than zero.",
+        ),
+        models.CheckConstraint(
+            condition=Q(unit_price__gte=0),
+            name=f"{prefix}_unit_price_not_negative",
+            violation_error_message="The unit price cannot be negative.",
+        ),
+        models.CheckConstraint(
+            condition=Q(discount_percent__gte=0, discount_percent__lte=100),
+            name=f"{prefix}_discount_0_100",
+            violation_error_message="The discount is a percentage from 0 to 100.",
+        ),
+    ]
+
+
+class SalesDocument(models.Model):
+    """What quotes and orders share: parties, addresses, VAT and totals."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "accounts.Account", on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    seller_account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="seller",
+    )
+    seller_contact = models.ForeignKey(
+        "accounts.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="seller contact",
+    )
+    invoice_address = models.ForeignKey(
+        "accounts.Address", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    delivery_address = models.ForeignKey(
+        "accounts.Address", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    vat_rate = models.DecimalField(
+        "VAT %",
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_VAT_RATE,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
+    )
+    subtotal = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO, editable=False)
+    vat_amount = models.DecimalField(
+        "VAT", max_digits=14, decimal_places=2, default=ZERO, editable=False
+    )
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO, editable=False)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Quote(SalesDocument):
+    """An offer to a customer. An accepted quote turns into an order in one step."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SENT},
+        Status.SENT: {Status.ACCEPTED, Status.REJECTED, Status.EXPIRED},
+    }
+
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    valid_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "-id"], name="quote_status_idx"),
+            models.Index(fields=["customer", "-id"], name="quote_customer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "sent", "accepted", "rejected", "expired"]),
+                name="quote_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="quote_vat_rate_0_100"
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:quote_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def next_statuses(self) -> list["Quote.Status"]:
+        return sorted(self.TRANSITIONS.get(self.status, ()), key=list(self.Status).index)
+
+    def set_status(self, status: str) -> None:
+        """Move to `status`, or raise TransitionNotAllowed."""
+        if status not in self.TRANSITIONS.get(self.status, ()):
+            raise TransitionNotAllowed(
+                f"A {self.get_status_display().lower()} quote cannot become "
+                f"{self.Status(status).label.lower()}."
+            )
+        self.status = status
+
+
+class QuoteLine(DocumentLine):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(DocumentLine.Meta):
+        constraints = _line_constraints("quoteline")
+
+
+class Order(SalesDocument):
+    """A customer's order. On submission the credit check decides its status."""
+
+    class Status(models.TextChoices):
+        PENDING_APPROVAL = "pending_approval", "Pending approval"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        BLOCKED = "blocked", "Blocked"
+        INVOICED = "invoiced", "Invoiced"
+        CANCELLED = "cancelled", "Cancelled"
+
+    TRANSITIONS = {
+        Status.PENDING_APPROVAL: {Status.ACCEPTED, Status.REJECTED, Status.CANCELLED},
+        # A blocked order is checked again once the hold is lifted or the order is prepaid.
+        Status.BLOCKED: {Status.ACCEPTED, Status.PENDING_APPROVAL, Status.CANCELLED},
+        Status.ACCEPTED: {Status.INVOICED, Status.CANCELLED},
+    }
+
+    status = models.CharField(max_length=20, choices=Status)
+    quote = models.OneToOneField(
+        Quote, on_delete=models.PROTECT, null=True, blank=True, related_name="order"
+    )
+    prepaid = models.BooleanField(
+        default=False, help_text="The customer pays before delivery, so a credit hold allows it."
+    )
+    customer_reference = models.CharField(
+        "customer's purchase order number", max_length=50, blank=True
+    )
+    credit_reason = models.TextField(
+        "credit check", blank=True, help_text="What the credit check decided, with the figures."
+    )
+    credit_exposure = models.DecimalField(
+        "exposure at the check", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    credit_limit = models.DecimalField(
+        "credit limit at the check", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        permissions = [("approve_order", "Can approve or reject orders above the credit limit")]
+        indexes = [
+            models.Index(fields=["status", "-id"], name="order_status_idx"),
+            models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
+            models.Index(fields=["customer", "-id"], name="order_customer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "pending_approval",
+                        "accepted",
+                        "rejected",
+                        "blocked",
+                        "invoiced",
+                        "cancelled",
+                    ]
+                ),
+                name="order_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="order_vat_rate_0_100"
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:order_detail", args=[self.pk])
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+    def set_status(self, status: str) -> None:
+        """Move to `status`, or raise TransitionNotAllowed."""
+        if not self.can_become(status):
+            raise TransitionNotAllowed(
+                f"A {self.get_status_display().lower()} order cannot become "
+                f"{self.Status(status).label.lower()}."
+            )
+        self.status = status
+
+
+class OrderLine(DocumentLine):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(DocumentLine.Meta):
+        constraints = _line_constraints("orderline")
+
+
+class Approval(models.Model):
+    """Management's decision on an order above the credit limit: who, when, what and why."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="approvals")
+    decision = models.CharField(max_length=10, choices=Decision)
+    comment = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["-decided_at", "-id"], name="approval_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.get_decision_display()}"
+
+
+class Invoice(models.Model):
+    """The invoice of an accepted order. Until it is paid its amount counts in the exposure."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice")
+    # Kept beside the order so the exposure sums unpaid invoices without a join.
+    customer = models.ForeignKey(
+        "accounts.Account", on_delete=models.PROTECT, related_name="invoices"
+    )
+    date = models.DateField()
+    due_date = models.DateField()
+    address = models.ForeignKey(
+        "accounts.Address", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The address as printed: an invoice does not change when the account's address does.
+    address_text = models.TextField(blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        permissions = [("mark_invoice_paid", "Can mark an invoice paid")]
+        indexes = [
+            models.Index(
+                fields=["customer"],
+                condition=Q(paid_at__isnull=True),
+                name="invoice_unpaid_customer_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__gte=models.F("date")),
+                name="invoice_due_after_date",
+                violation_error_message="The due date cannot be before the invoice date.",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="invoice_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:invoice_detail", args=[self.pk])
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None

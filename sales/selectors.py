@@ -1,0 +1,158 @@
+"""Reads of quotes, orders, approvals and invoices for the pages, in a fixed number of queries."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.models import Account
+from sales.models import Approval, Invoice, Order, OrderLine, Quote, QuoteLine
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def open_orders(*, account_id: int) -> QuerySet[Order]:
+    """Accepted orders not yet invoiced: owed once delivered."""
+    return Order.objects.filter(customer_id=account_id, status=Order.Status.ACCEPTED)
+
+
+def unpaid_invoices(*, account_id: int) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(customer_id=account_id, paid_at__isnull=True)
+
+
+def _sum_subquery(queryset: QuerySet, field: str) -> Coalesce:
+    summed = queryset.order_by().values("customer_id").annotate(s=Sum(field)).values("s")
+    return Coalesce(Subquery(summed, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def exposure_expression(account_ref: str = "customer_id") -> Coalesce:
+    """The exposure of the account in `account_ref`, as an annotation: no query per row."""
+    orders = Order.objects.filter(customer_id=OuterRef(account_ref), status=Order.Status.ACCEPTED)
+    invoices = Invoice.objects.filter(customer_id=OuterRef(account_ref), paid_at__isnull=True)
+    return _sum_subquery(orders, "total") + _sum_subquery(invoices, "amount")
+
+
+def account_exposure(*, account_id: int) -> Decimal:
+    """What the account owes us: open accepted orders plus unpaid invoices, in one query."""
+    return (
+        Account.objects.filter(pk=account_id)
+        .annotate(exposure=exposure_expression("pk"))
+        .values_list("exposure", flat=True)
+        .get()
+    )
+
+
+_LIST_FIELDS = (
+    "number",
+    "status",
+    "total",
+    "created_at",
+    "customer__name",
+    "customer_id",
+)
+
+
+def quote_list() -> QuerySet[Quote]:
+    return Quote.objects.select_related("customer").only(*_LIST_FIELDS, "valid_until")
+
+
+def order_list() -> QuerySet[Order]:
+    return Order.objects.select_related("customer").only(*_LIST_FIELDS, "prepaid")
+
+
+_DETAIL_RELATED = (
+    "customer",
+    "customer__relationship_type",
+    "seller_account",
+    "seller_contact",
+    "invoice_address",
+    "delivery_address",
+    "created_by",
+)
+
+
+def quote_detail() -> QuerySet[Quote]:
+    return (
+        Quote.objects.select_related(*_DETAIL_RELATED)
+        .prefetch_related(Prefetch("lines", queryset=QuoteLine.objects.order_by("position", "id")))
+        .annotate(has_order=Exists(Order.objects.filter(quote=OuterRef("pk"))))
+    )
+
+
+def order_detail() -> QuerySet[Order]:
+    return Order.objects.select_related(*_DETAIL_RELATED, "quote", "invoice").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
+        Prefetch("approvals", queryset=Approval.objects.select_related("decided_by")),
+    )
+
+
+def approval_pending() -> QuerySet[Order]:
+    """Orders waiting for Management, oldest first, with each customer's exposure now."""
+    return (
+        Order.objects.filter(status=Order.Status.PENDING_APPROVAL)
+        .select_related("customer")
+        .annotate(current_exposure=exposure_expression())
+        .order_by("id")
+    )
+
+
+def approval_recent() -> QuerySet[Approval]:
+    """Decisions already taken, newest first: everyone sees who decided and when."""
+    return Approval.objects.select_related("order", "order__customer", "decided_by").order_by(
+        "-decided_at", "-id"
+    )
+
+
+def invoice_detail() -> QuerySet[Invoice]:
+    return Invoice.objects.select_related("order", "customer", "paid_by", "created_by")
+
+
+@dataclass(frozen=True)
+class AccountSales:
+    """The account page's sales panel."""
+
+    quotes: list[Quote]
+    orders: list[Order]
+    exposure: Decimal
+    remaining_credit: Decimal | None
+    quote_count: int
+    order_count: int
+
+
+PANEL_ROWS = 5
+
+
+def account_sales(*, account: Account) -> AccountSales:
+    """Latest quotes and orders of an account, its exposure and remaining credit.
+
+    At most 5 queries, whatever the number of documents.
+    """
+    quotes = list(Quote.objects.filter(customer=account).only(*_LIST_FIELDS)[: PANEL_ROWS + 1])
+    orders = list(
+        Order.objects.filter(customer=account).only(*_LIST_FIELDS, "prepaid")[: PANEL_ROWS + 1]
+    )
+    exposure = account_exposure(account_id=account.pk)
+    remaining = None if account.credit_limit is None else account.credit_limit - exposure
+    return AccountSales(
+        quotes=quotes[:PANEL_ROWS],
+        orders=orders[:PANEL_ROWS],
+        exposure=exposure,
+        remaining_credit=remaining,
+        quote_count=Quote.objects.filter(customer=account).count()
+        if len(quotes) > PANEL_ROWS
+        else len(quotes),
+        order_count=Order.objects.filter(customer=account).count()
+        if len(orders) > PANEL_ROWS
+        else len(orders),
+    )

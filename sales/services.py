@@ -1,0 +1,406 @@
+"""Writes to quotes, orders, approvals and invoices. Views and the admin call these.
+
+Every write checks the user's permission here, so no caller can skip it. Writes that decide on
+credit lock the customer's account row first (`select_for_update`), so two orders for one account
+are checked one after the other and can never both slip under the limit.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Account, Address, RelationshipType
+from accounts.services import account_set_relationship_type
+from sales import credit, selectors, totals
+from sales.models import (
+    PAYMENT_TERM_DAYS,
+    Approval,
+    DocumentLine,
+    DocumentSequence,
+    Invoice,
+    Order,
+    OrderLine,
+    Quote,
+    QuoteLine,
+    SalesDocument,
+)
+
+LINE_FIELDS = ("description", "quantity", "unit_price", "discount_percent")
+QUOTE_FIELDS = (
+    "customer",
+    "seller_account",
+    "seller_contact",
+    "invoice_address",
+    "delivery_address",
+    "vat_rate",
+    "valid_until",
+    "notes",
+)
+ORDER_FIELDS = (
+    "customer",
+    "seller_account",
+    "seller_contact",
+    "invoice_address",
+    "delivery_address",
+    "vat_rate",
+    "prepaid",
+    "customer_reference",
+    "notes",
+)
+NUMBER_PREFIXES = {"quote": "Q", "order": "O", "invoice": "INV"}
+# Named addresses chosen by default when the user picks none, as the wiki names them.
+INVOICE_ADDRESS_NAMES = ("invoicing", "invoice", "billing")
+DELIVERY_ADDRESS_NAMES = ("shipping", "delivery")
+
+
+def _require(user: Any, permission: str, message: str) -> None:
+    if not (user and user.has_perm(permission)):
+        raise PermissionDenied(message)
+
+
+def _next_number(kind: str) -> str:
+    """The next number of a kind of document, without gaps.
+
+    The sequence row stays locked until the transaction commits, so take it last.
+    """
+    try:
+        sequence = DocumentSequence.objects.select_for_update().get(name=kind)
+    except DocumentSequence.DoesNotExist:
+        try:
+            with transaction.atomic():
+                DocumentSequence.objects.create(name=kind)
+        except IntegrityError:
+            pass  # Another transaction made it first.
+        sequence = DocumentSequence.objects.select_for_update().get(name=kind)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{NUMBER_PREFIXES[kind]}-{sequence.last_number:06d}"
+
+
+def _pick_address(addresses: list[Address], names: Iterable[str], kind: str) -> Address | None:
+    for address in addresses:
+        if address.name.strip().lower() in names:
+            return address
+    return next((a for a in addresses if a.kind == kind), None)
+
+
+def _check_parties(document: SalesDocument) -> None:
+    """The seller is one of ours with its own contact; the addresses are the customer's."""
+    errors: dict[str, str] = {}
+    seller = document.seller_account
+    if seller is not None and seller.relationship_type.code != RelationshipType.SELLER:
+        errors["seller_account"] = (
+            f"{seller} is not one of our selling entities: choose an account of type Seller."
+        )
+    contact = document.seller_contact
+    if contact is not None:
+        if seller is None:
+            errors["seller_contact"] = "Choose the seller before its contact."
+        elif contact.account_id != seller.pk:
+            errors["seller_contact"] = (
+                f"{contact} is not a contact of {seller}: choose one of the seller's contacts."
+            )
+    customer = document.customer
+    for field in ("invoice_address", "delivery_address"):
+        address = getattr(document, field)
+        if address is not None and address.account_id != customer.pk:
+            errors[field] = (
+                f"The address “{address.name}” belongs to {address.account}, "
+                f"not to {customer}: choose one of the customer's addresses."
+            )
+    if errors:
+        raise ValidationError(errors)
+    if document.invoice_address is None or document.delivery_address is None:
+        addresses = list(Address.objects.filter(account=customer))
+        if document.invoice_address is None:
+            document.invoice_address = _pick_address(
+                addresses, INVOICE_ADDRESS_NAMES, Address.Kind.MAILING
+            )
+        if document.delivery_address is None:
+            document.delivery_address = _pick_address(
+                addresses, DELIVERY_ADDRESS_NAMES, Address.Kind.VISIT
+            )
+
+
+def _build_lines(
+    document: SalesDocument, line_model: type[DocumentLine], lines: Iterable[Mapping[str, Any]]
+) -> list[DocumentLine]:
+    """Check the lines and put the document's totals on it; the lines are saved by the caller."""
+    built = []
+    for position, values in enumerate(lines, start=1):
+        line = line_model(position=position, **{f: values[f] for f in LINE_FIELDS if f in values})
+        line.full_clean(exclude=["quote", "order"], validate_constraints=False)
+        built.append(line)
+    if not built:
+        raise ValidationError({NON_FIELD_ERRORS: "Add at least one line."})
+    result = totals.document_totals(
+        amounts=[line.amount for line in built], vat_rate=document.vat_rate
+    )
+    document.subtotal, document.vat_amount, document.total = (
+        result.subtotal,
+        result.vat,
+        result.total,
+    )
+    return built
+
+
+def _prepare(
+    document: SalesDocument,
+    line_model: type[DocumentLine],
+    fields: Mapping[str, Any],
+    allowed: Iterable[str],
+    lines: Iterable[Mapping[str, Any]],
+) -> list[DocumentLine]:
+    for field in allowed:
+        if field in fields:
+            setattr(document, field, fields[field])
+    document.full_clean(exclude=["number", "status"], validate_unique=False)
+    _check_parties(document)
+    return _build_lines(document, line_model, lines)
+
+
+def _save_lines(document: SalesDocument, lines: list[DocumentLine], parent: str) -> None:
+    for line in lines:
+        setattr(line, parent, document)
+    type(lines[0]).objects.bulk_create(lines)
+
+
+# --- quotes ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def quote_create(
+    *, user: Any, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
+) -> Quote:
+    """Write a new draft quote with its lines; the totals with VAT are worked out here."""
+    _require(user, "sales.add_quote", "Only Sales can write quotes.")
+    quote = Quote(created_by=user if getattr(user, "pk", None) else None)
+    built = _prepare(quote, QuoteLine, fields, QUOTE_FIELDS, lines)
+    quote.number = _next_number("quote")
+    quote.save()
+    _save_lines(quote, built, "quote")
+    return quote
+
+
+@transaction.atomic
+def quote_update(
+    *, quote: Quote, user: Any, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
+) -> Quote:
+    """Change a draft quote and replace its lines. A sent quote stays as the customer saw it."""
+    _require(user, "sales.change_quote", "Only Sales can change quotes.")
+    current = Quote.objects.select_for_update().get(pk=quote.pk)
+    if not current.is_editable:
+        raise ValidationError(
+            f"Only a draft quote can be changed: {current} is "
+            f"{current.get_status_display().lower()}."
+        )
+    built = _prepare(quote, QuoteLine, fields, QUOTE_FIELDS, lines)
+    quote.status = current.status
+    quote.save()
+    QuoteLine.objects.filter(quote=quote).delete()
+    _save_lines(quote, built, "quote")
+    return quote
+
+
+@transaction.atomic
+def quote_set_status(*, quote: Quote, status: str, user: Any) -> Quote:
+    """Mark a quote sent, accepted, rejected or expired, as its status allows."""
+    _require(user, "sales.change_quote", "Only Sales can change quotes.")
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    quote.set_status(status)
+    quote.save(update_fields=["status"])
+    return quote
+
+
+@transaction.atomic
+def quote_convert_to_order(
+    *, quote: Quote, user: Any, prepaid: bool = False, customer_reference: str = ""
+) -> Order:
+    """Turn an accepted quote into an order in one step; the credit check decides as usual."""
+    _require(user, "sales.add_order", "Only Sales can enter orders.")
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if quote.status != Quote.Status.ACCEPTED:
+        raise ValidationError(
+            f"Only an accepted quote turns into an order: {quote} is "
+            f"{quote.get_status_display().lower()}."
+        )
+    existing = Order.objects.filter(quote=quote).first()
+    if existing is not None:
+        raise ValidationError(f"{quote} is order {existing} already.")
+    fields = {f: getattr(quote, f) for f in ORDER_FIELDS if hasattr(quote, f)}
+    fields.update(prepaid=prepaid, customer_reference=customer_reference)
+    lines = [{f: getattr(line, f) for f in LINE_FIELDS} for line in quote.lines.all()]
+    return order_submit(user=user, fields=fields, lines=lines, quote=quote)
+
+
+# --- orders and the credit check -------------------------------------------------------------
+
+
+def _lock_account(account_id: int) -> Account:
+    return (
+        Account.objects.select_for_update().select_related("relationship_type").get(pk=account_id)
+    )
+
+
+def _run_credit_check(order: Order, account: Account) -> credit.CreditDecision:
+    decision = credit.credit_check(
+        order_value=order.total,
+        prepaid=order.prepaid,
+        credit_hold=account.credit_hold,
+        credit_limit=account.credit_limit,
+        exposure=selectors.account_exposure(account_id=account.pk),
+    )
+    order.credit_reason = decision.reason
+    order.credit_exposure = decision.exposure
+    order.credit_limit = decision.credit_limit
+    return decision
+
+
+@transaction.atomic
+def order_submit(
+    *,
+    user: Any,
+    fields: Mapping[str, Any],
+    lines: Iterable[Mapping[str, Any]],
+    quote: Quote | None = None,
+) -> Order:
+    """Enter an order; the credit check decides whether it is accepted, waits or is blocked.
+
+    A Prospect becomes a Customer with its first order, and the change shows in its history.
+    """
+    _require(user, "sales.add_order", "Only Sales can enter orders.")
+    order = Order(quote=quote, created_by=user if getattr(user, "pk", None) else None)
+    built = _prepare(order, OrderLine, fields, ORDER_FIELDS, lines)
+    # The lock makes a second order for this account wait until this one is committed,
+    # so its check sees this order in the exposure.
+    account = _lock_account(order.customer_id)
+    order.status = _run_credit_check(order, account).status
+    order.number = _next_number("order")
+    order.save()
+    _save_lines(order, built, "order")
+    if account.relationship_type.code == RelationshipType.PROSPECT:
+        account_set_relationship_type(
+            account=account,
+            relationship_type=RelationshipType.objects.get(code=RelationshipType.CUSTOMER),
+            user=user,
+        )
+    return order
+
+
+@transaction.atomic
+def order_recheck(*, order: Order, user: Any) -> Order:
+    """Check a blocked order again, after the hold was lifted or the order is to be prepaid."""
+    _require(user, "sales.change_order", "Only Sales can change orders.")
+    account = _lock_account(order.customer_id)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != Order.Status.BLOCKED:
+        raise ValidationError(f"Only a blocked order is checked again: {order} is not blocked.")
+    decision = _run_credit_check(order, account)
+    if decision.status != order.status:
+        order.set_status(decision.status)
+    order.save(update_fields=["status", "credit_reason", "credit_exposure", "credit_limit"])
+    return order
+
+
+@transaction.atomic
+def order_set_prepaid(*, order: Order, prepaid: bool, user: Any) -> Order:
+    """Mark a blocked order prepaid (or not); the credit check then runs again."""
+    _require(user, "sales.change_order", "Only Sales can change orders.")
+    Order.objects.filter(pk=order.pk, status=Order.Status.BLOCKED).update(prepaid=prepaid)
+    return order_recheck(order=order, user=user)
+
+
+@transaction.atomic
+def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> Approval:
+    """Management approves or rejects an order waiting for approval, saying why."""
+    _require(
+        user,
+        "sales.approve_order",
+        "Only Management can approve or reject orders above the credit limit.",
+    )
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": "Say why: a comment is required."})
+    _lock_account(order.customer_id)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != Order.Status.PENDING_APPROVAL:
+        raise ValidationError(
+            f"{order} is not waiting for approval any more: it is "
+            f"{order.get_status_display().lower()}."
+        )
+    order.set_status(Order.Status.ACCEPTED if approve else Order.Status.REJECTED)
+    order.save(update_fields=["status"])
+    return Approval.objects.create(
+        order=order,
+        decision=Approval.Decision.APPROVED if approve else Approval.Decision.REJECTED,
+        comment=comment,
+        decided_by=user,
+        decided_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, user: Any) -> Order:
+    """Cancel an order that is not invoiced; it no longer counts in the exposure."""
+    _require(user, "sales.change_order", "Only Sales can cancel orders.")
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    order.set_status(Order.Status.CANCELLED)
+    order.save(update_fields=["status"])
+    return order
+
+
+# --- invoices --------------------------------------------------------------------------------
+
+
+def _address_text(account: Account, address: Address | None) -> str:
+    if address is None:
+        return account.name
+    lines = [account.name, address.street, f"{address.postal_code} {address.city}".strip()]
+    lines.append(address.country.name if address.country else "")
+    return "\n".join(line for line in lines if line)
+
+
+@transaction.atomic
+def order_invoice(*, order: Order, user: Any, date: datetime.date | None = None) -> Invoice:
+    """Invoice an accepted order: its amount moves from open orders to unpaid invoices."""
+    _require(user, "sales.add_invoice", "Only Accounting can invoice orders.")
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("customer", "invoice_address")
+        .get(pk=order.pk)
+    )
+    order.set_status(Order.Status.INVOICED)
+    date = date or timezone.localdate()
+    invoice = Invoice(
+        order=order,
+        customer=order.customer,
+        date=date,
+        due_date=date + datetime.timedelta(days=PAYMENT_TERM_DAYS),
+        address=order.invoice_address,
+        address_text=_address_text(order.customer, order.invoice_address),
+        amount=order.total,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    order.save(update_fields=["status"])
+    invoice.number = _next_number("invoice")
+    invoice.save()
+    return invoice
+
+
+@transaction.atomic
+def invoice_mark_paid(*, invoice: Invoice, user: Any) -> Invoice:
+    """Record that an invoice was paid: it no longer counts in the exposure."""
+    _require(user, "sales.mark_invoice_paid", "Only Accounting can mark invoices paid.")
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.is_paid:
+        raise ValidationError(
+            f"{invoice} was marked paid already, on {timezone.localtime(invoice.paid_at):%d %b %Y}."
+        )
+    invoice.paid_at = timezone.now()
+    invoice.paid_by = user
+    invoice.save(update_fields=["paid_at", "paid_by"])
+    return invoice

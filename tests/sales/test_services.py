@@ -1,0 +1,402 @@
+"""The sales rules through the services: quotes, orders, the credit check, approval, invoices."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import AccountChange, RelationshipType
+from sales import selectors, services
+from sales.models import Approval, Invoice, Order, Quote, TransitionNotAllowed
+from tests.accounts.factories import AccountFactory, AddressFactory, ContactFactory
+from tests.sales.conftest import line, mailing, visit
+from tests.sales.factories import InvoiceFactory, OrderFactory, QuoteFactory
+
+pytestmark = pytest.mark.django_db
+
+OTHER_ROLES = ["accounting_user", "management_user", "no_group_user"]
+
+
+def submit(user, customer, *lines, **fields):
+    return services.order_submit(
+        user=user, fields={"customer": customer, **fields}, lines=list(lines) or [line()]
+    )
+
+
+# --- quotes ----------------------------------------------------------------------------------
+
+
+def test_a_quote_has_lines_totals_with_vat_and_a_number(sales_user, customer, seller):
+    quote = services.quote_create(
+        user=sales_user,
+        fields={"customer": customer, "seller_account": seller},
+        lines=[line("2", "50.00", "10"), line("1", "10.00")],
+    )
+    assert quote.number == "Q-000001"
+    assert quote.status == Quote.Status.DRAFT
+    assert (quote.subtotal, quote.vat_amount, quote.total) == (D("100.00"), D("21.00"), D("121.00"))
+    assert [ln.amount for ln in quote.lines.all()] == [D("90.00"), D("10.00")]
+    second = services.quote_create(user=sales_user, fields={"customer": customer}, lines=[line()])
+    assert second.number == "Q-000002"
+
+
+def test_a_quote_gets_the_customers_addresses_by_default(sales_user, customer):
+    quote = services.quote_create(user=sales_user, fields={"customer": customer}, lines=[line()])
+    assert quote.invoice_address == mailing(customer)
+    assert quote.delivery_address == visit(customer)
+
+
+def test_named_shipping_and_invoicing_addresses_are_preferred(sales_user, customer):
+    shipping = AddressFactory(account=customer, name="Shipping")
+    invoicing = AddressFactory(account=customer, name="Invoicing")
+    quote = services.quote_create(user=sales_user, fields={"customer": customer}, lines=[line()])
+    assert (quote.invoice_address, quote.delivery_address) == (invoicing, shipping)
+
+
+def test_an_address_of_another_account_is_refused(sales_user, customer):
+    stranger = AddressFactory(account=AccountFactory(name="Someone Else"), name="Shipping")
+    with pytest.raises(ValidationError) as error:
+        services.quote_create(
+            user=sales_user,
+            fields={"customer": customer, "delivery_address": stranger},
+            lines=[line()],
+        )
+    assert "belongs to Someone Else, not to Acme Panels" in str(error.value)
+    assert not Quote.objects.exists()
+
+
+def test_the_seller_must_be_one_of_ours(sales_user, customer):
+    with pytest.raises(ValidationError, match="not one of our selling entities"):
+        services.quote_create(
+            user=sales_user,
+            fields={"customer": customer, "seller_account": AccountFactory()},
+            lines=[line()],
+        )
+
+
+def test_the_seller_contact_must_belong_to_the_seller(sales_user, customer, seller):
+    with pytest.raises(ValidationError, match="not a contact of Bodywork Group Elfsquad"):
+        services.quote_create(
+            user=sales_user,
+            fields={
+                "customer": customer,
+                "seller_account": seller,
+                "seller_contact": ContactFactory(),
+            },
+            lines=[line()],
+        )
+
+
+def test_a_quote_needs_a_line(sales_user, customer):
+    with pytest.raises(ValidationError, match="at least one line"):
+        services.quote_create(user=sales_user, fields={"customer": customer}, lines=[])
+    assert not Quote.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"quantity": D("0")}, "greater than or equal to 0.01"),
+        ({"unit_price": D("-1")}, "greater than or equal to 0"),
+        ({"discount_percent": D("101")}, "less than or equal to 100"),
+        ({"description": ""}, "cannot be blank"),
+    ],
+)
+def test_a_bad_line_is_refused(sales_user, customer, bad, message):
+    with pytest.raises(ValidationError, match=message):
+        services.quote_create(user=sales_user, fields={"customer": customer}, lines=[line() | bad])
+    assert not Quote.objects.exists()
+
+
+def test_only_a_draft_quote_changes(sales_user, customer):
+    quote = services.quote_create(user=sales_user, fields={"customer": customer}, lines=[line()])
+    services.quote_update(
+        quote=quote, user=sales_user, fields={"vat_rate": D("0")}, lines=[line("3")]
+    )
+    quote.refresh_from_db()
+    assert (quote.total, quote.lines.count()) == (D("300.00"), 1)
+    services.quote_set_status(quote=quote, status=Quote.Status.SENT, user=sales_user)
+    with pytest.raises(ValidationError, match="Only a draft quote can be changed"):
+        services.quote_update(quote=quote, user=sales_user, fields={}, lines=[line("9")])
+    quote.refresh_from_db()
+    assert quote.total == D("300.00")
+
+
+def test_quote_statuses_move_forward_only(sales_user, customer):
+    quote = QuoteFactory(customer=customer)
+    with pytest.raises(TransitionNotAllowed, match="draft quote cannot become accepted"):
+        services.quote_set_status(quote=quote, status=Quote.Status.ACCEPTED, user=sales_user)
+    for status in (Quote.Status.SENT, Quote.Status.ACCEPTED):
+        services.quote_set_status(quote=quote, status=status, user=sales_user)
+    with pytest.raises(TransitionNotAllowed):
+        services.quote_set_status(quote=quote, status=Quote.Status.EXPIRED, user=sales_user)
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.ACCEPTED
+
+
+def test_an_accepted_quote_turns_into_an_order_once(sales_user, customer, seller):
+    quote = services.quote_create(
+        user=sales_user,
+        fields={"customer": customer, "seller_account": seller},
+        lines=[line("2", "100.00"), line("1", "50.00")],
+    )
+    services.quote_set_status(quote=quote, status=Quote.Status.SENT, user=sales_user)
+    services.quote_set_status(quote=quote, status=Quote.Status.ACCEPTED, user=sales_user)
+    order = services.quote_convert_to_order(quote=quote, user=sales_user)
+    assert order.quote == quote
+    assert (order.customer, order.seller_account, order.total) == (customer, seller, quote.total)
+    assert [(ln.description, ln.quantity) for ln in order.lines.all()] == [
+        (ln.description, ln.quantity) for ln in quote.lines.all()
+    ]
+    assert order.status == Order.Status.ACCEPTED
+    with pytest.raises(ValidationError, match="is order O-000001 already"):
+        services.quote_convert_to_order(quote=quote, user=sales_user)
+
+
+def test_a_quote_not_accepted_does_not_turn_into_an_order(sales_user, customer):
+    quote = QuoteFactory(customer=customer, status=Quote.Status.SENT)
+    with pytest.raises(ValidationError, match="Only an accepted quote"):
+        services.quote_convert_to_order(quote=quote, user=sales_user)
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("role", OTHER_ROLES)
+def test_only_sales_writes_quotes(request, role, customer):
+    user = request.getfixturevalue(role)
+    with pytest.raises(PermissionDenied):
+        services.quote_create(user=user, fields={"customer": customer}, lines=[line()])
+    quote = QuoteFactory(customer=customer)
+    with pytest.raises(PermissionDenied):
+        services.quote_update(quote=quote, user=user, fields={}, lines=[line()])
+    with pytest.raises(PermissionDenied):
+        services.quote_set_status(quote=quote, status=Quote.Status.SENT, user=user)
+    accepted = QuoteFactory(customer=customer, status=Quote.Status.ACCEPTED)
+    with pytest.raises(PermissionDenied):
+        services.quote_convert_to_order(quote=accepted, user=user)
+    assert Quote.objects.filter(status=Quote.Status.DRAFT).count() == 1
+    assert not Order.objects.exists()
+
+
+def test_an_administrator_may_write_quotes(admin_user, customer):
+    assert services.quote_create(user=admin_user, fields={"customer": customer}, lines=[line()])
+
+
+# --- orders and the credit check -------------------------------------------------------------
+
+
+def test_an_order_within_the_limit_is_accepted_and_says_why(sales_user, customer):
+    order = submit(sales_user, customer, line("5", "100.00"), vat_rate=D("0"))
+    assert order.status == Order.Status.ACCEPTED
+    assert order.number == "O-000001"
+    assert order.credit_reason.startswith("Accepted: open exposure 0.00 + this order 500.00")
+    assert (order.credit_exposure, order.credit_limit) == (D("0"), D("1000.00"))
+
+
+def test_an_order_above_the_limit_waits_for_management(sales_user, customer):
+    OrderFactory(customer=customer, total=D("800.00"))
+    order = submit(sales_user, customer, line("3", "100.00"), vat_rate=D("0"))
+    assert order.status == Order.Status.PENDING_APPROVAL
+    assert "open exposure 800.00 + this order 300.00 = 1,100.00" in order.credit_reason
+    assert "100.00 above the credit limit of 1,000.00" in order.credit_reason
+
+
+def test_credit_hold_blocks_an_order_not_prepaid(sales_user, customer):
+    customer.credit_hold = True
+    customer.save()
+    assert submit(sales_user, customer).status == Order.Status.BLOCKED
+    assert submit(sales_user, customer, prepaid=True).status == Order.Status.ACCEPTED
+
+
+def test_no_limit_means_no_limit(sales_user, customer):
+    customer.credit_limit = None
+    customer.save()
+    order = submit(sales_user, customer, line("1000", "1000.00"))
+    assert order.status == Order.Status.ACCEPTED
+
+
+def test_exposure_counts_open_orders_and_unpaid_invoices_only(customer):
+    for status in Order.Status:
+        OrderFactory(customer=customer, status=status, total=D("1.00"))
+    InvoiceFactory(order__customer=customer, amount=D("10.00"))
+    InvoiceFactory(order__customer=customer, amount=D("100.00"), paid_at="2026-01-01T00:00Z")
+    OrderFactory(total=D("1000.00"))  # Another customer's.
+    assert selectors.account_exposure(account_id=customer.pk) == D("11.00")
+
+
+def test_a_prospect_becomes_a_customer_with_its_first_order(sales_user, prospect):
+    order = submit(sales_user, prospect)
+    prospect.refresh_from_db()
+    assert prospect.relationship_type.code == RelationshipType.CUSTOMER
+    change = prospect.changes.get()
+    assert (change.field, change.old_value, change.new_value) == (
+        AccountChange.Field.RELATIONSHIP_TYPE,
+        "Prospect",
+        "Customer",
+    )
+    assert change.changed_by == sales_user
+    assert order.customer == prospect
+
+
+def test_other_types_keep_their_type(sales_user):
+    reseller = AccountFactory(relationship_type=RelationshipType.objects.get(code="reseller"))
+    submit(sales_user, reseller)
+    reseller.refresh_from_db()
+    assert reseller.relationship_type.code == "reseller"
+    assert not reseller.changes.exists()
+
+
+def test_bad_order_input_saves_nothing(sales_user, prospect):
+    with pytest.raises(ValidationError):
+        submit(sales_user, prospect, line("0"))
+    assert not Order.objects.exists()
+    prospect.refresh_from_db()
+    assert prospect.relationship_type.code == RelationshipType.PROSPECT
+
+
+@pytest.mark.parametrize("role", OTHER_ROLES)
+def test_only_sales_enters_orders(request, role, customer):
+    user = request.getfixturevalue(role)
+    with pytest.raises(PermissionDenied):
+        submit(user, customer)
+    blocked = OrderFactory(customer=customer, status=Order.Status.BLOCKED)
+    with pytest.raises(PermissionDenied):
+        services.order_recheck(order=blocked, user=user)
+    with pytest.raises(PermissionDenied):
+        services.order_cancel(order=blocked, user=user)
+    assert Order.objects.get().status == Order.Status.BLOCKED
+
+
+def test_a_blocked_order_is_accepted_once_the_hold_is_lifted(sales_user, customer):
+    customer.credit_hold = True
+    customer.save()
+    order = submit(sales_user, customer)
+    services.order_recheck(order=order, user=sales_user)
+    order.refresh_from_db()
+    assert order.status == Order.Status.BLOCKED
+    customer.credit_hold = False
+    customer.save()
+    services.order_recheck(order=order, user=sales_user)
+    order.refresh_from_db()
+    assert order.status == Order.Status.ACCEPTED
+    assert order.credit_reason.startswith("Accepted")
+
+
+def test_a_blocked_order_marked_prepaid_is_checked_again(sales_user, customer):
+    customer.credit_hold = True
+    customer.save()
+    order = submit(sales_user, customer)
+    services.order_set_prepaid(order=order, prepaid=True, user=sales_user)
+    order.refresh_from_db()
+    assert (order.prepaid, order.status) == (True, Order.Status.ACCEPTED)
+
+
+def test_cancelling_an_accepted_order_lowers_the_exposure(sales_user, customer):
+    order = submit(sales_user, customer)
+    assert selectors.account_exposure(account_id=customer.pk) == order.total
+    services.order_cancel(order=order, user=sales_user)
+    assert selectors.account_exposure(account_id=customer.pk) == 0
+
+
+def test_an_invoiced_order_cannot_be_cancelled(sales_user, accounting_user, customer):
+    order = submit(sales_user, customer)
+    services.order_invoice(order=order, user=accounting_user)
+    with pytest.raises(TransitionNotAllowed, match="invoiced order cannot become cancelled"):
+        services.order_cancel(order=order, user=sales_user)
+
+
+# --- approval --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def waiting(sales_user, customer):
+    return submit(sales_user, customer, line("20", "100.00"))
+
+
+@pytest.mark.parametrize(("approve", "status"), [(True, "accepted"), (False, "rejected")])
+def test_management_decides_with_a_comment(management_user, waiting, approve, status):
+    approval = services.order_decide(
+        order=waiting, user=management_user, approve=approve, comment="Known customer."
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == status
+    assert (approval.decided_by, approval.comment) == (management_user, "Known customer.")
+    assert approval.decided_at is not None
+
+
+def test_an_approval_needs_a_comment(management_user, waiting):
+    with pytest.raises(ValidationError, match="comment is required"):
+        services.order_decide(order=waiting, user=management_user, approve=True, comment="  ")
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+
+
+@pytest.mark.parametrize("role", ["sales_user", "accounting_user", "no_group_user"])
+def test_nobody_but_management_decides(request, role, waiting):
+    with pytest.raises(PermissionDenied):
+        services.order_decide(
+            order=waiting, user=request.getfixturevalue(role), approve=True, comment="ok"
+        )
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+    assert not Approval.objects.exists()
+
+
+def test_an_order_is_decided_only_once(management_user, admin_user, waiting):
+    services.order_decide(order=waiting, user=management_user, approve=False, comment="No.")
+    with pytest.raises(ValidationError, match="not waiting for approval any more"):
+        services.order_decide(order=waiting, user=admin_user, approve=True, comment="Yes.")
+    assert Approval.objects.count() == 1
+
+
+def test_an_approved_order_counts_in_the_exposure(management_user, waiting, customer):
+    assert selectors.account_exposure(account_id=customer.pk) == 0
+    services.order_decide(order=waiting, user=management_user, approve=True, comment="Fine.")
+    assert selectors.account_exposure(account_id=customer.pk) == waiting.total
+
+
+# --- invoices --------------------------------------------------------------------------------
+
+
+def test_invoicing_moves_the_amount_to_unpaid_invoices(sales_user, accounting_user, customer):
+    order = submit(sales_user, customer, line("2", "100.00"))
+    invoice = services.order_invoice(order=order, user=accounting_user)
+    order.refresh_from_db()
+    assert order.status == Order.Status.INVOICED
+    assert invoice.number == "INV-000001"
+    assert (invoice.amount, invoice.customer) == (D("242.00"), customer)
+    assert (invoice.due_date - invoice.date).days == 30
+    assert invoice.address == mailing(customer)
+    assert invoice.address_text.startswith("Acme Panels")
+    assert selectors.account_exposure(account_id=customer.pk) == D("242.00")
+    services.invoice_mark_paid(invoice=invoice, user=accounting_user)
+    invoice.refresh_from_db()
+    assert (invoice.is_paid, invoice.paid_by) == (True, accounting_user)
+    assert selectors.account_exposure(account_id=customer.pk) == 0
+
+
+def test_only_an_accepted_order_is_invoiced(accounting_user, customer):
+    order = OrderFactory(customer=customer, status=Order.Status.PENDING_APPROVAL)
+    with pytest.raises(TransitionNotAllowed, match="pending approval order cannot become invoiced"):
+        services.order_invoice(order=order, user=accounting_user)
+    assert not Invoice.objects.exists()
+
+
+def test_an_invoice_is_paid_once(accounting_user):
+    invoice = InvoiceFactory()
+    services.invoice_mark_paid(invoice=invoice, user=accounting_user)
+    with pytest.raises(ValidationError, match="marked paid already"):
+        services.invoice_mark_paid(invoice=invoice, user=accounting_user)
+
+
+@pytest.mark.parametrize("role", ["sales_user", "management_user", "no_group_user"])
+def test_only_accounting_invoices_and_records_payments(request, role, customer):
+    user = request.getfixturevalue(role)
+    order = OrderFactory(customer=customer)
+    with pytest.raises(PermissionDenied):
+        services.order_invoice(order=order, user=user)
+    invoice = InvoiceFactory()
+    with pytest.raises(PermissionDenied):
+        services.invoice_mark_paid(invoice=invoice, user=user)
+    invoice.refresh_from_db()
+    assert not invoice.is_paid
+    assert Invoice.objects.count() == 1
