@@ -1,6 +1,8 @@
 """Writes to accounts, contacts and addresses. Views, forms, the admin and commands call these."""
 
+import logging
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
-from accounts.rules import account_name_key
+from accounts.rules import account_name_key, looks_like_po_box
+from maps import geocoders
+
+logger = logging.getLogger(__name__)
 
 CREDIT_FIELDS = ("credit_limit", "credit_hold")
 ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
@@ -87,6 +92,8 @@ def account_create(
         address = Address(account=account, kind=kind, name=name, **values)
         address.full_clean()
         address.save()
+        if kind == Address.Kind.VISIT:
+            _geocode_after_commit(address)
     _record_changes(account=account, before=None, user=user)
     return account
 
@@ -145,6 +152,54 @@ def address_save(*, address: Address, fields: Mapping[str, Any]) -> Address:
         address.geocode_message = ""
     address.full_clean()
     address.save()
+    if address.kind == Address.Kind.VISIT and changed:
+        _geocode_after_commit(address)
+    return address
+
+
+PO_BOX_GEOCODE_MESSAGE = (
+    "A PO box cannot be placed on the map: enter the street address where the company can be "
+    "visited."
+)
+
+
+def _geocode_after_commit(address: Address) -> None:
+    # After commit, so a slow or failing geocoder can neither hold nor undo the user's save.
+    transaction.on_commit(partial(address_geocode, address_id=address.pk), robust=True)
+
+
+def address_geocode(*, address_id: int) -> Address | None:
+    """Locate a visit address and record the outcome; a failure is recorded, never raised."""
+    address = Address.objects.filter(pk=address_id, kind=Address.Kind.VISIT).first()
+    if address is None:
+        return None
+    if looks_like_po_box(address.street):
+        result = geocoders.GeocodeResult.failed(PO_BOX_GEOCODE_MESSAGE)
+    else:
+        try:
+            result = geocoders.geocode(
+                street=address.street,
+                postal_code=address.postal_code,
+                city=address.city,
+                country=address.country.code,
+            )
+        except Exception:
+            logger.exception("Geocoding address %s failed", address.pk)
+            result = geocoders.GeocodeResult.failed(
+                "Locating this address failed unexpectedly; it will be retried."
+            )
+    values = {
+        "latitude": result.latitude,
+        "longitude": result.longitude,
+        "geocode_status": result.status.value,
+        "geocode_message": result.message[:300],
+        "geocoded_at": timezone.now(),
+    }
+    # Only while the address is still the one looked up: a newer edit brings its own geocode.
+    unchanged = {field: getattr(address, field) for field in ADDRESS_FIELDS}
+    if Address.objects.filter(pk=address.pk, **unchanged).update(**values):
+        for field, value in values.items():
+            setattr(address, field, value)
     return address
 
 

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import environ
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -102,7 +104,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Leaflet and its clustering plugin for the maps come from packages, never a CDN.
+    ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("vendor/leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -127,6 +134,15 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+# Geocoding of visit addresses: "offline" (GeoNames cities, no network) or "nominatim".
+GEOCODER = env("GEOCODER", default="offline")
+# Nominatim's policy asks for an application name with a contact address.
+NOMINATIM_USER_AGENT = env("NOMINATIM_USER_AGENT", default="")
+NOMINATIM_DOMAIN = env("NOMINATIM_DOMAIN", default="nominatim.openstreetmap.org")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=5.0)
+# Where the offline geocoder keeps the city index it builds on first use.
+GEOCODER_CACHE_DIR = env.path("GEOCODER_CACHE_DIR", default=BASE_DIR / ".cache")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -162,4 +178,4 @@ LOGGING = {
 }
 
 # Templates other apps contribute to the account page, in order.
-ACCOUNT_PANELS: list[str] = []
+ACCOUNT_PANELS: list[str] = ["maps/includes/account_panel.html"]

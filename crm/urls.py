@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include(auth_urlpatterns)),
     path("", include("users.urls")),
     path("", include("accounts.urls")),
+    path("", include("maps.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,194 @@
+"""Reads for the maps: the accounts around a centre, as pins or as counted cells, and the list."""
+
+import math
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+from typing import Literal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Avg,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import ASin, Cos, Floor, Least, Power, Radians, Sin, Sqrt
+
+from accounts.models import Account, Address, RelationshipType
+from maps.geo import EARTH_RADIUS_KM, bounding_box, geodesic_km
+
+RADII_KM = tuple(range(50, 401, 50))
+DEFAULT_RADIUS_KM = 50
+# Up to this many accounts each one is a pin, drawn client-side from one array; above it the
+# database counts them per grid cell, so neither the query nor the page grows with the table.
+PIN_LIMIT = 2_000
+# About this many cells across the area shown, when the pins are aggregated.
+CELLS_ACROSS = 30
+LIST_PAGE_SIZE = 50
+SortKey = Literal["name", "city"]
+LIST_ORDER: dict[str, tuple[str, ...]] = {
+    "name": ("account__name", "account_id"),
+    "city": ("city", "account__name", "account_id"),
+}
+
+
+@dataclass(frozen=True)
+class Centre:
+    latitude: float
+    longitude: float
+    country: str
+
+
+@dataclass
+class MapPoints:
+    """What the map draws: one pin per account, or cells with a count when there are many."""
+
+    total: int
+    customers: int
+    # [latitude, longitude, account id, name, city, 1 for a customer else 0]
+    pins: list[list] = field(default_factory=list)
+    # [latitude, longitude, accounts, customers]
+    cells: list[list] = field(default_factory=list)
+
+    @property
+    def others(self) -> int:
+        return self.total - self.customers
+
+    @property
+    def aggregated(self) -> bool:
+        return bool(self.cells)
+
+
+def account_map_centre() -> QuerySet[Address]:
+    """Visit addresses with their account, for the account whose map is shown."""
+    return Address.objects.filter(kind=Address.Kind.VISIT).select_related(
+        "account", "account__relationship_type"
+    )
+
+
+def distance_km_expression(*, latitude: float, longitude: float) -> ExpressionWrapper:
+    """The haversine distance from a point to each address, in SQL (SQLite and PostgreSQL)."""
+    lat = math.radians(latitude)
+    half_dlat = Sin((Radians(F("latitude")) - Value(lat)) / Value(2.0))
+    half_dlon = Sin((Radians(F("longitude")) - Value(math.radians(longitude))) / Value(2.0))
+    a = Power(half_dlat, 2) + Value(math.cos(lat)) * Cos(Radians(F("latitude"))) * Power(
+        half_dlon, 2
+    )
+    # Least: rounding can take `a` just past 1, where asin fails.
+    return ExpressionWrapper(
+        Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(a, Value(1.0)))), output_field=FloatField()
+    )
+
+
+def addresses_within(
+    *, centre: Centre, radius_km: float, exclude_account_id: int | None = None
+) -> QuerySet[Address]:
+    """Visit addresses in the centre's country within the radius, of accounts not typed Other.
+
+    An indexed bounding box on (country, latitude, longitude) pre-selects; the haversine distance
+    in SQL decides, so the database never returns a row outside the circle.
+    """
+    box = bounding_box(centre.latitude, centre.longitude, radius_km)
+    longitudes = reduce(or_, (Q(longitude__range=r) for r in box.longitudes))
+    addresses = (
+        Address.objects.filter(
+            longitudes,
+            kind=Address.Kind.VISIT,
+            country=centre.country,
+            latitude__isnull=False,
+            latitude__range=(box.min_latitude, box.max_latitude),
+        )
+        .exclude(account__relationship_type__code=RelationshipType.OTHER)
+        .alias(
+            distance_km=distance_km_expression(latitude=centre.latitude, longitude=centre.longitude)
+        )
+        .filter(distance_km__lte=radius_km)
+    )
+    if exclude_account_id is not None:
+        addresses = addresses.exclude(account_id=exclude_account_id)
+    return addresses
+
+
+def addresses_of(accounts: QuerySet[Account]) -> QuerySet[Address]:
+    """The located visit addresses of some accounts (the overview map's filters)."""
+    return Address.objects.filter(
+        kind=Address.Kind.VISIT,
+        latitude__isnull=False,
+        account__in=accounts.order_by().values("pk"),
+    )
+
+
+def map_points(
+    addresses: QuerySet[Address], *, cell_km: float, latitude: float, limit: int | None = None
+) -> MapPoints:
+    """Pins for up to `limit` addresses; above it, counts per cell of about `cell_km`.
+
+    Two queries: the count, then the pins or the cells.
+    """
+    customer = Q(account__relationship_type__code=RelationshipType.CUSTOMER)
+    total = addresses.count()
+    if total <= (PIN_LIMIT if limit is None else limit):
+        rows = addresses.order_by().values_list(
+            "latitude", "longitude", "account_id", "account__name", "city",
+            "account__relationship_type__code",
+        )  # fmt: skip
+        pins = [
+            [lat, lon, pk, name, city, int(code == RelationshipType.CUSTOMER)]
+            for lat, lon, pk, name, city, code in rows
+        ]
+        return MapPoints(total=total, customers=sum(p[5] for p in pins), pins=pins)
+    cell_lat = cell_km / 111.2
+    # Cells as wide on the ground as they are high, at the centre's latitude.
+    cell_lon = cell_lat / max(0.05, math.cos(math.radians(latitude)))
+    cells = [
+        [lat, lon, n, customers]
+        for lat, lon, n, customers in (
+            addresses.order_by()
+            .annotate(
+                cell_y=Floor(F("latitude") / Value(cell_lat)),
+                cell_x=Floor(F("longitude") / Value(cell_lon)),
+            )
+            .values("cell_y", "cell_x")
+            .annotate(
+                lat=Avg("latitude"),
+                lon=Avg("longitude"),
+                n=Count("id"),
+                customers=Count("id", filter=customer),
+            )
+            .values_list("lat", "lon", "n", "customers")
+        )
+    ]
+    return MapPoints(total=total, customers=sum(c[3] for c in cells), cells=cells)
+
+
+def nearby_page(
+    addresses: QuerySet[Address],
+    *,
+    total: int,
+    sort: SortKey,
+    page_number: int | str,
+    centre: Centre,
+) -> Page:
+    """One page of the side list, sorted by name or city, each row with its geodesic distance.
+
+    `total` is the count the map already made, so paging costs no second count.
+    """
+    rows = (
+        addresses.select_related("account")
+        .only("city", "latitude", "longitude", "account__name")
+        .order_by(*LIST_ORDER[sort])
+    )
+    paginator = Paginator(rows, LIST_PAGE_SIZE)
+    paginator.count = total  # cached_property: set, it is never counted again.
+    page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)
+    for address in page.object_list:
+        address.distance_km = geodesic_km(
+            centre.latitude, centre.longitude, address.latitude, address.longitude
+        )
+    return page

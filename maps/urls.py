@@ -1,0 +1,10 @@
+from django.urls import path
+
+from maps import views
+
+app_name = "maps"
+
+urlpatterns = [
+    path("accounts/<int:pk>/map/", views.AccountMapView.as_view(), name="account_map"),
+    path("map/", views.MapOverviewView.as_view(), name="overview"),
+]

@@ -1,0 +1,183 @@
+"""Saving an account's visit address locates it after commit; failures never undo the save."""
+
+import pytest
+from django.urls import reverse
+
+from accounts import services
+from accounts.models import Address
+from maps import geocoders
+from tests.accounts.factories import AccountFactory, IndustryFactory, relationship_type
+
+pytestmark = pytest.mark.django_db
+
+EINDHOVEN = {"street": "Kastanjelaan 12", "postal_code": "5616 LZ", "city": "Eindhoven"}
+
+
+@pytest.fixture
+def lookups(monkeypatch):
+    """Every address the geocoder is asked about, still answered by the real backend."""
+    asked = []
+    real = geocoders.geocode
+
+    def spy(**address):
+        asked.append(address)
+        return real(**address)
+
+    monkeypatch.setattr(geocoders, "geocode", spy)
+    return asked
+
+
+def create_account(admin_user, **visit):
+    return services.account_create(
+        user=admin_user,
+        fields={
+            "name": "Lumen Lighting",
+            "relationship_type": relationship_type("prospect"),
+            "industry": IndustryFactory(),
+        },
+        visit_address={"country": "NL", **EINDHOVEN, **visit},
+    )
+
+
+def visit_of(account):
+    return Address.objects.get(account=account, kind=Address.Kind.VISIT)
+
+
+def test_a_new_account_is_located_after_commit(
+    admin_user, lookups, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        account = create_account(admin_user)
+        assert lookups == []  # Nothing is looked up while the transaction is open.
+    assert visit_of(account).geocode_status == Address.GeocodeStatus.PENDING
+    for callback in callbacks:
+        callback()
+    visit = visit_of(account)
+    assert visit.geocode_status == Address.GeocodeStatus.APPROXIMATE
+    assert (visit.latitude, visit.longitude) == pytest.approx((51.44, 5.48), abs=0.02)
+    assert visit.geocoded_at is not None
+    assert len(lookups) == 1  # The mailing address is not located.
+
+
+def test_a_changed_visit_address_is_located_again(
+    admin_user, lookups, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        account = create_account(admin_user)
+    visit = visit_of(account)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.address_save(address=visit, fields={"city": "Utrecht", "postal_code": ""})
+    visit = visit_of(account)
+    assert visit.latitude == pytest.approx(52.09, abs=0.02)
+    assert [a["city"] for a in lookups] == ["Eindhoven", "Utrecht"]
+
+
+def test_an_unchanged_address_is_not_located_again(
+    admin_user, lookups, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        account = create_account(admin_user)
+    located = visit_of(account)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.address_save(address=located, fields=dict(EINDHOVEN))
+    assert callbacks == [] and len(lookups) == 1
+    assert visit_of(account).geocoded_at == located.geocoded_at
+
+
+def test_other_addresses_are_not_located(admin_user, lookups, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        account = create_account(admin_user)
+    mailing = Address.objects.get(account=account, kind=Address.Kind.MAILING)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.address_save(address=mailing, fields={"city": "Utrecht", "country": "NL"})
+        services.address_save(
+            address=Address(account=account), fields={"name": "Shipping", "city": "Delft"}
+        )
+    assert len(lookups) == 1
+
+
+def test_no_match_is_recorded_and_the_save_kept(admin_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        account = create_account(admin_user, city="Eindhovenn")
+    visit = visit_of(account)
+    assert visit.city == "Eindhovenn"
+    assert visit.geocode_status == Address.GeocodeStatus.FAILED
+    assert visit.latitude is None and visit.geocoded_at is not None
+    assert visit.geocode_message == "No match for this city in NL: check the city and country."
+
+
+def test_a_po_box_is_not_located_and_gets_a_warning(
+    admin_user, lookups, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        account = create_account(admin_user, street="Postbus 123")
+    visit = visit_of(account)
+    assert visit.geocode_status == Address.GeocodeStatus.FAILED and visit.latitude is None
+    assert visit.geocode_message.startswith("A PO box cannot be placed on the map")
+    assert lookups == []
+
+
+@pytest.mark.parametrize("error", ["unavailable", "timed out"])
+def test_a_service_failure_is_recorded(
+    admin_user, settings, monkeypatch, django_capture_on_commit_callbacks, error
+):
+    from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
+
+    exception = GeocoderUnavailable() if error == "unavailable" else GeocoderTimedOut()
+    monkeypatch.setitem(geocoders.BACKENDS, "failing", lambda: geocoders.FailingGeocoder(exception))
+    geocoders._geocoder.cache_clear()
+    settings.GEOCODER = "failing"
+    with django_capture_on_commit_callbacks(execute=True):
+        account = create_account(admin_user)
+    geocoders._geocoder.cache_clear()
+    visit = visit_of(account)
+    assert visit.geocode_status == Address.GeocodeStatus.FAILED
+    assert "the address was saved" in visit.geocode_message
+    assert visit.city == "Eindhoven"
+
+
+def test_a_crashing_geocoder_never_undoes_the_save(
+    admin_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    def crash(**address):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(geocoders, "geocode", crash)
+    with django_capture_on_commit_callbacks(execute=True):
+        account = create_account(admin_user)
+    visit = visit_of(account)
+    assert visit.geocode_status == Address.GeocodeStatus.FAILED
+    assert visit.geocode_message == "Locating this address failed unexpectedly; it will be retried."
+
+
+def test_a_late_answer_does_not_overwrite_a_newer_address(monkeypatch):
+    """When the address changes while its old version is being looked up, the answer is dropped:
+    the newer save brings its own lookup."""
+    account = AccountFactory()
+    visit = visit_of(account)
+    real = geocoders.geocode
+
+    def edited_meanwhile(**address):
+        Address.objects.filter(pk=visit.pk).update(city="Utrecht")
+        return real(**address)
+
+    monkeypatch.setattr(geocoders, "geocode", edited_meanwhile)
+    services.address_geocode(address_id=visit.pk)
+    after = visit_of(account)
+    assert (after.city, after.latitude, after.geocode_status) == ("Utrecht", None, "pending")
+
+
+def test_the_account_page_says_what_to_fix(as_user, sales_user, django_capture_on_commit_callbacks):
+    client = as_user(sales_user)
+    account = AccountFactory()
+    visit = visit_of(account)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:address_update", args=[visit.pk]),
+            {"name": "Visit", "street": "Main 1", "postal_code": "", "city": "Nowhereville",
+             "country": "NL"},
+        )  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+    assert "No match for this city in NL: check the city and country." in page
+    assert visit_of(account).city == "Nowhereville"

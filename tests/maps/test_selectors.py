@@ -1,0 +1,116 @@
+import pytest
+
+from maps import selectors
+from maps.selectors import Centre
+from tests.accounts.factories import AccountFactory
+from tests.maps.factories import EINDHOVEN, located_account, point_north_of
+
+pytestmark = pytest.mark.django_db
+
+CENTRE = Centre(*EINDHOVEN, "NL")
+
+
+def names(addresses):
+    return sorted(a.account.name for a in addresses.select_related("account"))
+
+
+def test_the_radius_boundary_is_the_haversine_distance():
+    """49.99 km is inside a 50 km radius and 50.01 km is not, in SQL as in Python."""
+    located_account(name="Inside", at=point_north_of(*EINDHOVEN, 49.99))
+    located_account(name="Outside", at=point_north_of(*EINDHOVEN, 50.01))
+    assert names(selectors.addresses_within(centre=CENTRE, radius_km=50)) == ["Inside"]
+    assert names(selectors.addresses_within(centre=CENTRE, radius_km=100)) == ["Inside", "Outside"]
+
+
+def test_only_the_same_country():
+    """An account across the border, even close by, is not on the map."""
+    located_account(name="Dutch", at=(51.35, 5.45))
+    located_account(name="Belgian", at=(51.25, 5.45), country="BE", city="Lommel")
+    assert names(selectors.addresses_within(centre=CENTRE, radius_km=50)) == ["Dutch"]
+
+
+def test_accounts_typed_other_are_left_out():
+    located_account(name="Customer", type_code="customer")
+    located_account(name="Other", type_code="other")
+    located_account(name="Supplier", type_code="supplier")
+    assert names(selectors.addresses_within(centre=CENTRE, radius_km=50)) == [
+        "Customer",
+        "Supplier",
+    ]
+
+
+def test_accounts_without_coordinates_are_left_out():
+    located_account(name="Located")
+    AccountFactory(name="Not located")  # Visit address in Eindhoven, never geocoded.
+    assert names(selectors.addresses_within(centre=CENTRE, radius_km=400)) == ["Located"]
+
+
+def test_the_centre_account_itself_is_excluded():
+    me = located_account(name="Me")
+    located_account(name="Neighbour")
+    found = selectors.addresses_within(centre=CENTRE, radius_km=50, exclude_account_id=me.pk)
+    assert names(found) == ["Neighbour"]
+
+
+def test_a_radius_across_the_date_line():
+    """Fiji: accounts on both sides of 180° are found."""
+    located_account(name="West", at=(-16.5, 179.6), country="FJ", city="Labasa")
+    located_account(name="East", at=(-16.5, -179.8), country="FJ", city="Taveuni")
+    centre = Centre(-16.5, 179.95, "FJ")
+    assert names(selectors.addresses_within(centre=centre, radius_km=100)) == ["East", "West"]
+
+
+def test_pins_carry_colour_and_text():
+    located_account(name="Green", type_code="customer", city="Veldhoven")
+    located_account(name="Red", type_code="partner")
+    points = selectors.map_points(
+        selectors.addresses_within(centre=CENTRE, radius_km=50), cell_km=3, latitude=51.4
+    )
+    assert (points.total, points.customers, points.others, points.aggregated) == (2, 1, 1, False)
+    by_name = {p[3]: p for p in points.pins}
+    assert by_name["Green"][4:] == ["Veldhoven", 1]
+    assert by_name["Red"][5] == 0
+
+
+def test_above_the_pin_limit_the_database_counts_per_cell():
+    """Many accounts become a few cells with counts; the total stays exact."""
+    for i in range(4):
+        located_account(type_code="customer", at=(51.44 + i * 0.001, 5.48))
+    for i in range(3):
+        located_account(at=(52.0 + i * 0.001, 5.48))
+    points = selectors.map_points(
+        selectors.addresses_within(centre=CENTRE, radius_km=100), cell_km=5, latitude=51.4, limit=5
+    )
+    assert points.aggregated and not points.pins
+    assert (points.total, points.customers) == (7, 4)
+    assert sorted((c[2], c[3]) for c in points.cells) == [(3, 0), (4, 4)]
+    near = next(c for c in points.cells if c[2] == 4)
+    assert near[0] == pytest.approx(51.4415) and near[1] == pytest.approx(5.48)
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [("name", ["Alpha", "Bravo", "Charlie"]), ("city", ["Charlie", "Alpha", "Bravo"])],
+)
+def test_the_list_sorts_by_name_or_city(sort, expected):
+    located_account(name="Bravo", city="Veldhoven", at=(51.41, 5.40))
+    located_account(name="Charlie", city="Best", at=(51.51, 5.39))
+    located_account(name="Alpha", city="Helmond", at=(51.48, 5.66))
+    addresses = selectors.addresses_within(centre=CENTRE, radius_km=50)
+    page = selectors.nearby_page(addresses, total=3, sort=sort, page_number=1, centre=CENTRE)
+    assert [a.account.name for a in page] == expected
+
+
+def test_the_list_shows_geodesic_distances_and_pages():
+    located_account(name="Helmond", at=(51.48, 5.66))
+    for i in range(selectors.LIST_PAGE_SIZE):
+        located_account(name=f"Z {i:02}")
+    addresses = selectors.addresses_within(centre=CENTRE, radius_km=50)
+    total = addresses.count()
+    page = selectors.nearby_page(addresses, total=total, sort="name", page_number=1, centre=CENTRE)
+    assert page.paginator.num_pages == 2
+    helmond = page[0]
+    assert helmond.account.name == "Helmond"
+    assert helmond.distance_km == pytest.approx(13.3, abs=0.1)
+    last = selectors.nearby_page(addresses, total=total, sort="name", page_number=2, centre=CENTRE)
+    assert [a.account.name for a in last] == ["Z 49"]

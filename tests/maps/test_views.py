@@ -1,0 +1,197 @@
+import json
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+from django.utils.html import escape
+
+from accounts.models import Address
+from maps import selectors
+from maps.geo import geodesic_km
+from tests.accounts.factories import AccountFactory
+from tests.maps.factories import EINDHOVEN, located_account
+
+pytestmark = pytest.mark.django_db
+
+XSS_NAMES = ["<img src=x onerror=alert(1)>", "${alert(1)}`"]
+
+
+def map_url(account, **params):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return reverse("maps:account_map", args=[account.pk]) + (f"?{query}" if query else "")
+
+
+def payload(html: str) -> dict:
+    """The data array handed to static/maps/map.js."""
+    return json.loads(re.search(r"crmMap\.draw\(map_\w+, (\{.*\})\);", html).group(1))
+
+
+def status(html: str) -> str:
+    text = re.search(r'data-testid="map-status">(.*?)</p>', html, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", text).split())
+
+
+@pytest.fixture
+def centre():
+    return located_account(name="Lumen Lighting", type_code="customer")
+
+
+def test_the_map_needs_the_view_permission(client, as_user, no_group_user, centre):
+    assert client.get(map_url(centre)).status_code == 302  # to the login page
+    assert as_user(no_group_user).get(map_url(centre)).status_code == 403
+    assert client.get(reverse("maps:overview")).status_code == 403
+
+
+def test_the_map_shows_the_accounts_within_the_radius(as_user, sales_user, centre):
+    located_account(
+        name="Veldhoven Tools", type_code="customer", city="Veldhoven", at=(51.42, 5.40)
+    )
+    located_account(name="Helmond Metal", type_code="prospect", city="Helmond", at=(51.48, 5.66))
+    located_account(name="Groningen Glass", type_code="customer", city="Groningen", at=(53.2, 6.57))
+    response = as_user(sales_user).get(map_url(centre))
+    html = response.content.decode()
+    assert status(html) == "2 accounts loaded within 50 km in Netherlands."
+    data = payload(html)
+    assert data["centre"][3] == "Lumen Lighting" and data["radiusKm"] == 50
+    assert sorted((p[3], p[5]) for p in data["pins"]) == [
+        ("Helmond Metal", 0),
+        ("Veldhoven Tools", 1),
+    ]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td class=\"number\">(.*?)</td>", html)
+    # Geodesic distances from the centre, to 0.1 km, sorted by name.
+    helmond = geodesic_km(*EINDHOVEN, 51.48, 5.66)
+    veldhoven = geodesic_km(*EINDHOVEN, 51.42, 5.40)
+    assert rows == [
+        ("Helmond Metal", "Helmond", f"{helmond:.1f} km"),
+        ("Veldhoven Tools", "Veldhoven", f"{veldhoven:.1f} km"),
+    ]
+
+    wider = as_user(sales_user).get(map_url(centre, radius=400)).content.decode()
+    assert status(wider) == "3 accounts loaded within 400 km in Netherlands."
+
+
+def test_the_list_sorts_by_city(as_user, sales_user, centre):
+    located_account(name="A Veldhoven", city="Veldhoven", at=(51.42, 5.40))
+    located_account(name="B Best", city="Best", at=(51.51, 5.39))
+    html = as_user(sales_user).get(map_url(centre, sort="city")).content.decode()
+    assert html.index("B Best") < html.index("A Veldhoven")
+    html = as_user(sales_user).get(map_url(centre, sort="name")).content.decode()
+    assert html.index("A Veldhoven") < html.index("B Best")
+
+
+def test_clear_map_removes_the_pins_but_keeps_the_account(as_user, sales_user, centre):
+    located_account(name="Neighbour")
+    html = as_user(sales_user).get(map_url(centre, radius=100, clear=1)).content.decode()
+    assert status(html) == "Map cleared. Press Update map to show the accounts again."
+    data = payload(html)
+    assert data["pins"] == [] and data["centre"][3] == "Lumen Lighting"
+    assert "Neighbour" not in html
+
+
+def test_an_account_without_coordinates_says_how_to_fix_it(as_user, sales_user):
+    account = AccountFactory(name="Nowhere Inc")
+    Address.objects.filter(account=account, kind="visit").update(
+        geocode_status="failed", geocode_message="No match for this city in NL: check the city."
+    )
+    html = as_user(sales_user).get(map_url(account)).content.decode()
+    assert status(html) == (
+        "Nowhere Inc has no coordinates, so the map cannot be drawn: fix its visit address "
+        "(street, postal code, city and country) and save it, then press Update map. The last "
+        "attempt to locate it said: No match for this city in NL: check the city. "
+        "Edit the visit address"
+    )
+    assert "crmMap.draw" not in html
+
+
+def test_a_radius_off_the_list_is_refused(as_user, sales_user, centre):
+    html = as_user(sales_user).get(map_url(centre, radius=37)).content.decode()
+    assert status(html) == "Choose a radius and an order from the lists, then Update map."
+
+
+def test_many_accounts_become_counted_cells(as_user, sales_user, centre, monkeypatch):
+    monkeypatch.setattr(selectors, "PIN_LIMIT", 2)
+    for i in range(3):
+        located_account(at=(51.45 + i * 0.001, 5.48))
+    html = as_user(sales_user).get(map_url(centre)).content.decode()
+    assert status(html) == (
+        "3 accounts loaded within 50 km in Netherlands. "
+        "Too many for single pins: the map shows how many are in each area."
+    )
+    data = payload(html)
+    assert data["pins"] == [] and [c[2] for c in data["cells"]] == [3]
+
+
+@pytest.mark.parametrize("name", XSS_NAMES)
+def test_names_are_text_not_markup(as_user, sales_user, centre, name):
+    located_account(name=name, city=name)
+    html = as_user(sales_user).get(map_url(centre)).content.decode()
+    assert "<img src=x" not in html
+    # In the data for popups and tooltips: a JSON string, with < escaped for the <script>.
+    assert payload(html)["pins"][0][3:5] == [name, name]
+    script = html[html.index("crmMap.draw") :]
+    assert "<img" not in script.split("</script>")[0]
+    # In the list: escaped HTML.
+    assert f"<tr><td>{escape(name)}</td><td>{escape(name)}</td>" in html
+
+
+def test_every_asset_is_served_by_the_app(as_user, sales_user, centre):
+    html = as_user(sales_user).get(map_url(centre)).content.decode()
+    sources = re.findall(r'<script src="([^"]+)"', html) + re.findall(
+        r'<link rel="stylesheet" href="([^"]+)"', html
+    )
+    assert "/static/vendor/leaflet/leaflet.js" in sources
+    assert "/static/vendor/leaflet-markercluster/leaflet.markercluster.js" in sources
+    for url in sources:
+        assert url.startswith("/static/"), url
+        assert finders.find(url.removeprefix("/static/")), url
+    assert finders.find("vendor/leaflet/images/marker-icon.png")
+    assert "cdn" not in html.lower()
+
+
+def test_the_inline_map_script_carries_the_csp_nonce(as_user, sales_user, centre):
+    response = as_user(sales_user).get(map_url(centre))
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    html = response.content.decode()
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    assert inline and all(f'nonce="{nonce}"' in attributes for attributes in inline)
+    assert "style=" not in html and not re.search(r"\son\w+=", html)
+
+
+def test_the_map_page_runs_a_fixed_number_of_queries(
+    as_user, sales_user, centre, django_assert_max_num_queries
+):
+    client = as_user(sales_user)
+    for i in range(30):
+        located_account(type_code="customer" if i % 2 else "partner", at=(51.4 + i / 500, 5.48))
+    with django_assert_max_num_queries(8):
+        response = client.get(map_url(centre))
+    assert len(payload(response.content.decode())["pins"]) == 30
+
+
+def test_the_overview_uses_the_account_list_filters(
+    as_user, sales_user, django_assert_max_num_queries
+):
+    located_account(name="Green One", type_code="customer")
+    located_account(name="Red One", type_code="supplier", city="Berlin", country="DE",
+                    at=(52.52, 13.40))  # fmt: skip
+    AccountFactory(name="Unlocated")
+    client = as_user(sales_user)
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("maps:overview")).content.decode()
+    assert status(html) == "2 accounts with coordinates match. Show them as a list"
+    html = client.get(reverse("maps:overview") + "?country=DE").content.decode()
+    assert [p[3] for p in payload(html)["pins"]] == ["Red One"]
+
+
+def test_the_account_page_links_to_its_map(as_user, sales_user, centre):
+    html = as_user(sales_user).get(reverse("accounts:detail", args=[centre.pk])).content.decode()
+    assert map_url(centre) in html
+    unlocated = AccountFactory()
+    html = as_user(sales_user).get(reverse("accounts:detail", args=[unlocated.pk])).content.decode()
+    assert "no coordinates yet" in html
+
+
+def test_the_menu_has_the_map(as_user, sales_user):
+    html = as_user(sales_user).get(reverse("accounts:list")).content.decode()
+    assert f'href="{reverse("maps:overview")}"' in html
