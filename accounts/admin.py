@@ -1,5 +1,420 @@
+"""The back office for accounts. Writes that carry rules go through accounts.services."""
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django_countries import countries
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV
 
+from accounts import selectors, services
 from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
+from accounts.resources import AccountResource
 
-admin.site.register([Account, AccountChange, Address, Contact, Industry, RelationshipType])
+# Types the domain rules refer to by code: they can be renamed, never deleted.
+PROTECTED_TYPE_CODES = {
+    RelationshipType.CUSTOMER,
+    RelationshipType.PROSPECT,
+    RelationshipType.OTHER,
+    RelationshipType.SELLER,
+}
+
+
+def _changed_values(form: forms.ModelForm, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The model fields the admin changed on a form, to hand to a service."""
+    model_fields = {f.name for f in form._meta.model._meta.get_fields()}
+    return {
+        name: form.cleaned_data[name]
+        for name in form.changed_data
+        if name in model_fields and name not in exclude and name in form.cleaned_data
+    }
+
+
+class AccountAdminForm(forms.ModelForm):
+    """Only "_" industries are offered; an old record keeps the one it has."""
+
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "relationship_type",
+            "industry",
+            "business_unit",
+            "parent",
+            "email",
+            "phone",
+            "website",
+            "credit_limit",
+            "credit_hold",
+            "crm4_id",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "industry" in self.fields:
+            current = Industry.objects.filter(pk=self.instance.industry_id)
+            self.fields["industry"].queryset = Industry.objects.offered() | current
+
+
+class AccountAddAdminForm(AccountAdminForm):
+    """A new account with its visit address; the mailing address starts as a copy of it."""
+
+    visit_street = Address._meta.get_field("street").formfield(label="Street")
+    visit_postal_code = Address._meta.get_field("postal_code").formfield(label="Postal code")
+    visit_city = Address._meta.get_field("city").formfield(label="City")
+    visit_country = Address._meta.get_field("country").formfield(label="Country")
+
+    def visit_address(self) -> dict[str, Any]:
+        return {part: self.cleaned_data[f"visit_{part}"] for part in services.ADDRESS_FIELDS}
+
+
+class AddressInlineFormSet(BaseInlineFormSet):
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        if form.instance.pk and form.instance.is_fixed and "name" in form.fields:
+            form.fields["name"].disabled = True  # Visit and Mailing keep their names
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.is_fixed:
+                raise ValidationError(
+                    f"The {form.instance.get_kind_display().lower()} cannot be removed: "
+                    "every account keeps its Visit and Mailing addresses."
+                )
+
+
+class AddressInline(admin.TabularInline):
+    model = Address
+    formset = AddressInlineFormSet
+    fields = ("kind", "name", "street", "postal_code", "city", "country", "geocode_status")
+    readonly_fields = ("kind", "geocode_status")
+    extra = 0
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    fields = ("first_name", "last_name", "job_title", "email", "phone", "mobile")
+    extra = 0
+
+
+class VisitCountryFilter(admin.SimpleListFilter):
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        codes = (
+            Address.objects.filter(kind=Address.Kind.VISIT)
+            .exclude(country="")
+            .order_by("country")
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        return [(code, countries.name(code)) for code in codes]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Account]) -> QuerySet[Account]:
+        # "country" is the visit address's country, annotated by the list selector.
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
+@admin.register(Account)
+class AccountAdmin(ImportExportModelAdmin):
+    form = AccountAdminForm
+    add_form = AccountAddAdminForm
+    resource_classes = [AccountResource]
+    import_formats = [CSV]
+    export_formats = [CSV]
+    list_display = (
+        "name",
+        "relationship_type",
+        "industry",
+        "business_unit",
+        "parent",
+        "visit_city",
+        "visit_country",
+        "credit_limit",
+        "credit_hold",
+        "crm4_id",
+    )
+    list_select_related = ("relationship_type", "industry", "parent")
+    list_filter = ("relationship_type", "industry", VisitCountryFilter, "credit_hold")
+    search_fields = ("name", "email", "crm4_id", "visit__city")
+    search_help_text = "Name, email, CRM4 id or city of the visit address."
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (AddressInline, ContactInline)
+    ordering = ("name", "id")
+    list_per_page = 50
+    # An exact count of a million accounts costs more than the page itself.
+    show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("name", "relationship_type", "industry", "email", "phone", "website")}),
+        ("Hierarchy", {"fields": ("business_unit", "parent")}),
+        ("Credit", {"fields": ("credit_limit", "credit_hold")}),
+        ("CRM4", {"fields": ("crm4_id",)}),
+        ("Record", {"fields": ("created_at", "updated_at")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("name", "relationship_type", "industry", "email", "phone", "website")}),
+        ("Hierarchy", {"fields": ("business_unit", "parent")}),
+        ("Credit", {"fields": ("credit_limit", "credit_hold")}),
+        ("CRM4", {"fields": ("crm4_id",)}),
+        (
+            "Visit address",
+            {
+                "fields": ("visit_street", "visit_postal_code", "visit_city", "visit_country"),
+                "description": "The mailing address starts as a copy; change it afterwards.",
+            },
+        ),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
+        # The list selector joins the visit address once for its city and country; the admin
+        # shows every column, so it loads all fields rather than the list page's few. Django
+        # skips list_select_related when the queryset already selects related rows: add it here.
+        return selectors.account_list().defer(None).select_related(*self.list_select_related)
+
+    @admin.display(description="City", ordering="city")
+    def visit_city(self, account: Account) -> str:
+        return account.city or ""
+
+    @admin.display(description="Country", ordering="country")
+    def visit_country(self, account: Account) -> str:
+        return countries.name(account.country) if account.country else ""
+
+    def get_fieldsets(self, request: HttpRequest, obj: Account | None = None) -> Any:
+        return self.fieldsets if obj else self.add_fieldsets
+
+    def get_form(self, request: HttpRequest, obj: Account | None = None, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
+
+    def get_inlines(self, request: HttpRequest, obj: Account | None) -> Any:
+        # A new account gets its Visit and Mailing addresses from the service.
+        return self.inlines if obj else (ContactInline,)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not services.user_can_change_credit(request.user):
+            readonly += services.CREDIT_FIELDS
+        return readonly
+
+    def save_model(
+        self, request: HttpRequest, obj: Account, form: forms.ModelForm, change: bool
+    ) -> None:
+        if change:
+            services.account_update(account=obj, user=request.user, fields=_changed_values(form))
+            return
+        account_fields = {f.name for f in Account._meta.fields}
+        fields = {k: v for k, v in form.cleaned_data.items() if k in account_fields}
+        visit = form.visit_address()
+        account = services.account_create(
+            user=request.user, fields=fields, visit_address=visit, mailing_address=visit
+        )
+        # The inlines are saved against the admin's own instance: make it the created row.
+        obj.pk, obj.name_key = account.pk, account.name_key
+        obj._state.adding = False
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool
+    ) -> None:
+        fk_name = formset.fk.name
+        # What Django's formset.save() would record, for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.initial_forms + formset.extra_forms:
+            instance = inline_form.instance
+            if inline_form in formset.deleted_forms:
+                if instance.pk:
+                    self._delete_inline(instance)
+                    formset.deleted_objects.append(instance)
+                continue
+            if not inline_form.has_changed():
+                continue
+            is_new = instance.pk is None
+            if is_new:
+                setattr(instance, fk_name, formset.instance)
+            values = _changed_values(inline_form, exclude=("id", fk_name))
+            if isinstance(instance, Address):
+                services.address_save(address=instance, fields=values)
+            else:
+                services.contact_save(contact=instance, fields=values)
+            if is_new:
+                formset.new_objects.append(instance)
+            else:
+                formset.changed_objects.append((instance, list(values)))
+
+    @staticmethod
+    def _delete_inline(instance: Address | Contact) -> None:
+        if isinstance(instance, Address):
+            services.address_delete(address=instance)
+        else:
+            services.contact_delete(contact=instance)
+
+    def delete_model(self, request: HttpRequest, obj: Account) -> None:
+        services.account_delete(account=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+        for account in queryset:
+            services.account_delete(account=account)
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        # An import adds and changes accounts, so it needs both rights.
+        return request.user.has_perms(["accounts.add_account", "accounts.change_account"])
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.view_account")
+
+    def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        # The confirmed import is all or nothing too, should the data change after the preview.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+
+@admin.register(RelationshipType)
+class RelationshipTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "description", "account_count")
+    search_fields = ("name", "code")
+    ordering = ("name",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RelationshipType]:
+        return super().get_queryset(request).annotate(account_count=Count("account"))
+
+    @admin.display(description="Accounts", ordering="account_count")
+    def account_count(self, obj: RelationshipType) -> int:
+        return obj.account_count
+
+    def get_readonly_fields(self, request: HttpRequest, obj: RelationshipType | None = None) -> Any:
+        # Domain rules refer to a type by its code, so a code never changes once made.
+        return ("code",) if obj else ()
+
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: RelationshipType | None = None
+    ) -> dict:
+        return {} if obj else {"code": ("name",)}
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: RelationshipType | None = None
+    ) -> bool:
+        if obj is not None and obj.code in PROTECTED_TYPE_CODES:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ("name", "offered", "account_count")
+    search_fields = ("name",)
+    ordering = ("name",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Industry]:
+        return super().get_queryset(request).annotate(account_count=Count("account"))
+
+    @admin.display(description="Offered on forms", boolean=True)
+    def offered(self, obj: Industry) -> bool:
+        return obj.name.startswith("_")
+
+    @admin.display(description="Accounts", ordering="account_count")
+    def account_count(self, obj: Industry) -> int:
+        return obj.account_count
+
+
+@admin.register(AccountChange)
+class AccountChangeAdmin(admin.ModelAdmin):
+    """The credit history, as recorded by the services: read-only."""
+
+    list_display = ("changed_at", "account", "field", "old_value", "new_value", "changed_by")
+    list_select_related = ("account", "changed_by")
+    list_filter = ("field",)
+    search_fields = ("account__name",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("last_name", "first_name", "account", "job_title", "email", "phone")
+    list_select_related = ("account",)
+    search_fields = ("last_name", "first_name", "email", "account__name")
+    autocomplete_fields = ("account",)
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Contact | None = None) -> Any:
+        # A contact stays with the account it was created for.
+        return ("account",) if obj else ()
+
+    def save_model(
+        self, request: HttpRequest, obj: Contact, form: forms.ModelForm, change: bool
+    ) -> None:
+        services.contact_save(contact=obj, fields=_changed_values(form, exclude=("account",)))
+
+    def delete_model(self, request: HttpRequest, obj: Contact) -> None:
+        services.contact_delete(contact=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        for contact in queryset:
+            services.contact_delete(contact=contact)
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ("account", "name", "kind", "street", "postal_code", "city", "country")
+    list_select_related = ("account",)
+    list_filter = ("kind", "geocode_status")
+    search_fields = ("account__name", "street", "postal_code", "city")
+    autocomplete_fields = ("account",)
+    show_full_result_count = False
+    fields = (
+        "account",
+        "kind",
+        "name",
+        "street",
+        "postal_code",
+        "city",
+        "country",
+        "latitude",
+        "longitude",
+        "geocode_status",
+        "geocode_message",
+        "geocoded_at",
+    )
+    # Coordinates come from the geocoder; a new address here is always a further named one.
+    geocode_fields = ("latitude", "longitude", "geocode_status", "geocode_message", "geocoded_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Address | None = None) -> Any:
+        if obj is None:
+            return ("kind", *self.geocode_fields)
+        fixed_name = ("name",) if obj.is_fixed else ()
+        return ("account", "kind", *fixed_name, *self.geocode_fields)
+
+    def save_model(
+        self, request: HttpRequest, obj: Address, form: forms.ModelForm, change: bool
+    ) -> None:
+        services.address_save(address=obj, fields=_changed_values(form, exclude=("account",)))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Address | None = None) -> bool:
+        if obj is not None and obj.is_fixed:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Address) -> None:
+        services.address_delete(address=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Address]) -> None:
+        # Django refuses a selection holding a Visit or Mailing address (has_delete_permission).
+        for address in queryset:
+            services.address_delete(address=address)

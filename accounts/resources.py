@@ -1,0 +1,255 @@
+"""CSV import and export of accounts with their Visit and Mailing addresses (django-import-export).
+
+The columns are the same both ways, so an exported file imports back. A row is matched to an
+existing account by its id in this CRM when the file has one, else by its CRM4 id (IK), so
+re-importing a file exported from the old CRM updates those accounts instead of duplicating them.
+Rows are saved through the account services, so the rules and the credit history hold; one bad
+row stops the whole import.
+"""
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from import_export import resources, widgets
+from import_export.fields import Field
+
+from accounts import services
+from accounts.models import Account, Address, Industry, RelationshipType
+
+ADDRESS_KINDS = {"visit": Address.Kind.VISIT, "mailing": Address.Kind.MAILING}
+ADDRESS_COLUMNS = {
+    f"{prefix}_{part}": (kind, part)
+    for prefix, kind in ADDRESS_KINDS.items()
+    for part in services.ADDRESS_FIELDS
+}
+NON_ADDRESS_FIELDS = [f.name for f in Address._meta.fields if f.name not in services.ADDRESS_FIELDS]
+# The account's own fields, in file order; parent is given by its CRM4 id.
+ACCOUNT_FIELDS = [
+    "name",
+    "relationship_type",
+    "industry",
+    "business_unit",
+    "parent",
+    "email",
+    "phone",
+    "website",
+    "credit_limit",
+    "credit_hold",
+    "crm4_id",
+]
+
+
+class NameWidget(widgets.ForeignKeyWidget):
+    """A relationship type or industry by its name, ignoring case, with a clear error."""
+
+    def __init__(self, model: type, label: str) -> None:
+        super().__init__(model, field="name")
+        self.label = label
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        name = str(value or "").strip()
+        if not name:
+            return None
+        found = self.model.objects.filter(name__iexact=name).first()
+        if found is None:
+            raise ValueError(f"No {self.label} is called “{name}”: add it in the admin first.")
+        return found
+
+
+class ParentWidget(widgets.ForeignKeyWidget):
+    """The parent account by its CRM4 id: the one id the old CRM and this one share."""
+
+    def __init__(self) -> None:
+        super().__init__(Account, field="crm4_id")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Account | None:
+        crm4_id = str(value or "").strip()
+        if not crm4_id:
+            return None
+        parent = Account.objects.filter(crm4_id=crm4_id).first()
+        if parent is None:
+            raise ValueError(
+                f"No account has CRM4 id “{crm4_id}”: import the parent first "
+                "(rows above its children)."
+            )
+        return parent
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """Yes/no in the words people type; empty means no."""
+
+    TRUE = {"1", "true", "yes", "y", "ja", "j", "x"}
+    FALSE = {"", "0", "false", "no", "n", "nee", "none", "null"}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
+        text = str(value if value is not None else "").strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(f"“{value}” is not yes or no.")
+
+
+class TextWidget(widgets.CharWidget):
+    """Text that is stripped, and empty rather than missing when the cell is blank."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value).strip()
+
+
+class AccountResource(resources.ModelResource):
+    id = Field(attribute="id", column_name="id", readonly=True)
+    crm4_id = Field(attribute="crm4_id", column_name="crm4_id", widget=TextWidget())
+    name = Field(attribute="name", column_name="name", widget=TextWidget())
+    relationship_type = Field(
+        attribute="relationship_type",
+        column_name="relationship_type",
+        widget=NameWidget(RelationshipType, "relationship type"),
+    )
+    industry = Field(
+        attribute="industry", column_name="industry", widget=NameWidget(Industry, "industry")
+    )
+    business_unit = Field(
+        attribute="business_unit", column_name="business_unit", widget=TextWidget()
+    )
+    parent = Field(attribute="parent", column_name="parent_crm4_id", widget=ParentWidget())
+    email = Field(attribute="email", column_name="email", widget=TextWidget())
+    phone = Field(attribute="phone", column_name="phone", widget=TextWidget())
+    website = Field(attribute="website", column_name="website", widget=TextWidget())
+    credit_limit = Field(
+        attribute="credit_limit", column_name="credit_limit", widget=widgets.DecimalWidget()
+    )
+    credit_hold = Field(attribute="credit_hold", column_name="credit_hold", widget=YesNoWidget())
+    # Address columns have no attribute: save_instance reads them and export_field writes them.
+    visit_street = Field(column_name="visit_street")
+    visit_postal_code = Field(column_name="visit_postal_code")
+    visit_city = Field(column_name="visit_city")
+    visit_country = Field(column_name="visit_country")
+    mailing_street = Field(column_name="mailing_street")
+    mailing_postal_code = Field(column_name="mailing_postal_code")
+    mailing_city = Field(column_name="mailing_city")
+    mailing_country = Field(column_name="mailing_country")
+
+    class Meta:
+        model = Account
+        fields = ["id", "crm4_id", *ACCOUNT_FIELDS, *ADDRESS_COLUMNS]
+        export_order = fields
+        import_id_fields = ["crm4_id"]
+        use_transactions = True
+        # The services validate; a row that breaks a rule is reported with their message.
+        clean_model_instances = False
+        skip_unchanged = False
+
+    def export_field(self, field: Field, instance: Account, **kwargs: Any) -> Any:
+        if field.column_name in ADDRESS_COLUMNS:
+            return self.address_value(instance, field.column_name)
+        return super().export_field(field, instance, **kwargs)
+
+    def address_value(self, account: Account, column: str) -> str:
+        kind, part = ADDRESS_COLUMNS[column]
+        if account.pk is None:
+            return ""
+        address = next((a for a in account.addresses.all() if a.kind == kind), None)
+        value = getattr(address, part, "") if address else ""
+        return value.code if part == "country" else value
+
+    def get_queryset(self) -> QuerySet[Account]:
+        return self.with_export_relations(Account.objects.all())
+
+    def filter_export(self, queryset: QuerySet[Account], **kwargs: Any) -> QuerySet[Account]:
+        return self.with_export_relations(queryset)
+
+    @staticmethod
+    def with_export_relations(queryset: QuerySet[Account]) -> QuerySet[Account]:
+        """What the export reads, fetched in a fixed number of queries per chunk of rows."""
+        fixed = Address.objects.filter(kind__in=ADDRESS_KINDS.values())
+        return queryset.select_related("relationship_type", "industry", "parent").prefetch_related(
+            Prefetch("addresses", queryset=fixed)
+        )
+
+    def import_instance(self, instance: Account, row: Any, **kwargs: Any) -> None:
+        """Read the row into the account, collecting bad cells and bad address values at once."""
+        errors: dict[str, Any] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for kind, values in self._addresses(row).items():
+            try:
+                Address(kind=kind, **values).clean_fields(exclude=NON_ADDRESS_FIELDS)
+            except ValidationError as error:
+                errors.update(_prefixed(error, kind).error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_instance(self, instance_loader: Any, row: Any) -> Account | None:
+        """The account this row updates: by this CRM's id if given, else by CRM4 id."""
+        account_id = str(row.get("id") or "").strip()
+        if account_id:
+            account = (
+                Account.objects.filter(pk=account_id).first() if account_id.isdigit() else None
+            )
+            if account is None:
+                raise ValidationError(
+                    {"id": f"No account has id {account_id}: leave id empty to add a new account."}
+                )
+            return account
+        crm4_id = str(row.get("crm4_id") or "").strip()
+        return Account.objects.filter(crm4_id=crm4_id).first() if crm4_id else None
+
+    def save_instance(self, instance: Account, is_create: bool, row: Any, **kwargs: Any) -> None:
+        """Save the row through the services, all of it or nothing."""
+        user = kwargs.get("user")
+        values = {
+            name: getattr(instance, name)
+            for name in ACCOUNT_FIELDS
+            if self.fields[name].column_name in row
+        }
+        addresses = self._addresses(row)
+        try:
+            with transaction.atomic():
+                if is_create:
+                    account = services.account_create(
+                        user=user,
+                        fields=values,
+                        visit_address=addresses.get(Address.Kind.VISIT),
+                        mailing_address=addresses.get(Address.Kind.MAILING),
+                    )
+                    instance.pk = account.pk
+                    instance._state.adding = False
+                else:
+                    services.account_update(account=instance, user=user, fields=values)
+                    for address in instance.addresses.filter(kind__in=addresses):
+                        self._save_address(address, addresses[address.kind])
+        except PermissionDenied as error:
+            raise ValidationError(str(error)) from error
+
+    @staticmethod
+    def _addresses(row: Any) -> dict[str, dict[str, str]]:
+        addresses: dict[str, dict[str, str]] = {}
+        for column, (kind, part) in ADDRESS_COLUMNS.items():
+            if column in row:
+                value = str(row[column] if row[column] is not None else "").strip()
+                addresses.setdefault(kind, {})[part] = value.upper() if part == "country" else value
+        return addresses
+
+    @staticmethod
+    def _save_address(address: Address, values: dict[str, str]) -> None:
+        try:
+            services.address_save(address=address, fields=values)
+        except ValidationError as error:
+            raise _prefixed(error, address.kind) from error
+
+
+def _prefixed(error: ValidationError, kind: str) -> ValidationError:
+    """An address error named after its column, such as visit_country, so the row shows where."""
+    if not hasattr(error, "error_dict"):
+        return ValidationError({NON_FIELD_ERRORS: error.messages})
+    return ValidationError(
+        {
+            f"{kind}_{field}" if field in services.ADDRESS_FIELDS else field: errors
+            for field, errors in error.error_dict.items()
+        }
+    )
