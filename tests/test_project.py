@@ -22,12 +22,11 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """Run manage.py in a fresh interpreter, so settings are read from this environment only."""
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    """Run manage.py in a fresh interpreter that sees this environment only (and PATH)."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env={**clean, **env},
+        env={"PATH": os.environ.get("PATH", ""), **env},
         capture_output=True,
         text=True,
         timeout=120,

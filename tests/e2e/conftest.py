@@ -8,9 +8,11 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from unittest.mock import patch
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,27 +33,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(django_db_setup, live_server) -> Iterator[Browser]:
+    """Chromium, started after the live server and closed before it, so no request is cut off."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing, so the browser tests cannot run. "
             "Install it with `apt-get update && apt-get install -y chromium` (`make test` does).",
             pytrace=False,
         )
-    # Playwright's sync API keeps an asyncio loop running in this thread, which makes Django
-    # refuse ORM calls from the test (factories). The app itself runs in the live server thread.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+    # Playwright's sync API leaves an asyncio loop running in this thread. Django then refuses
+    # ORM calls from the test (factories) unless told otherwise, and looks its connections up in
+    # a separate, empty per-loop store: hand it the connections the test databases were set up
+    # on, or the serialized rollback finds nothing to restore. The app itself runs in the live
+    # server's thread and is not affected.
+    connections_before = {alias: connections[alias] for alias in connections}
+    with patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}), sync_playwright() as pw:
+        for alias, connection in connections_before.items():
+            setattr(connections._connections, alias, connection)
+        browser = pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _only_local(route: Route) -> None:

@@ -154,3 +154,19 @@ def test_crm4_button_copies_the_record_url(page: Page, sales_user, settings):
     assert page.evaluate("navigator.clipboard.readText()") == account.crm4_url
     assert account.crm4_url == settings.CRM4_RECORD_URL.format(id="{1A2B-3C4D}")
     screenshot(page, "crm4-copied")
+
+
+def test_the_console_watch_catches_a_csp_violation(page: Page, sales_user, console_problems):
+    """The guard every browser test relies on: an inline script is refused and reported."""
+    log_in(page, sales_user.email)
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(
+            """() => {
+                const script = document.createElement("script");
+                script.textContent = "window.inlineRan = true";
+                document.body.append(script);
+            }"""
+        )
+    assert page.evaluate("window.inlineRan") is None
+    assert any("Content Security Policy" in problem for problem in console_problems)
+    console_problems.clear()  # expected here; in any other test it fails the test
