@@ -178,4 +178,7 @@ LOGGING = {
 }
 
 # Templates other apps contribute to the account page, in order.
-ACCOUNT_PANELS: list[str] = ["maps/includes/account_panel.html"]
+ACCOUNT_PANELS: list[str] = [
+    "sales/includes/account_panel.html",
+    "maps/includes/account_panel.html",
+]

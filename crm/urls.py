@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include(auth_urlpatterns)),
     path("", include("users.urls")),
     path("", include("accounts.urls")),
+    path("", include("sales.urls")),
     path("", include("maps.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,156 @@
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from accounts.forms import AccountChoiceField
+from accounts.models import Account, Address, Contact
+from sales.models import Order, Quote
+
+
+class LineForm(forms.Form):
+    description = forms.CharField(max_length=200)
+    quantity = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), initial=Decimal("1")
+    )
+    unit_price = forms.DecimalField(
+        label="Unit price", max_digits=14, decimal_places=2, min_value=Decimal("0")
+    )
+    discount_percent = forms.DecimalField(
+        label="Discount %",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        initial=Decimal("0"),
+        required=False,
+    )
+
+    def clean_discount_percent(self) -> Decimal:
+        return self.cleaned_data["discount_percent"] or Decimal("0")
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=3, can_delete=True, max_num=200)
+
+
+def line_values(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+    """The lines the user filled in, in order, without blank or removed rows."""
+    return [
+        {k: v for k, v in row.items() if k != "DELETE"}
+        for row in formset.cleaned_data
+        if row and not row.get("DELETE")
+    ]
+
+
+def account_id_in(value: Any) -> int | None:
+    """The account id in what an AccountChoiceField holds: an Account, an id or "Name #id"."""
+    if isinstance(value, Account):
+        return value.pk
+    if isinstance(value, int):
+        return value
+    match = re.search(r"#(\d+)$", str(value or "").strip())
+    return int(match.group(1)) if match else None
+
+
+class DocumentForm(forms.ModelForm):
+    """What quotes and orders share. Address and contact lists follow the chosen accounts.
+
+    The lists offer only the customer's addresses and the seller's contacts; the services refuse
+    any other with a clear message, whatever was posted.
+    """
+
+    customer = AccountChoiceField(label="Customer")
+    seller_account = AccountChoiceField(
+        required=False, label="Seller", help_text="One of our own accounts, of type Seller."
+    )
+    seller_contact = forms.ModelChoiceField(
+        queryset=Contact.objects.all(), required=False, label="Seller contact"
+    )
+    invoice_address = forms.ModelChoiceField(
+        queryset=Address.objects.all(),
+        required=False,
+        empty_label="Default: Invoicing, else the mailing address",
+    )
+    delivery_address = forms.ModelChoiceField(
+        queryset=Address.objects.all(),
+        required=False,
+        empty_label="Default: Shipping, else the visit address",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].widget.attrs["data-choices-for"] = "address"
+        self.fields["seller_account"].widget.attrs["data-choices-for"] = "contact"
+        customer_id = self._chosen("customer")
+        seller_id = self._chosen("seller_account")
+        addresses = list(Address.objects.filter(account_id=customer_id)) if customer_id else []
+        contacts = list(Contact.objects.filter(account_id=seller_id)) if seller_id else []
+        for name in ("invoice_address", "delivery_address"):
+            self._offer(name, addresses, "data-address-select")
+        self._offer("seller_contact", contacts, "data-contact-select")
+
+    def _chosen(self, name: str) -> int | None:
+        if self.is_bound:
+            return account_id_in(self.data.get(self.add_prefix(name)))
+        return account_id_in(self.get_initial_for_field(self.fields[name], name))
+
+    def _offer(self, name: str, rows: list, marker: str) -> None:
+        field = self.fields[name]
+        field.widget.choices = [("", field.empty_label or "—")] + [(r.pk, str(r)) for r in rows]
+        field.widget.attrs[marker] = ""
+
+
+class QuoteForm(DocumentForm):
+    class Meta:
+        model = Quote
+        fields = [
+            "customer",
+            "seller_account",
+            "seller_contact",
+            "invoice_address",
+            "delivery_address",
+            "vat_rate",
+            "valid_until",
+            "notes",
+        ]
+        widgets = {
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class OrderForm(DocumentForm):
+    class Meta:
+        model = Order
+        fields = [
+            "customer",
+            "customer_reference",
+            "prepaid",
+            "seller_account",
+            "seller_contact",
+            "invoice_address",
+            "delivery_address",
+            "vat_rate",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class QuoteConvertForm(forms.Form):
+    prepaid = forms.BooleanField(required=False, label="The customer prepays")
+    customer_reference = forms.CharField(
+        required=False, max_length=50, label="Customer's purchase order number"
+    )
+
+
+class OrderRecheckForm(forms.Form):
+    prepaid = forms.BooleanField(required=False, label="The customer prepays")
+
+
+class ApprovalForm(forms.Form):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why you approve or reject it; everyone sees this.",
+        error_messages={"required": "Say why: a comment is required."},
+    )

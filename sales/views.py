@@ -1,0 +1,386 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from accounts.forms import add_service_errors, model_values
+from accounts.models import Account, Address, Contact
+from accounts.pagination import CappedPaginator
+from sales import credit, selectors, services
+from sales.filters import InvoiceFilter, OrderFilter, QuoteFilter
+from sales.forms import (
+    ApprovalForm,
+    LineFormSet,
+    OrderForm,
+    OrderRecheckForm,
+    QuoteConvertForm,
+    QuoteForm,
+    line_values,
+)
+from sales.models import Invoice, Order, Quote
+
+DECISION_MESSAGES = {
+    Order.Status.ACCEPTED: messages.SUCCESS,
+    Order.Status.PENDING_APPROVAL: messages.WARNING,
+    Order.Status.BLOCKED: messages.ERROR,
+}
+
+
+def _say_decision(request: HttpRequest, order: Order) -> None:
+    level = DECISION_MESSAGES.get(order.status, messages.INFO)
+    messages.add_message(request, level, f"Order {order}: {order.credit_reason}")
+
+
+class DocumentListView(PermissionRequiredMixin, FilterView):
+    paginate_by = 25
+    paginator_class = CappedPaginator
+
+
+class QuoteListView(DocumentListView):
+    permission_required = "sales.view_quote"
+    filterset_class = QuoteFilter
+    template_name = "sales/quote_list.html"
+
+    def get_queryset(self) -> QuerySet[Quote]:
+        return selectors.quote_list()
+
+
+class OrderListView(DocumentListView):
+    permission_required = "sales.view_order"
+    filterset_class = OrderFilter
+    template_name = "sales/order_list.html"
+
+    def get_queryset(self) -> QuerySet[Order]:
+        return selectors.order_list()
+
+
+class InvoiceListView(DocumentListView):
+    permission_required = "sales.view_invoice"
+    filterset_class = InvoiceFilter
+    template_name = "sales/invoice_list.html"
+
+    def get_queryset(self) -> QuerySet[Invoice]:
+        return Invoice.objects.select_related("customer").only(
+            "number", "date", "due_date", "amount", "paid_at", "customer__name"
+        )
+
+
+class DocumentFormView(PermissionRequiredMixin, View):
+    """A quote or order with its lines: the form and the line rows are saved by one service."""
+
+    form_class: type = QuoteForm
+    template_name = "sales/document_form.html"
+    document: Quote | None = None
+
+    def get_initial(self) -> dict[str, Any]:
+        user = self.request.user
+        # The writer's own CRM link fills in the seller; they may change it.
+        initial: dict[str, Any] = {
+            "seller_account": user.crm_account_id,
+            "seller_contact": user.crm_contact_id,
+        }
+        customer = self.request.GET.get("customer", "")
+        if customer.isdigit():
+            initial["customer"] = int(customer)
+        return initial
+
+    def render_form(self, form: Any, formset: Any) -> HttpResponse:
+        context = {
+            "form": form,
+            "formset": formset,
+            "object": self.document,
+            "kind": self.form_class._meta.model._meta.verbose_name,
+        }
+        return render(self.request, self.template_name, context)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_form(
+            self.form_class(initial=self.get_initial()), LineFormSet(prefix="lines")
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.form_class(request.POST, instance=self.document)
+        formset = LineFormSet(request.POST, prefix="lines")
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_form(form, formset)
+        try:
+            document = self.save(model_values(form), line_values(formset))
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.render_form(form, formset)
+        return redirect(document)
+
+    def save(self, fields: dict[str, Any], lines: list[dict[str, Any]]) -> Any:
+        raise NotImplementedError
+
+
+class QuoteCreateView(DocumentFormView):
+    permission_required = "sales.add_quote"
+
+    def save(self, fields: dict[str, Any], lines: list[dict[str, Any]]) -> Quote:
+        quote = services.quote_create(user=self.request.user, fields=fields, lines=lines)
+        messages.success(self.request, f"Quote {quote} was saved as a draft.")
+        return quote
+
+
+class QuoteUpdateView(DocumentFormView):
+    permission_required = "sales.change_quote"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.document = get_object_or_404(Quote.objects.prefetch_related("lines"), pk=kwargs["pk"])
+        if request.user.has_perm(self.permission_required) and not self.document.is_editable:
+            messages.error(request, "Only a draft quote can be changed.")
+            return redirect(self.document)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        lines = [
+            {f: getattr(line, f) for f in services.LINE_FIELDS}
+            for line in self.document.lines.all()
+        ]
+        formset = LineFormSet(prefix="lines", initial=lines)
+        formset.extra = 1
+        return self.render_form(self.form_class(instance=self.document), formset)
+
+    def save(self, fields: dict[str, Any], lines: list[dict[str, Any]]) -> Quote:
+        quote = services.quote_update(
+            quote=self.document, user=self.request.user, fields=fields, lines=lines
+        )
+        messages.success(self.request, f"Quote {quote} was saved.")
+        return quote
+
+
+class OrderCreateView(DocumentFormView):
+    permission_required = "sales.add_order"
+    form_class = OrderForm
+
+    def save(self, fields: dict[str, Any], lines: list[dict[str, Any]]) -> Order:
+        order = services.order_submit(user=self.request.user, fields=fields, lines=lines)
+        _say_decision(self.request, order)
+        return order
+
+
+class QuoteDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "sales.view_quote"
+
+    def get_queryset(self) -> QuerySet[Quote]:
+        return selectors.quote_detail()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        quote: Quote = self.object
+        open_ = quote.status not in (Quote.Status.REJECTED, Quote.Status.EXPIRED)
+        if open_ and not quote.has_order:
+            customer = quote.customer
+            context["credit_warning"] = credit.quote_credit_warning(
+                quote_value=quote.total,
+                credit_hold=customer.credit_hold,
+                credit_limit=customer.credit_limit,
+                exposure=selectors.account_exposure(account_id=customer.pk),
+            )
+        context["convert_form"] = QuoteConvertForm()
+        context["order"] = Order.objects.filter(quote=quote).only("number").first()
+        return context
+
+
+class QuoteStatusView(PermissionRequiredMixin, View):
+    permission_required = "sales.change_quote"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        quote = get_object_or_404(Quote, pk=pk)
+        status = request.POST.get("status", "")
+        if status not in Quote.Status.values:
+            messages.error(request, "Choose a status.")
+            return redirect(quote)
+        try:
+            quote = services.quote_set_status(quote=quote, status=status, user=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"Quote {quote} is {quote.get_status_display().lower()}.")
+        return redirect(quote)
+
+
+class QuoteConvertView(PermissionRequiredMixin, View):
+    """The "Turn into an order" button of an accepted quote."""
+
+    permission_required = "sales.add_order"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        quote = get_object_or_404(Quote, pk=pk)
+        form = QuoteConvertForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "The purchase order number is at most 50 characters.")
+            return redirect(quote)
+        try:
+            order = services.quote_convert_to_order(
+                quote=quote, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(quote)
+        _say_decision(request, order)
+        return redirect(order)
+
+
+class OrderDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "sales.view_order"
+    template_name = "sales/order_detail.html"
+
+    def get_queryset(self) -> QuerySet[Order]:
+        return selectors.order_detail()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("approval_form", ApprovalForm())
+        context["recheck_form"] = OrderRecheckForm(initial={"prepaid": self.object.prepaid})
+        context["can_cancel"] = self.object.can_become(Order.Status.CANCELLED)
+        invoice = getattr(self.object, "invoice", None)
+        context["invoice"] = invoice
+        return context
+
+
+class OrderActionView(PermissionRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = get_object_or_404(Order, pk=pk)
+        try:
+            result = self.act(order)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(order)
+        return redirect(result)
+
+    def act(self, order: Order) -> Any:
+        raise NotImplementedError
+
+
+class OrderCancelView(OrderActionView):
+    permission_required = "sales.change_order"
+
+    def act(self, order: Order) -> Order:
+        order = services.order_cancel(order=order, user=self.request.user)
+        messages.success(self.request, f"Order {order} was cancelled.")
+        return order
+
+
+class OrderRecheckView(OrderActionView):
+    """Checks a blocked order's credit again, after the hold was lifted or it is prepaid."""
+
+    permission_required = "sales.change_order"
+
+    def act(self, order: Order) -> Order:
+        form = OrderRecheckForm(self.request.POST)
+        form.is_valid()
+        order = services.order_set_prepaid(
+            order=order, prepaid=form.cleaned_data["prepaid"], user=self.request.user
+        )
+        _say_decision(self.request, order)
+        return order
+
+
+class OrderInvoiceView(OrderActionView):
+    permission_required = "sales.add_invoice"
+
+    def act(self, order: Order) -> Invoice:
+        invoice = services.order_invoice(order=order, user=self.request.user)
+        messages.success(self.request, f"Invoice {invoice} was made for order {order}.")
+        return invoice
+
+
+class OrderDecideView(PermissionRequiredMixin, View):
+    """Management approves or rejects an order waiting for approval."""
+
+    permission_required = "sales.approve_order"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = get_object_or_404(Order, pk=pk)
+        form = ApprovalForm(request.POST)
+        approve = request.POST.get("decision") == "approve"
+        if form.is_valid():
+            try:
+                services.order_decide(
+                    order=order,
+                    user=request.user,
+                    approve=approve,
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                verb = "approved" if approve else "rejected"
+                messages.success(request, f"Order {order} was {verb}.")
+                if request.POST.get("next") == "approvals":
+                    return redirect("sales:approval_list")
+                return redirect(order)
+        view = OrderDetailView(request=request, kwargs={"pk": pk}, args=())
+        view.object = view.get_object()
+        context = view.get_context_data(object=view.object, approval_form=form)
+        return render(request, view.template_name, context, status=200)
+
+
+class ApprovalListView(PermissionRequiredMixin, View):
+    """Orders waiting for Management, and the decisions taken: who, when and why."""
+
+    permission_required = "sales.view_order"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = {
+            "pending": list(selectors.approval_pending()[:100]),
+            "decisions": list(selectors.approval_recent()[:25]),
+            "can_decide": request.user.has_perm("sales.approve_order"),
+            "approval_form": ApprovalForm(),
+        }
+        return render(request, "sales/approval_list.html", context)
+
+
+class InvoiceDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "sales.view_invoice"
+
+    def get_queryset(self) -> QuerySet[Invoice]:
+        return selectors.invoice_detail()
+
+
+class InvoicePaidView(PermissionRequiredMixin, View):
+    permission_required = "sales.mark_invoice_paid"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        invoice = get_object_or_404(Invoice, pk=pk)
+        try:
+            services.invoice_mark_paid(invoice=invoice, user=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"Invoice {invoice} was marked paid.")
+        return redirect(invoice)
+
+
+class AccountChoicesView(PermissionRequiredMixin, View):
+    """The addresses and contacts of one account, for the quote and order forms' lists."""
+
+    permission_required = "accounts.view_account"
+
+    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
+        account = get_object_or_404(Account.objects.only("pk"), pk=pk)
+        return JsonResponse(
+            {
+                "addresses": [
+                    {"id": a.pk, "label": str(a)} for a in Address.objects.filter(account=account)
+                ],
+                "contacts": [
+                    {"id": c.pk, "label": str(c)} for c in Contact.objects.filter(account=account)
+                ],
+            }
+        )

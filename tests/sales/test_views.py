@@ -1,0 +1,533 @@
+"""The sales pages through the test client: what each role sees and may do."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import RelationshipType
+from sales.models import Approval, Invoice, Order, Quote
+from tests.accounts.factories import AccountFactory, AddressFactory, ContactFactory
+from tests.sales.conftest import visit
+from tests.sales.factories import (
+    ApprovalFactory,
+    InvoiceFactory,
+    OrderFactory,
+    OrderLineFactory,
+    QuoteFactory,
+    QuoteLineFactory,
+)
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ALL_ROLES = ["sales_user", "accounting_user", "management_user", "admin_user", "no_group_user"]
+
+
+def form_data(account, *lines, prefix="lines", **fields):
+    data = {
+        "customer": f"{account.name} #{account.pk}",
+        "vat_rate": "21",
+        f"{prefix}-TOTAL_FORMS": str(len(lines) + 1),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    # The browser sends a blank row too, with the quantity and discount it shows by default.
+    for i, (description, quantity, price) in enumerate([*lines, ("", "1", "")]):
+        data |= {
+            f"{prefix}-{i}-description": description,
+            f"{prefix}-{i}-quantity": quantity,
+            f"{prefix}-{i}-unit_price": price,
+            f"{prefix}-{i}-discount_percent": "0",
+        }
+    return data | fields
+
+
+def html(response):
+    return response.content.decode()
+
+
+# --- quotes ----------------------------------------------------------------------------------
+
+
+def test_the_seller_is_filled_in_from_the_users_crm_link(as_user, seller, seller_contact):
+    user = UserFactory(groups=["Sales"], crm_account=seller, crm_contact=seller_contact)
+    page = html(as_user(user).get(reverse("sales:quote_create")))
+    assert f'value="Bodywork Group Elfsquad #{seller.pk}"' in page
+    assert f'<option value="{seller_contact.pk}" selected>Pat Jansen</option>' in page
+
+
+def test_a_user_without_a_link_chooses_the_seller(as_user, sales_user, customer, seller):
+    page = html(as_user(sales_user).get(reverse("sales:quote_create")))
+    assert 'name="seller_account" value=' not in page
+    response = as_user(sales_user).post(
+        reverse("sales:quote_create"),
+        form_data(
+            customer,
+            ("Panels", "2", "50.00"),
+            seller_account=f"{seller.name} #{seller.pk}",
+        ),
+    )
+    quote = Quote.objects.get()
+    assert response.url == quote.get_absolute_url()
+    assert (quote.seller_account, quote.total) == (seller, D("121.00"))
+    assert quote.created_by == sales_user
+
+
+def test_the_linked_seller_can_be_changed_or_cleared(as_user, seller, seller_contact, customer):
+    user = UserFactory(groups=["Sales"], crm_account=seller, crm_contact=seller_contact)
+    as_user(user).post(reverse("sales:quote_create"), form_data(customer, ("X", "1", "1")))
+    assert Quote.objects.get().seller_account is None
+
+
+def test_the_new_quote_form_offers_the_customers_addresses(as_user, sales_user, customer):
+    shipping = AddressFactory(account=customer, name="Shipping")
+    AddressFactory(name="Not Theirs")
+    page = html(as_user(sales_user).get(reverse("sales:quote_create") + f"?customer={customer.pk}"))
+    assert f'value="{shipping.pk}"' in page
+    assert "Not Theirs" not in page
+
+
+def test_a_quote_with_an_address_of_another_account_is_refused(as_user, sales_user, customer):
+    stranger = AddressFactory(account=AccountFactory(name="Someone Else"), name="Depot")
+    response = as_user(sales_user).post(
+        reverse("sales:quote_create"),
+        form_data(customer, ("Panels", "2", "50.00"), delivery_address=str(stranger.pk)),
+    )
+    page = html(response)
+    assert "belongs to Someone Else, not to Acme Panels" in page
+    assert 'value="Panels"' in page
+    assert not Quote.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("lines", "fields", "message"),
+    [
+        ([], {}, "Add at least one line."),
+        ([("Panels", "0", "10")], {}, "greater than or equal to 0.01"),
+        ([("Panels", "1", "abc")], {}, "Enter a number."),
+        ([("Panels", "1", "10")], {"customer": "Nobody Inc"}, "No account has this name"),
+        ([("Panels", "1", "10")], {"vat_rate": "120"}, "less than or equal to 100"),
+    ],
+)
+def test_bad_quote_input_shows_a_message_and_saves_nothing(
+    as_user, sales_user, customer, lines, fields, message
+):
+    response = as_user(sales_user).post(
+        reverse("sales:quote_create"), form_data(customer, *lines, **fields)
+    )
+    assert response.status_code == 200
+    assert message in html(response)
+    assert not Quote.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["accounting_user", "management_user", "no_group_user"])
+def test_only_sales_writes_quotes_on_the_page(request, as_user, role, customer):
+    client = as_user(request.getfixturevalue(role))
+    assert client.get(reverse("sales:quote_create")).status_code == 403
+    assert (
+        client.post(reverse("sales:quote_create"), form_data(customer, ("X", "1", "1")))
+    ).status_code == 403
+    quote = QuoteFactory(customer=customer)
+    assert client.get(reverse("sales:quote_update", args=[quote.pk])).status_code == 403
+    response = client.post(reverse("sales:quote_status", args=[quote.pk]), {"status": "sent"})
+    assert response.status_code == 403
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.DRAFT
+    assert Quote.objects.count() == 1
+
+
+def test_a_draft_quote_is_edited(as_user, sales_user, customer):
+    quote = QuoteFactory(customer=customer)
+    QuoteLineFactory(quote=quote, description="Old line")
+    client = as_user(sales_user)
+    page = html(client.get(reverse("sales:quote_update", args=[quote.pk])))
+    assert 'value="Old line"' in page
+    client.post(
+        reverse("sales:quote_update", args=[quote.pk]),
+        form_data(customer, ("New line", "3", "10.00"), vat_rate="0"),
+    )
+    quote.refresh_from_db()
+    assert [ln.description for ln in quote.lines.all()] == ["New line"]
+    assert quote.total == D("30.00")
+
+
+def test_a_sent_quote_is_not_edited(as_user, sales_user, customer):
+    quote = QuoteFactory(customer=customer, status=Quote.Status.SENT)
+    response = as_user(sales_user).get(reverse("sales:quote_update", args=[quote.pk]), follow=True)
+    assert "Only a draft quote can be changed." in html(response)
+
+
+def test_quote_status_buttons_move_it_forward(as_user, sales_user, customer):
+    quote = QuoteFactory(customer=customer)
+    client = as_user(sales_user)
+    assert "Mark sent" in html(client.get(quote.get_absolute_url()))
+    client.post(reverse("sales:quote_status", args=[quote.pk]), {"status": "sent"})
+    response = client.post(
+        reverse("sales:quote_status", args=[quote.pk]), {"status": "draft"}, follow=True
+    )
+    assert "A sent quote cannot become draft." in html(response)
+    client.post(reverse("sales:quote_status", args=[quote.pk]), {"status": "accepted"})
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.ACCEPTED
+
+
+def test_an_accepted_quote_turns_into_an_order_on_its_page(as_user, sales_user, customer):
+    quote = QuoteFactory(customer=customer, status=Quote.Status.ACCEPTED)
+    QuoteLineFactory(quote=quote)
+    client = as_user(sales_user)
+    assert "Turn into an order" in html(client.get(quote.get_absolute_url()))
+    response = client.post(
+        reverse("sales:quote_convert", args=[quote.pk]),
+        {"customer_reference": "PO-77"},
+        follow=True,
+    )
+    order = Order.objects.get()
+    assert (order.quote, order.customer_reference) == (quote, "PO-77")
+    assert f"Order {order.number}: Accepted" in html(response)
+    assert f'became order <a href="{order.get_absolute_url()}">' in html(
+        client.get(quote.get_absolute_url())
+    )
+
+
+def test_the_quote_page_warns_about_credit_hold(as_user, sales_user, customer):
+    customer.credit_hold = True
+    customer.save()
+    quote = QuoteFactory(customer=customer)
+    assert "The customer is on credit hold" in html(
+        as_user(sales_user).get(quote.get_absolute_url())
+    )
+
+
+def test_the_quote_page_warns_when_the_limit_would_pass(as_user, sales_user, customer):
+    OrderFactory(customer=customer, total=D("950.00"))
+    quote = QuoteFactory(customer=customer, total=D("121.00"))
+    page = html(as_user(sales_user).get(quote.get_absolute_url()))
+    assert "would pass the credit limit" in page
+    assert "open exposure 950.00 + this order 121.00 = 1,071.00" in page
+
+
+def test_the_quote_page_does_not_warn_within_the_limit(as_user, sales_user, customer):
+    quote = QuoteFactory(customer=customer)
+    assert "data-credit-warning" not in html(as_user(sales_user).get(quote.get_absolute_url()))
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+
+def test_an_order_above_the_limit_waits_and_says_why(as_user, sales_user, customer):
+    response = as_user(sales_user).post(
+        reverse("sales:order_create"),
+        form_data(customer, ("Machine", "1", "1000.00")),
+        follow=True,
+    )
+    order = Order.objects.get()
+    assert order.status == Order.Status.PENDING_APPROVAL
+    page = html(response)
+    assert "Needs Management&#x27;s approval: open exposure 0.00 + this order 1,210.00" in page
+    assert "Waiting for Management's approval." in page
+
+
+def test_an_order_for_a_prospect_makes_it_a_customer(as_user, sales_user, prospect):
+    as_user(sales_user).post(reverse("sales:order_create"), form_data(prospect, ("X", "1", "1")))
+    prospect.refresh_from_db()
+    assert prospect.relationship_type.code == RelationshipType.CUSTOMER
+    page = html(as_user(sales_user).get(prospect.get_absolute_url()))
+    assert "Relationship type</td><td>Prospect</td><td>Customer" in page.replace("\n", "") or (
+        "Prospect" in page and "Customer" in page
+    )
+
+
+def test_bad_order_input_saves_nothing(as_user, sales_user, prospect):
+    response = as_user(sales_user).post(
+        reverse("sales:order_create"), form_data(prospect, ("X", "-1", "1"))
+    )
+    assert "greater than or equal to 0.01" in html(response)
+    assert not Order.objects.exists()
+    prospect.refresh_from_db()
+    assert prospect.relationship_type.code == RelationshipType.PROSPECT
+
+
+@pytest.mark.parametrize("role", ["accounting_user", "management_user", "no_group_user"])
+def test_only_sales_enters_and_cancels_orders(request, as_user, role, customer):
+    client = as_user(request.getfixturevalue(role))
+    assert client.get(reverse("sales:order_create")).status_code == 403
+    response = client.post(reverse("sales:order_create"), form_data(customer, ("X", "1", "1")))
+    assert response.status_code == 403
+    order = OrderFactory(customer=customer, status=Order.Status.BLOCKED)
+    assert client.post(reverse("sales:order_cancel", args=[order.pk])).status_code == 403
+    assert client.post(reverse("sales:order_recheck", args=[order.pk])).status_code == 403
+    order.refresh_from_db()
+    assert order.status == Order.Status.BLOCKED
+
+
+def test_sales_cancels_an_order(as_user, sales_user, customer):
+    order = OrderFactory(customer=customer)
+    response = as_user(sales_user).post(reverse("sales:order_cancel", args=[order.pk]), follow=True)
+    assert f"Order {order.number} was cancelled." in html(response)
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+
+
+def test_a_blocked_order_is_checked_again_when_prepaid(as_user, sales_user, customer):
+    customer.credit_hold = True
+    customer.save()
+    client = as_user(sales_user)
+    client.post(reverse("sales:order_create"), form_data(customer, ("X", "1", "1")))
+    order = Order.objects.get()
+    assert order.status == Order.Status.BLOCKED
+    assert "Check credit again" in html(client.get(order.get_absolute_url()))
+    client.post(reverse("sales:order_recheck", args=[order.pk]), {"prepaid": "on"})
+    order.refresh_from_db()
+    assert (order.status, order.prepaid) == (Order.Status.ACCEPTED, True)
+
+
+# --- approvals -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def waiting(customer):
+    return OrderFactory(
+        customer=customer,
+        status=Order.Status.PENDING_APPROVAL,
+        total=D("1210.00"),
+        credit_reason="Needs Management's approval: open exposure 0.00 + this order 1,210.00",
+    )
+
+
+def test_management_approves_from_the_approvals_page(as_user, management_user, waiting):
+    client = as_user(management_user)
+    page = html(client.get(reverse("sales:approval_list")))
+    assert waiting.number in page and "Approve" in page
+    response = client.post(
+        reverse("sales:order_decide", args=[waiting.pk]),
+        {"decision": "approve", "comment": "Good payer.", "next": "approvals"},
+        follow=True,
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.ACCEPTED
+    page = html(response)
+    assert "No order is waiting for approval." in page
+    assert "Good payer." in page and str(management_user) in page
+
+
+def test_management_rejects_with_a_comment(as_user, management_user, waiting):
+    as_user(management_user).post(
+        reverse("sales:order_decide", args=[waiting.pk]),
+        {"decision": "reject", "comment": "Too risky."},
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.REJECTED
+
+
+def test_a_decision_without_a_comment_is_refused(as_user, management_user, waiting):
+    response = as_user(management_user).post(
+        reverse("sales:order_decide", args=[waiting.pk]), {"decision": "approve", "comment": ""}
+    )
+    assert "Say why: a comment is required." in html(response)
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+    assert not Approval.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["sales_user", "accounting_user", "no_group_user"])
+def test_nobody_else_approves(request, as_user, role, waiting):
+    client = as_user(request.getfixturevalue(role))
+    page = client.get(reverse("sales:approval_list"))
+    if page.status_code == 200:
+        assert 'value="approve"' not in html(page)
+    response = client.post(
+        reverse("sales:order_decide", args=[waiting.pk]), {"decision": "approve", "comment": "x"}
+    )
+    assert response.status_code == 403
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+
+
+def test_everyone_sees_who_decided_and_when(as_user, sales_user, management_user, customer):
+    approval = ApprovalFactory(order__customer=customer, decided_by=management_user)
+    page = html(as_user(sales_user).get(approval.order.get_absolute_url()))
+    assert f"Approved</strong> by {management_user} on" in page
+    assert "Long-standing customer" in page
+
+
+# --- invoices --------------------------------------------------------------------------------
+
+
+def test_accounting_invoices_an_accepted_order_and_marks_it_paid(
+    as_user, accounting_user, customer
+):
+    order = OrderFactory(customer=customer, invoice_address=visit(customer))
+    client = as_user(accounting_user)
+    assert "Invoice this order" in html(client.get(order.get_absolute_url()))
+    response = client.post(reverse("sales:order_invoice", args=[order.pk]), follow=True)
+    invoice = Invoice.objects.get()
+    assert f"Invoice {invoice.number} was made" in html(response)
+    response = client.post(reverse("sales:invoice_paid", args=[invoice.pk]), follow=True)
+    assert f"Invoice {invoice.number} was marked paid." in html(response)
+    invoice.refresh_from_db()
+    assert invoice.is_paid
+
+
+@pytest.mark.parametrize("role", ["sales_user", "management_user", "no_group_user"])
+def test_only_accounting_invoices_on_the_page(request, as_user, role, customer):
+    client = as_user(request.getfixturevalue(role))
+    order = OrderFactory(customer=customer)
+    assert client.post(reverse("sales:order_invoice", args=[order.pk])).status_code == 403
+    invoice = InvoiceFactory()
+    assert client.post(reverse("sales:invoice_paid", args=[invoice.pk])).status_code == 403
+    assert Invoice.objects.count() == 1
+    invoice.refresh_from_db()
+    assert not invoice.is_paid
+
+
+def test_a_pending_order_cannot_be_invoiced(as_user, accounting_user, waiting):
+    response = as_user(accounting_user).post(
+        reverse("sales:order_invoice", args=[waiting.pk]), follow=True
+    )
+    assert "pending approval order cannot become invoiced" in html(response)
+    assert not Invoice.objects.exists()
+
+
+# --- reading: every role, constant queries ---------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_who_reads_the_sales_pages(request, as_user, role, customer):
+    user = request.getfixturevalue(role)
+    client = as_user(user)
+    quote = QuoteFactory(customer=customer)
+    invoice = InvoiceFactory(order__customer=customer)
+    urls = [
+        reverse("sales:quote_list"),
+        quote.get_absolute_url(),
+        reverse("sales:order_list"),
+        invoice.order.get_absolute_url(),
+        reverse("sales:approval_list"),
+        reverse("sales:invoice_list"),
+        invoice.get_absolute_url(),
+    ]
+    expected = 403 if role == "no_group_user" else 200
+    for url in urls:
+        assert client.get(url).status_code == expected, url
+
+
+def _many_quotes(customer, n=6):
+    for i in range(n):
+        quote = QuoteFactory(customer=AccountFactory() if i % 2 else customer)
+        QuoteLineFactory.create_batch(3, quote=quote)
+    return quote
+
+
+def _many_orders(customer, n=6):
+    for i in range(n):
+        order = OrderFactory(customer=AccountFactory() if i % 2 else customer)
+        OrderLineFactory.create_batch(3, order=order)
+        InvoiceFactory(order__customer=order.customer)
+    return order
+
+
+def test_list_pages_have_constant_queries(
+    as_user, admin_user, customer, django_assert_max_num_queries
+):
+    client = as_user(admin_user)
+    _many_quotes(customer)
+    _many_orders(customer)
+    for url, rows in [
+        (reverse("sales:quote_list"), 6),
+        (reverse("sales:order_list"), 12),
+        (reverse("sales:order_list") + "?status=accepted&q=Comp", None),
+        (reverse("sales:invoice_list"), 6),
+        (reverse("sales:quote_list") + "?q=Q-", 6),
+    ]:
+        with django_assert_max_num_queries(5):
+            response = client.get(url)
+        if rows:
+            assert html(response).count("<tr data-row>") == rows, url
+
+
+def test_quote_page_has_constant_queries(
+    as_user, sales_user, customer, seller, seller_contact, django_assert_max_num_queries
+):
+    quote = QuoteFactory(customer=customer, seller_account=seller, seller_contact=seller_contact)
+    QuoteLineFactory.create_batch(8, quote=quote)
+    client = as_user(sales_user)
+    with django_assert_max_num_queries(8):
+        response = client.get(quote.get_absolute_url())
+    assert html(response).count("Service hour") == 8
+
+
+def test_order_page_has_constant_queries(
+    as_user, management_user, customer, django_assert_max_num_queries
+):
+    order = OrderFactory(customer=customer, status=Order.Status.ACCEPTED)
+    OrderLineFactory.create_batch(8, order=order)
+    ApprovalFactory.create_batch(3, order=order)
+    InvoiceFactory(order=order)
+    client = as_user(management_user)
+    with django_assert_max_num_queries(8):
+        response = client.get(order.get_absolute_url())
+    assert html(response).count("data-approval") == 3
+
+
+def test_approvals_page_has_constant_queries(
+    as_user, management_user, customer, django_assert_max_num_queries
+):
+    for _ in range(5):
+        OrderFactory(status=Order.Status.PENDING_APPROVAL)
+        ApprovalFactory()
+    OrderFactory(customer=customer, total=D("500.00"))
+    client = as_user(management_user)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("sales:approval_list"))
+    page = html(response)
+    assert page.count("<tr data-row>") == 5
+    assert page.count("<tr data-decision>") == 5
+
+
+def test_invoice_page_has_constant_queries(as_user, accounting_user, django_assert_max_num_queries):
+    invoice = InvoiceFactory()
+    client = as_user(accounting_user)
+    with django_assert_max_num_queries(5):
+        response = client.get(invoice.get_absolute_url())
+    assert invoice.number in html(response)
+
+
+# --- the account page's sales panel ----------------------------------------------------------
+
+
+def test_the_account_page_shows_quotes_orders_exposure_and_remaining_credit(
+    as_user, sales_user, customer
+):
+    QuoteFactory(customer=customer, number="Q-000042")
+    OrderFactory(customer=customer, number="O-000007", total=D("300.00"))
+    InvoiceFactory(order__customer=customer, amount=D("200.00"))
+    page = html(as_user(sales_user).get(customer.get_absolute_url()))
+    assert "Q-000042" in page and "O-000007" in page
+    assert "data-exposure>500.00<" in page
+    assert "data-remaining>500.00<" in page
+
+
+def test_the_account_panel_has_constant_queries(
+    as_user, sales_user, customer, django_assert_max_num_queries
+):
+    client = as_user(sales_user)
+    client.get(customer.get_absolute_url())  # Warm the per-session caches.
+    with django_assert_max_num_queries(30) as few:
+        client.get(customer.get_absolute_url())
+    for _ in range(8):
+        QuoteFactory(customer=customer)
+        OrderFactory(customer=customer)
+        InvoiceFactory(order__customer=customer)
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        page = html(client.get(customer.get_absolute_url()))
+    assert page.count("<tr data-quote>") == 5
+    assert page.count("<tr data-order>") == 5
+
+
+def test_account_choices_for_the_forms(as_user, sales_user, seller, seller_contact):
+    ContactFactory(last_name="Elsewhere")
+    data = as_user(sales_user).get(reverse("sales:account_choices", args=[seller.pk])).json()
+    assert [c["label"] for c in data["contacts"]] == ["Pat Jansen"]
+    assert {a["label"].split(":")[0] for a in data["addresses"]} == {"Visit", "Mailing"}
