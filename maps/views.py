@@ -26,8 +26,8 @@ def _accounts(n: int) -> str:
 
 def _status(points: MapPoints, *, radius_km: int, country: str) -> str:
     if not points.total:
-        return f"No other accounts within {radius_km} km in {country}."
-    status = f"{_accounts(points.total)} loaded within {radius_km} km in {country}."
+        return f"No other accounts within {radius_km} km ({country} only)."
+    status = f"{_accounts(points.total)} loaded within {radius_km} km ({country} only)."
     if points.aggregated:
         status += AGGREGATED
     return status

@@ -51,7 +51,7 @@ def test_the_map_shows_the_accounts_within_the_radius(as_user, sales_user, centr
     located_account(name="Groningen Glass", type_code="customer", city="Groningen", at=(53.2, 6.57))
     response = as_user(sales_user).get(map_url(centre))
     html = response.content.decode()
-    assert status(html) == "2 accounts loaded within 50 km in Netherlands."
+    assert status(html) == "2 accounts loaded within 50 km (Netherlands only)."
     data = payload(html)
     assert data["centre"][3] == "Lumen Lighting" and data["radiusKm"] == 50
     assert sorted((p[3], p[5]) for p in data["pins"]) == [
@@ -68,7 +68,7 @@ def test_the_map_shows_the_accounts_within_the_radius(as_user, sales_user, centr
     ]
 
     wider = as_user(sales_user).get(map_url(centre, radius=400)).content.decode()
-    assert status(wider) == "3 accounts loaded within 400 km in Netherlands."
+    assert status(wider) == "3 accounts loaded within 400 km (Netherlands only)."
 
 
 def test_the_list_sorts_by_city(as_user, sales_user, centre):
@@ -115,7 +115,7 @@ def test_many_accounts_become_counted_cells(as_user, sales_user, centre, monkeyp
         located_account(at=(51.45 + i * 0.001, 5.48))
     html = as_user(sales_user).get(map_url(centre)).content.decode()
     assert status(html) == (
-        "3 accounts loaded within 50 km in Netherlands. "
+        "3 accounts loaded within 50 km (Netherlands only). "
         "Too many for single pins: the map shows how many are in each area."
     )
     data = payload(html)
