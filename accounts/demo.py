@@ -388,7 +388,8 @@ def demo_accounts(seed: int = SEED) -> list[AccountSpec]:
     return _Generator(seed).run()
 
 
-def _ensure_users() -> tuple[dict[str, Any], int]:
+def ensure_demo_users() -> tuple[dict[str, Any], int]:
+    """The demo users by username, and how many were new; existing ones are left as they are."""
     User = get_user_model()
     users, created = {}, 0
     # One hash for the one shared demo password: hashing is slow on purpose.
@@ -504,7 +505,7 @@ def load_demo(seed: int = SEED) -> LoadResult:
     result = LoadResult()
     specs = demo_accounts(seed)
     with transaction.atomic():
-        users, result.users_created = _ensure_users()
+        users, result.users_created = ensure_demo_users()
     _create_accounts(specs, accounting_user=users["accounting"], result=result)
     # After the accounts are committed, so coordinates set here are final even if saving an
     # address schedules a geocode when the transaction commits.

@@ -1,0 +1,292 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from import_export.tmp_storages import TempFolderStorage
+
+from accounts.models import Account, AccountChange, Address, RelationshipType
+from accounts.resources import AccountResource
+from tests.accounts.factories import AccountFactory, IndustryFactory
+from tests.accounts.factories import relationship_type as rtype
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "crm4_id",
+    "name",
+    "relationship_type",
+    "industry",
+    "business_unit",
+    "parent_crm4_id",
+    "email",
+    "phone",
+    "website",
+    "credit_limit",
+    "credit_hold",
+    "visit_street",
+    "visit_postal_code",
+    "visit_city",
+    "visit_country",
+    "mailing_street",
+    "mailing_postal_code",
+    "mailing_city",
+    "mailing_country",
+]
+
+IMPORT_URL = reverse("admin:accounts_account_import")
+PROCESS_URL = reverse("admin:accounts_account_process_import")
+EXPORT_URL = reverse("admin:accounts_account_export")
+
+
+def old_crm_row(**values) -> dict:
+    """A row as the old CRM exports it (no id column of ours)."""
+    return {
+        "crm4_id": "A1B2C3D4-0001",
+        "name": "Brabant Carrosserie B.V.",
+        "relationship_type": "customer",
+        "industry": "_automotive",
+        "business_unit": "HQ",
+        "parent_crm4_id": "",
+        "email": "info@brabant.example",
+        "phone": "+31 40 123 4567",
+        "website": "https://brabant.example",
+        "credit_limit": "",
+        "credit_hold": "No",
+        "visit_street": "Kastanjelaan 12",
+        "visit_postal_code": "5616 LZ",
+        "visit_city": "Eindhoven",
+        "visit_country": "NL",
+        "mailing_street": "Postbus 100",
+        "mailing_postal_code": "5600 AA",
+        "mailing_city": "Eindhoven",
+        "mailing_country": "nl",
+        **values,
+    }
+
+
+def to_csv(rows: list[dict], header: list[str] = HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def preview(client, content: bytes):
+    """Upload a file to the admin import page: it shows a preview or the row errors."""
+    upload = SimpleUploadedFile("accounts.csv", content, content_type="text/csv")
+    return client.post(IMPORT_URL, {"import_file": upload, "format": "0", "resource": "0"})
+
+
+def admin_import(client, content: bytes):
+    """Upload, check the preview has no errors, then confirm as the admin would."""
+    response = preview(client, content)
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors(), [
+        row.error_dict for row in result.invalid_rows
+    ]
+    confirm = response.context["confirm_form"]
+    return client.post(PROCESS_URL, {**confirm.initial}, follow=True)
+
+
+@pytest.fixture
+def importer(client, admin_user):
+    IndustryFactory(name="_Automotive")
+    client.force_login(admin_user)
+    return client
+
+
+def addresses_of(account: Account) -> dict[str, Address]:
+    return {a.kind: a for a in account.addresses.all()}
+
+
+class TestImport:
+    def test_new_accounts_with_addresses_and_parent(self, importer, admin_user):
+        """Accounts from the old CRM keep their CRM4 ids; types and industries match by name."""
+        rows = [
+            old_crm_row(credit_limit="25000", credit_hold="yes"),
+            old_crm_row(
+                crm4_id="A1B2C3D4-0002",
+                name="Brabant Carrosserie Venlo B.V.",
+                business_unit="Plant",
+                parent_crm4_id="A1B2C3D4-0001",
+                visit_street="Venrayseweg 50",
+                visit_postal_code="5928 RH",
+                visit_city="Venlo",
+                mailing_street="",
+                mailing_postal_code="",
+                mailing_city="",
+                mailing_country="",
+            ),
+        ]
+
+        response = admin_import(importer, to_csv(rows))
+
+        assert "2 new" in response.content.decode()
+        hq = Account.objects.get(crm4_id="A1B2C3D4-0001")
+        child = Account.objects.get(crm4_id="A1B2C3D4-0002")
+        assert hq.relationship_type.code == RelationshipType.CUSTOMER
+        assert hq.industry.name == "_Automotive"
+        assert child.parent == hq
+        assert (hq.credit_limit, hq.credit_hold) == (Decimal("25000"), True)
+        assert hq.name_key == "brabant carrosserie"
+        hq_addresses = addresses_of(hq)
+        assert hq_addresses[Address.Kind.VISIT].city == "Eindhoven"
+        assert hq_addresses[Address.Kind.MAILING].street == "Postbus 100"
+        assert hq_addresses[Address.Kind.MAILING].country.code == "NL"
+        assert addresses_of(child)[Address.Kind.VISIT].city == "Venlo"
+        # The credit set by the import is in the account's history, by the importing admin.
+        changes = AccountChange.objects.filter(account=hq)
+        assert {c.field for c in changes} == {"credit_limit", "credit_hold"}
+        assert {c.changed_by for c in changes} == {admin_user}
+
+    def test_reimport_updates_by_crm4_id(self, importer):
+        admin_import(importer, to_csv([old_crm_row()]))
+        account = Account.objects.get()
+        changed = old_crm_row(
+            name="Brabant Carrosserie Groep B.V.", visit_street="Hurksestraat 1", credit_limit=""
+        )
+
+        response = admin_import(importer, to_csv([changed]))
+
+        assert "1 update" in response.content.decode()
+        assert Account.objects.count() == 1
+        account.refresh_from_db()
+        assert account.name == "Brabant Carrosserie Groep B.V."
+        assert addresses_of(account)[Address.Kind.VISIT].street == "Hurksestraat 1"
+        assert account.addresses.count() == 2
+
+    def test_bad_row_is_reported_and_nothing_is_saved(self, importer):
+        rows = [
+            old_crm_row(),
+            old_crm_row(crm4_id="X-2", name="Rhein Fahrzeugbau GmbH", industry="_Nope"),
+            old_crm_row(crm4_id="X-3", name="Maas Logistics B.V.", visit_country="XX"),
+            old_crm_row(crm4_id="X-4", name="Delta Trailers B.V.", credit_hold="maybe"),
+        ]
+
+        response = preview(importer, to_csv(rows))
+
+        content = response.content.decode()
+        assert "No industry is called “_Nope”" in content
+        assert "visit_country" in content and "not a valid choice" in content
+        assert "“maybe” is not yes or no." in content
+        assert "confirm_form" not in response.context or not response.context["confirm_form"]
+        assert not Account.objects.exists()
+
+    def test_confirmed_import_with_a_bad_row_saves_nothing(self, importer):
+        """Even posted straight to the confirm step, one bad row rolls the whole file back."""
+        good = to_csv([old_crm_row()])
+        response = preview(importer, good)
+        confirm = dict(response.context["confirm_form"].initial)
+        # Swap the stored file for one with a bad second row, as if the data changed meanwhile.
+        storage_name = confirm["import_file_name"]
+        bad = to_csv([old_crm_row(), old_crm_row(crm4_id="X-2", relationship_type="Nope")])
+        TempFolderStorage(name=storage_name, encoding="utf-8").save(bad.decode())
+
+        importer.post(PROCESS_URL, confirm)
+
+        assert not Account.objects.exists()
+
+    def test_rule_broken_in_a_row_is_reported(self, importer):
+        rows = [
+            old_crm_row(),
+            old_crm_row(crm4_id="X-2", name="Maas B.V.", parent_crm4_id="A1B2C3D4-0001"),
+        ]
+
+        response = preview(importer, to_csv(rows))
+
+        assert "has no parent account" in response.content.decode()
+        assert not Account.objects.exists()
+
+    def test_child_before_its_parent_is_reported(self, importer):
+        rows = [old_crm_row(crm4_id="X-2", business_unit="", parent_crm4_id="NOT-YET")]
+
+        response = preview(importer, to_csv(rows))
+
+        assert "No account has CRM4 id “NOT-YET”" in response.content.decode()
+
+    def test_staff_without_credit_permission_cannot_import_credit(self, client):
+        IndustryFactory(name="_Automotive")
+        user = UserFactory(is_staff=True, groups=["Sales"])
+        client.force_login(user)
+
+        response = preview(client, to_csv([old_crm_row(credit_limit="1000")]))
+
+        assert "Only Accounting may change the credit limit" in response.content.decode()
+        assert not Account.objects.exists()
+
+    def test_import_needs_add_and_change_rights(self, client):
+        client.force_login(UserFactory(is_staff=True, groups=["Accounting"]))
+        assert client.get(IMPORT_URL).status_code == 403
+        client.force_login(UserFactory(is_staff=True, groups=["Sales"]))
+        assert client.get(IMPORT_URL).status_code == 200
+
+
+class TestExport:
+    def export(self, client) -> list[dict]:
+        fields = {f"accountresource_{name}": "on" for name in AccountResource().fields}
+        response = client.post(EXPORT_URL, {"format": "0", "resource": "0", **fields})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+    def test_export_has_the_import_columns_and_addresses(self, importer):
+        AccountFactory(
+            name="Brabant Carrosserie B.V.",
+            crm4_id="IK-1",
+            credit_limit=Decimal("5000"),
+            relationship_type=rtype(RelationshipType.CUSTOMER),
+            mailing__street="Postbus 7",
+            mailing__city="Eindhoven",
+            mailing__country="NL",
+        )
+
+        rows = self.export(importer)
+
+        assert list(rows[0]) == ["id", *HEADER]
+        row = rows[0]
+        assert row["crm4_id"] == "IK-1"
+        assert row["relationship_type"] == "Customer"
+        assert row["credit_limit"] == "5000.00"
+        assert row["credit_hold"] == "0"
+        assert (row["visit_street"], row["visit_city"], row["visit_country"]) == (
+            "Kastanjelaan 12",
+            "Eindhoven",
+            "NL",
+        )
+        assert row["mailing_street"] == "Postbus 7"
+
+    def test_export_queries_do_not_grow_with_rows(self, importer, django_assert_max_num_queries):
+        AccountFactory.create_batch(2)
+        self.export(importer)
+        with django_assert_max_num_queries(20) as few:
+            self.export(importer)
+        AccountFactory.create_batch(10, parent=Account.objects.first())
+        with django_assert_max_num_queries(len(few)):
+            assert len(self.export(importer)) == 12
+
+    def test_export_then_import_round_trips(self, importer):
+        """Accounts with and without CRM4 id import back onto themselves, unchanged."""
+        parent = AccountFactory(name="Rhein Fahrzeugbau GmbH", crm4_id="IK-9", business_unit="HQ")
+        AccountFactory(name="Maas Logistics B.V.", parent=parent, credit_limit=Decimal("750"))
+        before = list(Account.objects.order_by("pk").values())
+        exported = self.export(importer)
+
+        response = admin_import(importer, to_csv(exported, header=list(exported[0])))
+
+        assert "2 update" in response.content.decode()
+        assert Account.objects.count() == 2
+        after = list(Account.objects.order_by("pk").values())
+        for row in before + after:
+            row.pop("updated_at")
+        assert after == before
+        assert not AccountChange.objects.exists()
+
+    def test_export_needs_view_permission(self, client):
+        client.force_login(UserFactory(is_staff=True))
+        assert client.get(EXPORT_URL).status_code == 403
