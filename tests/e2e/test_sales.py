@@ -1,0 +1,128 @@
+"""The sales journeys in a real browser: the CRM link fills in the seller; approval of an order."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from sales.models import Order
+from tests.accounts.factories import AddressFactory, ContactFactory
+from tests.e2e.conftest import log_in, screenshot
+from tests.sales.factories import CustomerFactory, SellerAccountFactory
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login/$"))
+
+
+def test_link_a_user_to_the_crm_and_see_the_seller_on_a_new_quote(
+    page: Page, admin_user, sales_user
+):
+    """An administrator links a user to a seller account and contact; their quotes get it."""
+    seller = SellerAccountFactory(name="Bodywork Group Elfsquad")
+    ContactFactory(account=seller, first_name="Pat", last_name="Jansen")
+    ContactFactory(account=seller, first_name="Kim", last_name="de Vries")
+    customer = CustomerFactory(name="Acme Panels")
+    AddressFactory(account=customer, name="Shipping", city="Utrecht")
+
+    log_in(page, admin_user.username)
+    page.get_by_role("link", name="Users").click()
+    row = page.locator(f'tr[data-user="{sales_user.username}"]')
+    expect(row.locator(".crm-account")).to_have_text("None")
+    expect(row.locator(".crm-contact")).to_have_text("—")
+    screenshot(page, "users-unlinked")
+
+    row.locator(".crm-account").get_by_role("link").click()
+    box = page.get_by_label("CRM account")
+    box.fill("Bodyw")
+    # The suggestion list offers the account; picking it fills in "Name #id".
+    expect(page.locator("#account-suggestions option")).to_have_count(1)
+    box.fill(page.locator("#account-suggestions option").get_attribute("value"))
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("is now linked to Bodywork Group Elfsquad")
+    expect(row.locator(".crm-account")).to_have_text("Bodywork Group Elfsquad")
+
+    row.locator(".crm-contact").get_by_role("link", name=re.compile("CRM contact")).click()
+    expect(page.get_by_label("Kim de Vries")).to_be_visible()
+    page.get_by_label("Pat Jansen").check()
+    page.get_by_role("button", name="Save").click()
+    expect(row.locator(".crm-contact")).to_have_text("Pat Jansen")
+    # The user's own email stays as it was.
+    expect(row.locator("td").first).to_contain_text(sales_user.email)
+    screenshot(page, "users-linked")
+    log_out(page)
+
+    log_in(page, sales_user.email)
+    page.get_by_role("link", name="Quotes").click()
+    page.get_by_role("link", name="New quote").click()
+    expect(page.get_by_label("Seller", exact=True)).to_have_value(
+        f"Bodywork Group Elfsquad #{seller.pk}"
+    )
+    expect(page.get_by_label("Seller contact")).to_have_value(
+        str(seller.contacts.get(last_name="Jansen").pk)
+    )
+
+    page.get_by_label("Customer").fill(f"Acme Panels #{customer.pk}")
+    page.get_by_label("Customer").dispatch_event("change")
+    # The delivery list now offers the customer's own addresses, Shipping among them.
+    delivery = page.get_by_label("Delivery address")
+    shipping = delivery.locator("option", has_text=re.compile(r"^Shipping:"))
+    expect(shipping).to_have_count(1)
+    delivery.select_option(label=shipping.inner_text())
+    page.locator("#id_lines-0-description").fill("Bodywork repair, front panel")
+    page.locator("#id_lines-0-quantity").fill("2")
+    page.locator("#id_lines-0-unit_price").fill("150.00")
+    page.get_by_role("button", name="+ Add a line").click()
+    page.locator("#id_lines-3-description").fill("Paint")
+    page.locator("#id_lines-3-unit_price").fill("50")
+    screenshot(page, "quote-new-filled")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Quote Q-000001")
+    expect(page.locator("[data-seller]")).to_have_text("Bodywork Group Elfsquad, Pat Jansen")
+    expect(page.locator("[data-total]")).to_have_text("423.50")
+    expect(page.get_by_text("Shipping: Kastanjelaan 12")).to_be_visible()
+    screenshot(page, "quote-detail")
+
+
+def test_an_order_above_the_limit_waits_for_management_and_is_approved(
+    page: Page, sales_user, management_user
+):
+    """Sales submits an order above the limit; it waits; Management approves it; accepted."""
+    customer = CustomerFactory(name="Acme Panels", credit_limit=1000)
+
+    log_in(page, sales_user.username)
+    page.goto(f"/accounts/{customer.pk}/")
+    page.get_by_role("link", name="New order").click()
+    expect(page.locator("#id_customer")).to_have_value(f"Acme Panels #{customer.pk}")
+    page.locator("#id_lines-0-description").fill("Press brake")
+    page.locator("#id_lines-0-unit_price").fill("2000")
+    page.get_by_role("button", name="Submit order").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pending approval")
+    expect(page.locator("[data-credit-reason]")).to_contain_text(
+        "open exposure 0.00 + this order 2,420.00 = 2,420.00, which is 1,420.00 above the "
+        "credit limit of 1,000.00"
+    )
+    expect(page.get_by_text("Waiting for Management's approval.")).to_be_visible()
+    screenshot(page, "order-pending")
+    log_out(page)
+
+    log_in(page, management_user.username)
+    page.get_by_role("link", name="Approvals").click()
+    row = page.locator("tr[data-row]").filter(has_text="Acme Panels")
+    expect(row).to_contain_text("2,420.00")
+    row.get_by_role("button", name="Approve").click()
+    # No comment: nothing happens but a clear message.
+    expect(page.get_by_text("Say why: a comment is required.")).to_be_visible()
+    page.get_by_label("Comment").fill("Known customer, pays on time.")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("status")).to_contain_text("was approved")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Accepted")
+    expect(page.locator("[data-approval]")).to_contain_text(f"Approved by {management_user} on")
+    screenshot(page, "order-approved")
+    assert Order.objects.get().status == Order.Status.ACCEPTED
+
+    page.get_by_role("link", name="Approvals").click()
+    expect(page.get_by_text("No order is waiting for approval.")).to_be_visible()
+    expect(page.locator("tr[data-decision]")).to_contain_text("Known customer, pays on time.")
