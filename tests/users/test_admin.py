@@ -1,0 +1,116 @@
+import pytest
+from django.forms import CheckboxInput, MultiWidget
+from django.urls import reverse
+
+from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.users.factories import UserFactory
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(response) -> dict:
+    """What the browser posts back from the admin's user change form."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, MultiWidget):  # date and time in two inputs
+            for index, part in enumerate(field.widget.decompress(value)):
+                if part is not None:
+                    data[f"{name}_{index}"] = part
+        elif isinstance(field.widget, CheckboxInput):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+def change_url(user: User) -> str:
+    return reverse("admin:users_user_change", args=[user.pk])
+
+
+def test_user_list_shows_crm_link_in_constant_queries(
+    admin_user, client, django_assert_max_num_queries
+):
+    """The user list runs the same queries for 3 users as for 13, CRM columns included."""
+    client.force_login(admin_user)
+    url = reverse("admin:users_user_changelist")
+
+    def add_users(count: int) -> None:
+        for _ in range(count):
+            contact = ContactFactory()
+            UserFactory(crm_account=contact.account, crm_contact=contact)
+
+    add_users(2)
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        response = client.get(url)
+    assert response.status_code == 200
+    add_users(10)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url)
+    linked = User.objects.exclude(crm_account=None).first()
+    assert linked.crm_account.name in response.content.decode()
+
+
+def test_admin_links_a_user_to_an_account_and_its_contact(admin_user, client):
+    user = UserFactory(email="sanne@example.com")
+    contact = ContactFactory(last_name="Bakker")
+    client.force_login(admin_user)
+    data = form_data(client.get(change_url(user)))
+    data.update(crm_account=contact.account_id, crm_contact=contact.pk)
+
+    assert client.post(change_url(user), data).status_code == 302
+
+    user.refresh_from_db()
+    assert (user.crm_account, user.crm_contact) == (contact.account, contact)
+    assert user.email == "sanne@example.com", "the contact's email never replaces the user's"
+
+
+def test_contact_of_another_account_is_refused(admin_user, client):
+    user = UserFactory()
+    account = AccountFactory()
+    stranger = ContactFactory()
+    client.force_login(admin_user)
+    data = form_data(client.get(change_url(user)))
+    data.update(crm_account=account.pk, crm_contact=stranger.pk)
+
+    response = client.post(change_url(user), data)
+
+    assert response.status_code == 200
+    assert "choose one of the CRM account" in response.content.decode()
+    user.refresh_from_db()
+    assert user.crm_account is None and user.crm_contact is None
+
+
+def test_new_account_drops_the_old_accounts_contact(admin_user, client):
+    contact = ContactFactory()
+    user = UserFactory(crm_account=contact.account, crm_contact=contact)
+    other = AccountFactory()
+    client.force_login(admin_user)
+    data = form_data(client.get(change_url(user)))
+    data.update(crm_account=other.pk, crm_contact="")
+
+    assert client.post(change_url(user), data).status_code == 302
+
+    user.refresh_from_db()
+    assert user.crm_account == other and user.crm_contact is None
+
+
+def test_admin_adds_a_user_with_email(admin_user, client):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:users_user_add"),
+        {
+            "username": "pieter",
+            "email": "pieter@example.com",
+            "usable_password": "true",
+            "password1": "a long enough pass phrase 2026",
+            "password2": "a long enough pass phrase 2026",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="pieter")
+    assert user.email == "pieter@example.com" and user.crm_account is None
