@@ -1,0 +1,110 @@
+"""The admin covers quotes, orders, invoices and the approvals' history, through the services."""
+
+import pytest
+from django.urls import reverse
+
+from sales.models import Approval, Order
+from tests.sales.factories import (
+    ApprovalFactory,
+    InvoiceFactory,
+    OrderFactory,
+    OrderLineFactory,
+    QuoteFactory,
+    QuoteLineFactory,
+)
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = ["quote", "order", "invoice", "approval"]
+
+
+@pytest.fixture
+def documents():
+    quote = QuoteFactory()
+    QuoteLineFactory(quote=quote)
+    order = OrderFactory()
+    OrderLineFactory(order=order)
+    invoice = InvoiceFactory()
+    approval = ApprovalFactory()
+    return {"quote": quote, "order": order, "invoice": invoice, "approval": approval}
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_the_admin_lists_and_shows_each_kind(as_user, admin_user, documents, model):
+    client = as_user(admin_user)
+    assert client.get(reverse(f"admin:sales_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:sales_{model}_changelist") + "?q=a").status_code == 200
+    url = reverse(f"admin:sales_{model}_change", args=[documents[model].pk])
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_documents_are_not_added_or_deleted_in_the_admin(as_user, admin_user, documents, model):
+    client = as_user(admin_user)
+    assert client.get(reverse(f"admin:sales_{model}_add")).status_code == 403
+    url = reverse(f"admin:sales_{model}_delete", args=[documents[model].pk])
+    assert client.get(url).status_code == 403
+
+
+def test_the_approvals_history_is_read_only(as_user, admin_user, documents):
+    approval = documents["approval"]
+    url = reverse("admin:sales_approval_change", args=[approval.pk])
+    as_user(admin_user).post(url, {"decision": "rejected", "comment": "changed"})
+    approval.refresh_from_db()
+    assert (approval.decision, approval.comment) == (
+        Approval.Decision.APPROVED,
+        "Long-standing customer, pays on time.",
+    )
+
+
+def test_accounting_marks_invoices_paid_from_the_admin(as_user):
+    clerk = UserFactory(groups=["Accounting"], is_staff=True)
+    invoices = InvoiceFactory.create_batch(2)
+    InvoiceFactory(paid_at="2026-01-01T00:00Z")
+    response = as_user(clerk).post(
+        reverse("admin:sales_invoice_changelist"),
+        {"action": "mark_paid", "_selected_action": [i.pk for i in invoices]},
+        follow=True,
+    )
+    assert "2 invoices marked paid." in response.content.decode()
+    for invoice in invoices:
+        invoice.refresh_from_db()
+        assert invoice.paid_by == clerk
+
+
+def test_a_staff_member_without_the_permission_cannot_mark_paid(as_user):
+    staff = UserFactory(groups=["Sales"], is_staff=True)
+    invoice = InvoiceFactory()
+    as_user(staff).post(
+        reverse("admin:sales_invoice_changelist"),
+        {"action": "mark_paid", "_selected_action": [invoice.pk]},
+    )
+    invoice.refresh_from_db()
+    assert not invoice.is_paid
+
+
+def test_cancelling_from_the_admin_goes_through_the_rules(as_user, admin_user):
+    open_order = OrderFactory()
+    invoiced = OrderFactory(status=Order.Status.INVOICED)
+    response = as_user(admin_user).post(
+        reverse("admin:sales_order_changelist"),
+        {"action": "cancel", "_selected_action": [open_order.pk, invoiced.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "1 order cancelled." in page
+    assert "invoiced order cannot become cancelled" in page
+    open_order.refresh_from_db()
+    invoiced.refresh_from_db()
+    assert (open_order.status, invoiced.status) == ("cancelled", "invoiced")
+
+
+def test_the_order_list_in_the_admin_has_constant_queries(
+    as_user, admin_user, django_assert_max_num_queries
+):
+    OrderFactory.create_batch(10)
+    client = as_user(admin_user)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("admin:sales_order_changelist"))
+    assert response.status_code == 200
