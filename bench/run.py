@@ -1,0 +1,284 @@
+"""Benchmark of the account list and account page, against a floor page.
+
+    .venv/bin/python bench/run.py --sizes 10000 100000 --db sqlite postgres
+    .venv/bin/python bench/run.py --sizes 1000000 --db postgres
+
+Each database and size runs in its own process (Django settings are per process): it migrates the
+bench database, fills it unless it already holds the same generated data, logs a user with view
+permission in to the test client and times each page. See bench/README.md.
+"""
+
+import argparse
+import math
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "bench" / "data"
+PG_BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+
+
+def database_url(db: str, size: int) -> str:
+    if db == "sqlite":
+        return f"sqlite:///{DATA_DIR / f'bench_{size}.sqlite3'}"
+    return f"{PG_BASE_URL}/bench_{size}"
+
+
+def ensure_postgres_database(size: int) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(f"{PG_BASE_URL}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [f"bench_{size}"])
+        if not cursor.fetchone():
+            cursor.execute(f"CREATE DATABASE bench_{size}")
+    connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--db", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per case")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests per case first")
+    parser.add_argument("--rebuild", action="store_true", help="refill even if the data is there")
+    parser.add_argument("--only", nargs="+", help="run only the cases whose label contains these")
+    parser.add_argument(
+        "--explain",
+        type=float,
+        metavar="MS",
+        help="print EXPLAIN ANALYZE (to stderr) of every query slower than MS ms",
+    )
+    parser.add_argument("--out", type=Path, help="also append the tables to this file")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
+    DATA_DIR.mkdir(exist_ok=True)
+    for db in args.db:
+        for size in args.sizes:
+            if db == "postgres":
+                ensure_postgres_database(size)
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "bench.settings",
+                "BENCH_DATABASE_URL": database_url(db, size),
+                "PYTHONPATH": str(ROOT),
+            }
+            command = [sys.executable, __file__, "--worker", "--db", db, "--sizes", str(size),
+                       "--requests", str(args.requests), "--warmup", str(args.warmup)]  # fmt: skip
+            if args.rebuild:
+                command.append("--rebuild")
+            if args.only:
+                command += ["--only", *args.only]
+            if args.explain is not None:
+                command += ["--explain", str(args.explain)]
+            result = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            print(result.stdout, flush=True)
+            if result.returncode:
+                sys.exit(f"{db} at {size:,} accounts failed (exit {result.returncode})")
+            if args.out:
+                with args.out.open("a") as out:
+                    out.write(result.stdout + "\n")
+
+
+# --- the worker: one database, one size ---------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def worker(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    size, db = args.sizes[0], args.db[0]
+    log(f"{db}, {size:,} accounts: migrating")
+    call_command("migrate", verbosity=0)
+    ensure_data(size=size, rebuild=args.rebuild)
+    cases = build_cases()
+    if args.only:
+        cases = [c for c in cases if any(word in c[0] for word in args.only)]
+    results = [measure(label, urls, warmup=args.warmup, requests=args.requests,
+                       explain=args.explain) for label, urls in cases]  # fmt: skip
+    print(render_table(db, size, args, results))
+
+
+def ensure_data(*, size: int, rebuild: bool) -> None:
+    """Fill the bench database unless it already holds this size and data version."""
+    from django.db import connection
+
+    from accounts.models import Account
+    from bench.fill import DATA_VERSION, fill
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_meta (size integer, version integer)")
+        cursor.execute("SELECT size, version FROM bench_meta")
+        meta = cursor.fetchone()
+    if not rebuild and meta == (size, DATA_VERSION) and Account.objects.count() == size:
+        log("  data present, reused")
+        return
+    log(f"  filling {size:,} accounts")
+    started = time.perf_counter()
+    fill(size=size, progress=log)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM bench_meta")
+        cursor.execute("INSERT INTO bench_meta VALUES (%s, %s)", [size, DATA_VERSION])
+    log(f"  filled in {time.perf_counter() - started:.0f} s")
+
+
+def bench_user():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"email": "bench@example.com"}
+    )
+    user.user_permissions.set([Permission.objects.get(codename="view_account")])
+    return user
+
+
+def build_cases() -> list[tuple[str, list[str]]]:
+    """(label, URLs); a case cycles through its URLs."""
+    from accounts.models import Contact, RelationshipType
+
+    customer = RelationshipType.objects.get(code="customer").pk
+    # Accounts with contacts, so the account page shows every panel filled.
+    with_contacts = list(
+        Contact.objects.order_by("id").values_list("account_id", flat=True)[:300].iterator()
+    )
+    detail_ids = sorted(set(with_contacts))[::3][:30]
+    return [
+        ("floor: one query, small template", ["/bench/floor/"]),
+        ("list: first page", ["/accounts/"]),
+        ("list: deep page (300)", ["/accounts/?page=300"]),
+        ("search: name 'bouw'", ["/accounts/?q=bouw"]),
+        ("search: city 'eindhoven'", ["/accounts/?q=eindhoven"]),
+        ("filter: type Customer", [f"/accounts/?relationship_type={customer}"]),
+        ("filter: country BE", ["/accounts/?country=BE"]),
+        ("filter: credit hold", ["/accounts/?credit_hold=true"]),
+        ("sort: name", ["/accounts/?sort=name"]),
+        ("sort: name desc", ["/accounts/?sort=-name"]),
+        ("sort: city", ["/accounts/?sort=city"]),
+        ("sort: city desc", ["/accounts/?sort=-city"]),
+        ("sort: type", ["/accounts/?sort=type"]),
+        ("sort: type desc", ["/accounts/?sort=-type"]),
+        ("account page", [f"/accounts/{pk}/" for pk in detail_ids]),
+    ]
+
+
+COUNT_TEXT = re.compile(r'<p class="count">\s*(.*?)\s*</p>', re.S)
+
+
+def client_for_bench_user():
+    from django.test import Client
+
+    client = Client()
+    client.force_login(bench_user())
+    return client
+
+
+_client = None
+
+
+def measure(
+    label: str, urls: list[str], *, warmup: int, requests: int, explain: float | None
+) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    global _client
+    _client = _client or client_for_bench_user()
+    client = _client
+    for i in range(warmup):
+        client.get(urls[i % len(urls)])
+    times = []
+    for i in range(requests):
+        url = urls[i % len(urls)]
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+    # Counting queries turns on the debug cursor, so it runs apart from the timed requests.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(urls[0])
+    if explain is not None:
+        explain_slow(label, queries.captured_queries, explain)
+    html = response.content.decode()
+    found = COUNT_TEXT.search(html)
+    shown = "" if not found else found.group(1).split(":")[0]
+    times.sort()
+    result = {
+        "label": label,
+        "url": urls[0] + (f" (+{len(urls) - 1} more)" if len(urls) > 1 else ""),
+        "median": statistics.median(times),
+        "p95": times[math.ceil(0.95 * len(times)) - 1],
+        "queries": len(queries.captured_queries),
+        "sql": sum(float(q["time"]) for q in queries.captured_queries) * 1000,
+        "found": shown.replace("More than", ">").replace(" accounts", ""),
+        "kb": len(response.content) / 1024,
+    }
+    log(f"  {label:36} {result['median']:8.1f} ms  {result['p95']:8.1f} ms")
+    return result
+
+
+def explain_slow(label: str, queries: list[dict], threshold_ms: float) -> None:
+    from django.db import connection
+
+    analyze = (
+        "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    )
+    for query in queries:
+        if float(query["time"]) * 1000 < threshold_ms:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(analyze + query["sql"])
+            plan = "\n".join(" | ".join(str(c) for c in row) for row in cursor.fetchall())
+        log(f"\n--- {label}: {float(query['time']) * 1000:.0f} ms\n{query['sql']}\n{plan}\n")
+
+
+def render_table(db: str, size: int, args: argparse.Namespace, results: list[dict]) -> str:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        version = connection.Database.sqlite_version if db == "sqlite" else None
+        if not version:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0].split()[0]
+    name = "SQLite" if db == "sqlite" else "PostgreSQL"
+    lines = [
+        f"### {name} {version}, {size:,} accounts",
+        "",
+        f"{args.requests} timed requests per case after {args.warmup} warm-up; Django "
+        f"{django.get_version()}, Python {platform.python_version()}, test client, DEBUG off. "
+        "Queries and SQL ms from one extra request. "
+        f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
+        "",
+        "| Case | URL | Median ms | p95 ms | Queries | SQL ms | Matches | KB |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['label']} | `{r['url']}` | {r['median']:.1f} | {r['p95']:.1f} | "
+            f"{r['queries']} | {r['sql']:.1f} | {r['found']} | {r['kb']:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    main()
