@@ -28,8 +28,7 @@ class CrmMap(folium.Map):
     """A folium map whose Leaflet comes from our static files, with the configured tiles."""
 
     def __init__(self, **kwargs: Any) -> None:
-        # Fractional zoom, so fitting a radius does not zoom out a whole step too far.
-        super().__init__(tiles=None, control_scale=True, zoom_snap=0.25, **kwargs)
+        super().__init__(tiles=None, control_scale=True, **kwargs)
         # Per instance, never folium's module-level lists: those are shared by every map.
         self.default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
         self.default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]

@@ -1,0 +1,111 @@
+"""The radius map in Chromium: pins and colours from the demo data, radius, sort, clear."""
+
+import base64
+import re
+
+from playwright.sync_api import Page, expect
+
+from accounts.demo import DEMO_PASSWORD, load_demo
+from accounts.models import Address
+from tests.e2e.conftest import log_in, screenshot
+from tests.maps.factories import located_account
+
+# A 1x1 grey PNG for every map tile, so the map renders without network and no request fails.
+GREY_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGO4BwAA3QDcW8ib9wAAAABJRU5ErkJggg=="
+)
+
+# What Leaflet drew, read through map.js's `crmMap.drawn`: the pins' colours, cells' counts.
+PINS_JS = """() => {
+  const {group} = window.crmMap.drawn[0];
+  const colours = group.getLayers().map((m) => m.options.icon.options.className.split("-").pop());
+  const count = (colour) => colours.filter((c) => c === colour).length;
+  return {green: count("green"), red: count("red")};
+}"""
+
+
+def serve_grey_tiles(page: Page) -> None:
+    page.route(
+        re.compile(r"^https://([a-z]\.)?tile\.openstreetmap\.org/"),
+        lambda route: route.fulfill(status=200, content_type="image/png", body=GREY_TILE),
+    )
+
+
+def loaded(page: Page) -> int:
+    text = page.get_by_test_id("map-status").inner_text()
+    return int(re.match(r"([\d,]+) accounts? loaded", text).group(1).replace(",", ""))
+
+
+def test_the_map_of_a_demo_account(page: Page):
+    load_demo()
+    centre = (
+        Address.objects.filter(kind="visit", city="Eindhoven", latitude__isnull=False)
+        .exclude(account__relationship_type__code="other")
+        .select_related("account")
+        .order_by("account__name")
+        .first()
+    )
+    # A neighbour whose name would run as code if it were ever treated as markup.
+    located_account(
+        name="<img src=x onerror=alert(1)> ${alert(1)}",
+        at=(centre.latitude + 0.01, centre.longitude),
+        type_code="customer",
+    )
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    serve_grey_tiles(page)
+    log_in(page, "sales", DEMO_PASSWORD)
+
+    page.goto(f"/accounts/{centre.account_id}/")
+    page.get_by_role("link", name="Show accounts nearby on the map").click()
+    expect(page.get_by_role("heading", name=f"Map around {centre.account.name}")).to_be_visible()
+    expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
+    expect(page.locator(".map-pin-blue")).to_have_count(1)
+
+    near = loaded(page)
+    pins = page.evaluate(PINS_JS)
+    assert near > 1 and pins["green"] + pins["red"] == near
+    assert pins["green"] == int(page.get_by_test_id("customer-count").inner_text())
+    assert pins["red"] == int(page.get_by_test_id("other-count").inner_text())
+    # On screen every pin is either a single pin or counted in a cluster.
+    on_screen = page.locator(".map-pin-green, .map-pin-red").count() + sum(
+        int(n) for n in page.locator(".marker-cluster span").all_inner_texts()
+    )
+    assert on_screen == near
+    rows = page.locator(".map-list tbody tr")
+    expect(rows).to_have_count(min(near, 50))
+    screenshot(page, "map-50km")
+
+    # The name is text in the list and in the popup and tooltip; nothing runs.
+    row = page.locator(".map-list tbody tr", has_text="<img src=x")
+    expect(row.locator("td").first).to_have_text("<img src=x onerror=alert(1)> ${alert(1)}")
+    page.evaluate(
+        """() => new Promise((done) => {
+          const {group} = window.crmMap.drawn[0];
+          const marker = group.getLayers().find((m) => m.options.title.startsWith("<img"));
+          group.zoomToShowLayer(marker, () => { marker.openPopup(); done(); });
+        })"""
+    )
+    popup = page.locator(".leaflet-popup-content .map-popup")
+    expect(popup.locator("strong")).to_have_text("<img src=x onerror=alert(1)> ${alert(1)}")
+    expect(popup.get_by_role("link", name="Open")).to_be_visible()
+    screenshot(page, "map-popup")
+
+    page.get_by_label("Radius").select_option("150")
+    expect(page.get_by_test_id("map-status")).to_contain_text("within 150 km")
+    assert loaded(page) > near
+    screenshot(page, "map-150km")
+
+    page.get_by_label("Sort by").select_option("city")
+    expect(page).to_have_url(re.compile(r"sort=city"))
+    cities = page.locator(".map-list tbody tr td:nth-child(2)").all_inner_texts()
+    assert cities == sorted(cities, key=str.casefold) and len(set(cities)) > 1
+
+    page.get_by_role("button", name="Clear map").click()
+    expect(page.get_by_test_id("map-status")).to_have_text(
+        "Map cleared. Press Update map to show the accounts again."
+    )
+    expect(page.locator(".map-pin-blue")).to_have_count(1)
+    expect(page.locator(".map-pin-green, .map-pin-red, .marker-cluster")).to_have_count(0)
+    screenshot(page, "map-cleared")
+    assert dialogs == []
