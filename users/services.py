@@ -28,7 +28,10 @@ def user_set_crm_account(*, user: User, crm_account: Account | None, by: Any) ->
     A contact that does not belong to the new account is cleared; the user's email stays as it is.
     """
     _check_permission(by)
-    user = User.objects.select_for_update().select_related("crm_contact").get(pk=user.pk)
+    # PostgreSQL cannot lock the nullable side of the contact join: lock the user row only.
+    user = (
+        User.objects.select_for_update(of=("self",)).select_related("crm_contact").get(pk=user.pk)
+    )
     user.crm_account = crm_account
     if user.crm_contact and (crm_account is None or user.crm_contact.account_id != crm_account.pk):
         user.crm_contact = None
