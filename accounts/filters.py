@@ -48,4 +48,7 @@ class AccountFilter(django_filters.FilterSet):
             # Every account has a visit address. Saying so makes the join an inner one, so
             # PostgreSQL reads the page from the visit-city index instead of sorting every row.
             queryset = queryset.filter(city__isnull=False)
-        return queryset.order_by(*ordering, "id")
+        # The tie-break runs the same way as the sort, so a descending page is one backward
+        # index scan rather than a re-sort of the last city's (or name's) rows.
+        tiebreak = "-id" if str(ordering[0]).startswith("-") else "id"
+        return queryset.order_by(*ordering, tiebreak)

@@ -279,6 +279,7 @@ def render_table(db: str, size: int, args: argparse.Namespace, results: list[dic
 
 
 if __name__ == "__main__":
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
+    # Python puts bench/ first on the path; modules there (bench/maps.py) must not shadow the
+    # project's apps of the same name.
+    sys.path[0] = str(ROOT)
     main()
