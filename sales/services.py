@@ -292,26 +292,22 @@ def order_submit(
 
 
 @transaction.atomic
-def order_recheck(*, order: Order, user: Any) -> Order:
-    """Check a blocked order again, after the hold was lifted or the order is to be prepaid."""
+def order_recheck(*, order: Order, user: Any, prepaid: bool | None = None) -> Order:
+    """Check a blocked order again, after the hold was lifted or once the customer prepays."""
     _require(user, "sales.change_order", "Only Sales can change orders.")
     account = _lock_account(order.customer_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != Order.Status.BLOCKED:
         raise ValidationError(f"Only a blocked order is checked again: {order} is not blocked.")
+    if prepaid is not None:
+        order.prepaid = prepaid
     decision = _run_credit_check(order, account)
     if decision.status != order.status:
         order.set_status(decision.status)
-    order.save(update_fields=["status", "credit_reason", "credit_exposure", "credit_limit"])
+    order.save(
+        update_fields=["status", "prepaid", "credit_reason", "credit_exposure", "credit_limit"]
+    )
     return order
-
-
-@transaction.atomic
-def order_set_prepaid(*, order: Order, prepaid: bool, user: Any) -> Order:
-    """Mark a blocked order prepaid (or not); the credit check then runs again."""
-    _require(user, "sales.change_order", "Only Sales can change orders.")
-    Order.objects.filter(pk=order.pk, status=Order.Status.BLOCKED).update(prepaid=prepaid)
-    return order_recheck(order=order, user=user)
 
 
 @transaction.atomic

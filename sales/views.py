@@ -282,8 +282,8 @@ class OrderRecheckView(OrderActionView):
     def act(self, order: Order) -> Order:
         form = OrderRecheckForm(self.request.POST)
         form.is_valid()
-        order = services.order_set_prepaid(
-            order=order, prepaid=form.cleaned_data["prepaid"], user=self.request.user
+        order = services.order_recheck(
+            order=order, user=self.request.user, prepaid=form.cleaned_data["prepaid"]
         )
         _say_decision(self.request, order)
         return order

@@ -285,7 +285,7 @@ def test_a_blocked_order_marked_prepaid_is_checked_again(sales_user, customer):
     customer.credit_hold = True
     customer.save()
     order = submit(sales_user, customer)
-    services.order_set_prepaid(order=order, prepaid=True, user=sales_user)
+    services.order_recheck(order=order, prepaid=True, user=sales_user)
     order.refresh_from_db()
     assert (order.prepaid, order.status) == (True, Order.Status.ACCEPTED)
 
