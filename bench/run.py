@@ -110,8 +110,7 @@ def worker(args: argparse.Namespace) -> None:
     cases = build_cases()
     if args.only:
         cases = [c for c in cases if any(word in c[0] for word in args.only)]
-    results = [measure(label, urls, warmup=args.warmup, requests=args.requests,
-                       explain=args.explain) for label, urls in cases]  # fmt: skip
+    results = measure_all(cases, warmup=args.warmup, requests=args.requests, explain=args.explain)
     print(render_table(db, size, args, results))
 
 
@@ -189,49 +188,68 @@ def client_for_bench_user():
     return client
 
 
-_client = None
+class SqlTimer:
+    """Sums the time spent in the database, without the debug cursor's overhead."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
-def measure(
-    label: str, urls: list[str], *, warmup: int, requests: int, explain: float | None
-) -> dict:
+def measure_all(
+    cases: list[tuple[str, list[str]]], *, warmup: int, requests: int, explain: float | None
+) -> list[dict]:
+    """Time every case in rounds (one request of each case per round), so that load from
+    other processes on the machine spreads over all cases instead of hitting a few."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    global _client
-    _client = _client or client_for_bench_user()
-    client = _client
-    for i in range(warmup):
-        client.get(urls[i % len(urls)])
-    times = []
+    client = client_for_bench_user()
+    for _, urls in cases:
+        for i in range(warmup):
+            client.get(urls[i % len(urls)])
+    times: dict[str, list[float]] = {label: [] for label, _ in cases}
+    sql: dict[str, list[float]] = {label: [] for label, _ in cases}
     for i in range(requests):
-        url = urls[i % len(urls)]
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-    # Counting queries turns on the debug cursor, so it runs apart from the timed requests.
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(urls[0])
-    if explain is not None:
-        explain_slow(label, queries.captured_queries, explain)
-    html = response.content.decode()
-    found = COUNT_TEXT.search(html)
-    shown = "" if not found else found.group(1).split(":")[0]
-    times.sort()
-    result = {
-        "label": label,
-        "url": urls[0] + (f" (+{len(urls) - 1} more)" if len(urls) > 1 else ""),
-        "median": statistics.median(times),
-        "p95": times[math.ceil(0.95 * len(times)) - 1],
-        "queries": len(queries.captured_queries),
-        "sql": sum(float(q["time"]) for q in queries.captured_queries) * 1000,
-        "found": shown.replace("More than", ">").replace(" accounts", ""),
-        "kb": len(response.content) / 1024,
-    }
-    log(f"  {label:36} {result['median']:8.1f} ms  {result['p95']:8.1f} ms")
-    return result
+        for label, urls in cases:
+            url = urls[i % len(urls)]
+            timer = SqlTimer()
+            with connection.execute_wrapper(timer):
+                started = time.perf_counter()
+                response = client.get(url)
+                times[label].append((time.perf_counter() - started) * 1000)
+            sql[label].append(timer.seconds * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+    results = []
+    for label, urls in cases:
+        # The query count comes from the debug cursor, so it runs apart from the timed requests.
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(urls[0])
+        if explain is not None:
+            explain_slow(label, queries.captured_queries, explain)
+        found = COUNT_TEXT.search(response.content.decode())
+        shown = "" if not found else found.group(1).split(":")[0]
+        ordered = sorted(times[label])
+        result = {
+            "label": label,
+            "url": urls[0] + (f" (+{len(urls) - 1} more)" if len(urls) > 1 else ""),
+            "median": statistics.median(ordered),
+            "p95": ordered[math.ceil(0.95 * len(ordered)) - 1],
+            "queries": len(queries.captured_queries),
+            "sql": statistics.median(sql[label]),
+            "found": shown.replace("More than", ">").replace(" accounts", ""),
+            "kb": len(response.content) / 1024,
+        }
+        log(f"  {label:36} {result['median']:8.1f} ms  {result['p95']:8.1f} ms")
+        results.append(result)
+    return results
 
 
 def explain_slow(label: str, queries: list[dict], threshold_ms: float) -> None:
@@ -264,7 +282,8 @@ def render_table(db: str, size: int, args: argparse.Namespace, results: list[dic
         "",
         f"{args.requests} timed requests per case after {args.warmup} warm-up; Django "
         f"{django.get_version()}, Python {platform.python_version()}, test client, DEBUG off. "
-        "Queries and SQL ms from one extra request. "
+        "Requests run in rounds across the cases. Queries from one extra request "
+        "(CaptureQueriesContext); SQL ms is the median time in the database per request. "
         f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
         "",
         "| Case | URL | Median ms | p95 ms | Queries | SQL ms | Matches | KB |",
