@@ -1,7 +1,13 @@
-import django_filters
-from django.db.models import Q, QuerySet
+import re
 
+import django_filters
+from django.db.models import QuerySet
+
+from accounts.models import Account
 from sales.models import Invoice, Order, Quote
+
+# "Q-0001", "o-12", "INV-000123": a document number (or its start) rather than a customer name.
+NUMBER = re.compile(r"^(Q|O|INV)-\d*$", re.IGNORECASE)
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -10,10 +16,20 @@ class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A number's start ("O-0005") finds by number; other words find by customer name.
+
+        Kept apart so each uses its index: numbers are stored upper case and searched by prefix,
+        names through the accounts' trigram index, resolved before the documents are scanned.
+        """
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(number__istartswith=value) | Q(customer__name__icontains=value))
+        if NUMBER.match(value):
+            return queryset.filter(number__startswith=value.upper())
+        customers = Account.objects.all()
+        for word in value.split():
+            customers = customers.filter(name__icontains=word)
+        return queryset.filter(customer__in=customers.values("pk"))
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # Newest first, by id: stable for paging and served by the (status, -id) indexes.

@@ -166,6 +166,10 @@ class Quote(SalesDocument):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["status", "-id"], name="quote_status_idx"),
+            # Number searches are prefix searches (LIKE 'Q-00%'), which need a pattern index.
+            models.Index(
+                fields=["number"], name="quote_number_like_idx", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["customer", "-id"], name="quote_customer_idx"),
         ]
         constraints = [
@@ -248,6 +252,9 @@ class Order(SalesDocument):
         permissions = [("approve_order", "Can approve or reject orders above the credit limit")]
         indexes = [
             models.Index(fields=["status", "-id"], name="order_status_idx"),
+            models.Index(
+                fields=["number"], name="order_number_like_idx", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
             models.Index(fields=["customer", "-id"], name="order_customer_idx"),
         ]
@@ -350,6 +357,9 @@ class Invoice(models.Model):
                 fields=["customer"],
                 condition=Q(paid_at__isnull=True),
                 name="invoice_unpaid_customer_idx",
+            ),
+            models.Index(
+                fields=["number"], name="invoice_number_like_idx", opclasses=["varchar_pattern_ops"]
             ),
         ]
         constraints = [

@@ -531,3 +531,16 @@ def test_account_choices_for_the_forms(as_user, sales_user, seller, seller_conta
     data = as_user(sales_user).get(reverse("sales:account_choices", args=[seller.pk])).json()
     assert [c["label"] for c in data["contacts"]] == ["Pat Jansen"]
     assert {a["label"].split(":")[0] for a in data["addresses"]} == {"Visit", "Mailing"}
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [("o-0000", ["O-000012", "O-000007"]), ("O-000007", ["O-000007"]), ("acme pan", ["O-000007"])],
+)
+def test_the_order_list_searches_numbers_and_customer_names(
+    as_user, sales_user, customer, search, found
+):
+    OrderFactory(customer=customer, number="O-000007")
+    OrderFactory(customer=AccountFactory(name="Other Works"), number="O-000012")
+    page = html(as_user(sales_user).get(reverse("sales:order_list"), {"q": search}))
+    assert [n for n in ("O-000012", "O-000007") if n in page] == found
