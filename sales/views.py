@@ -330,14 +330,19 @@ class OrderDecideView(PermissionRequiredMixin, View):
         return render(request, view.template_name, context, status=200)
 
 
+PENDING_SHOWN = 50
+
+
 class ApprovalListView(PermissionRequiredMixin, View):
     """Orders waiting for Management, and the decisions taken: who, when and why."""
 
     permission_required = "sales.view_order"
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        pending = selectors.approval_pending()
         context = {
-            "pending": list(selectors.approval_pending()[:100]),
+            "pending": list(pending[:PENDING_SHOWN]),
+            "pending_count": pending.count(),
             "decisions": list(selectors.approval_recent()[:25]),
             "can_decide": request.user.has_perm("sales.approve_order"),
             "approval_form": ApprovalForm(),

@@ -479,7 +479,7 @@ def test_approvals_page_has_constant_queries(
         ApprovalFactory()
     OrderFactory(customer=customer, total=D("500.00"))
     client = as_user(management_user)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("sales:approval_list"))
     page = html(response)
     assert page.count("<tr data-row>") == 5
