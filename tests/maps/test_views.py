@@ -71,6 +71,13 @@ def test_the_map_shows_the_accounts_within_the_radius(as_user, sales_user, centr
     assert status(wider) == "3 accounts loaded within 400 km (Netherlands only)."
 
 
+def test_no_other_account_nearby_is_said_so(as_user, sales_user, centre):
+    located_account(name="Far away", city="Groningen", at=(53.2, 6.57))
+    html = as_user(sales_user).get(map_url(centre)).content.decode()
+    assert status(html) == "No other accounts within 50 km (Netherlands only)."
+    assert "No accounts on the map." in html
+
+
 def test_the_list_sorts_by_city(as_user, sales_user, centre):
     located_account(name="A Veldhoven", city="Veldhoven", at=(51.42, 5.40))
     located_account(name="B Best", city="Best", at=(51.51, 5.39))
