@@ -198,7 +198,13 @@ class Address(models.Model):
     geocoded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["kind", "name"]
+        # Visit first, then Mailing, then the further addresses by name.
+        ordering = [
+            models.Case(
+                models.When(kind="visit", then=0), models.When(kind="mailing", then=1), default=2
+            ),
+            "name",
+        ]
         verbose_name_plural = "addresses"
         indexes = [
             # The radius map pre-selects visit addresses in one country by a bounding box.

@@ -32,7 +32,7 @@ def account_detail() -> QuerySet[Account]:
     return Account.objects.select_related(
         "relationship_type", "industry", "parent"
     ).prefetch_related(
-        Prefetch("addresses", queryset=Address.objects.order_by("kind", "name")),
+        "addresses",
         Prefetch("contacts", queryset=Contact.objects.all()),
         Prefetch("children", queryset=Account.objects.only("name", "parent_id").order_by("name")),
         Prefetch("changes", queryset=AccountChange.objects.select_related("changed_by")),

@@ -173,6 +173,13 @@ class TestAccountDetail:
         # Accounting may not change addresses, so the button is not offered.
         assert "Copy visit address to mailing address" not in content
 
+    def test_addresses_are_listed_visit_mailing_then_others(self, as_user, sales_user):
+        account = AccountFactory()
+        AddressFactory(account=account, name="Alpha warehouse")
+        content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
+        positions = [content.index(t) for t in ["Visit address", "Mailing address", "Alpha"]]
+        assert positions == sorted(positions)
+
     @override_settings(CRM4_RECORD_URL="http://crm4.test/accts?id={id}")
     def test_crm4_tab_with_the_record_url_only_when_imported(self, as_user, sales_user):
         imported = AccountFactory(crm4_id="{ABC-123}")
@@ -206,7 +213,9 @@ class TestAccountDetail:
                 changed_at="2026-11-01T10:00:00Z",
             )
         client = as_user(accounting_user)
-        with django_assert_max_num_queries(10):
+        # Session, user, 2 permissions; account, addresses, contacts, children, history;
+        # the sales panel's quotes, orders and exposure.
+        with django_assert_max_num_queries(12):
             response = client.get(account.get_absolute_url())
         assert response.status_code == 200
 
