@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
@@ -129,8 +130,17 @@ def account_set_relationship_type(
 
 @transaction.atomic
 def account_delete(*, account: Account) -> None:
-    """Delete an account with its contacts and addresses; its children lose their parent."""
-    account.delete()
+    """Delete an account with its contacts and addresses; its children lose their parent.
+
+    An account that documents (quotes, orders, invoices) refer to is kept.
+    """
+    try:
+        account.delete()
+    except ProtectedError as error:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise ValidationError(
+            f"“{account.name}” cannot be deleted: it has {', '.join(kinds)}."
+        ) from error
 
 
 def _address_changed(before: Address, after: Address) -> bool:

@@ -159,9 +159,12 @@ class AccountDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
     )
 
     def form_valid(self, form: Any) -> HttpResponse:
-        name = self.object.name
-        services.account_delete(account=self.object)
-        messages.success(self.request, f"Account “{name}” was deleted.")
+        try:
+            services.account_delete(account=self.object)
+        except ValidationError as error:
+            messages.error(self.request, error.messages[0])
+            return redirect(self.object)
+        messages.success(self.request, f"Account “{self.object.name}” was deleted.")
         return redirect("accounts:list")
 
 

@@ -573,3 +573,14 @@ class TestAccountDelete:
         assert as_user(sales_user).post(url).status_code == 403
         assert as_user(admin_user).post(url).status_code == 302
         assert not Account.objects.filter(pk=account.pk).exists()
+
+    def test_an_account_with_orders_is_kept_and_the_reason_shown(self, as_user, admin_user):
+        """Deleting an account that documents refer to explains why instead of failing."""
+        from tests.sales.factories import OrderFactory
+
+        order = OrderFactory()
+        account = order.customer
+        response = as_user(admin_user).post(reverse("accounts:delete", args=[account.pk]))
+        assert response.status_code == 302 and response.url == account.get_absolute_url()
+        assert Account.objects.filter(pk=account.pk).exists()
+        assert any("cannot be deleted" in m for m in messages_of(response))
