@@ -21,7 +21,6 @@ install: $(VENV)/.installed
 # Reinstall when pyproject.toml changes; the stamp file records the last install.
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 

@@ -121,7 +121,10 @@ def test_templates_carry_no_inline_script_style_or_event_handlers():
         for path in templates
         if (problems := csp_problems(path.read_text(encoding="utf-8")))
     }
-    assert found == {}
+    assert found == {}, (
+        "Move scripts and styles into static files (a same-origin <script src> or <link> is fine), "
+        "and event handlers into static/js with addEventListener."
+    )
 
 
 # --- Every page: login required, CSP header sent. ---
