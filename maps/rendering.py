@@ -2,8 +2,9 @@
 
 Folium's own markers and popups are not used: a Python object per pin does not scale past a few
 hundred, and folium puts popup HTML inside a JavaScript template literal where `${...}` in an
-account name would run. Here the pins are plain JSON (escaped for a <script> by `tojson`) and
-static/maps/map.js builds popups, tooltips and the list with DOM text nodes only.
+account name would run. Here the pins travel as JSON in an HTML-escaped data attribute, folium's
+script carries no data and is served from its own URL (no inline script for the CSP), and
+static/maps/map.js builds popups and tooltips from DOM text nodes only.
 """
 
 from dataclasses import dataclass
@@ -41,15 +42,17 @@ class AccountPoints(JSCSSMixin):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            window.crmMap.draw({{ this._parent.get_name() }}, {{ this.payload|tojson }});
+            window.crmMap.draw(
+                {{ this._parent.get_name() }}, window.crmMap.data({{ this.data_id|tojson }})
+            );
         {% endmacro %}
         """
     )
 
-    def __init__(self, payload: dict[str, Any]) -> None:
+    def __init__(self, data_id: str) -> None:
         super().__init__()
         self._name = "AccountPoints"
-        self.payload = payload
+        self.data_id = data_id
         self.default_js = [
             ("markerclusterjs", static("vendor/leaflet-markercluster/leaflet.markercluster.js")),
             ("crm_map_js", static("maps/map.js")),
@@ -63,6 +66,12 @@ class AccountPoints(JSCSSMixin):
         ]
 
 
+# The map's element id and the id of the element holding its data: fixed, because the page and
+# the script are rendered by two requests.
+MAP_ID = "crm"
+DATA_ID = "map-data"
+
+
 @dataclass(frozen=True)
 class RenderedMap:
     """The parts of a folium page to place in our own layout."""
@@ -73,17 +82,19 @@ class RenderedMap:
     css: list[str]
 
 
-def render_map(*, bounds: BoundingBox | None, payload: dict[str, Any]) -> RenderedMap:
-    """Render a map fitted to `bounds` (or Europe) with the payload's pins.
+def render_map(*, bounds: BoundingBox | None) -> RenderedMap:
+    """Render a map fitted to `bounds`, or to its data when there are no bounds.
 
-    The script is inline: the page gives it the request's CSP nonce.
+    The pins come from the page's data element, so the script is the same for every request
+    with the same bounds and can be served from its own URL.
     """
     fmap = CrmMap(location=[51.0, 8.0], zoom_start=5)
+    fmap._id = MAP_ID
     if bounds is not None:
         west = min(r[0] for r in bounds.longitudes)
         east = max(r[1] for r in bounds.longitudes)
         fmap.fit_bounds([[bounds.min_latitude, west], [bounds.max_latitude, east]])
-    AccountPoints(payload).add_to(fmap)
+    AccountPoints(DATA_ID).add_to(fmap)
     root = fmap.get_root()
     root.render()
     links = list(root.header._children.values())
@@ -97,12 +108,3 @@ def render_map(*, bounds: BoundingBox | None, payload: dict[str, Any]) -> Render
 
 def points_payload(points: MapPoints) -> dict[str, Any]:
     return {"pins": points.pins, "cells": points.cells}
-
-
-def points_bounds(points: MapPoints) -> BoundingBox | None:
-    """The box around every pin or cell, to fit the overview map."""
-    coordinates = [(p[0], p[1]) for p in points.pins or points.cells]
-    if not coordinates:
-        return None
-    lats, lons = zip(*coordinates, strict=True)
-    return BoundingBox(min(lats), max(lats), ((min(lons), max(lons)),))

@@ -1,9 +1,12 @@
+import json
 from typing import Any
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import selectors as account_selectors
@@ -12,8 +15,8 @@ from accounts.models import Address
 from maps import selectors
 from maps.forms import AccountMapForm
 from maps.geo import bounding_box
-from maps.rendering import points_bounds, points_payload, render_map
-from maps.selectors import Centre, MapPoints
+from maps.rendering import DATA_ID, points_payload, render_map
+from maps.selectors import DEFAULT_RADIUS_KM, Centre, MapPoints
 
 # The overview spans countries: cells of this size keep a large database to a few hundred.
 OVERVIEW_CELL_KM = 25.0
@@ -96,10 +99,32 @@ class AccountMapView(PermissionRequiredMixin, TemplateView):
                 page_number=self.request.GET.get("page", 1),
                 centre=centre,
             )
-        context["map"] = render_map(
-            bounds=bounding_box(centre.latitude, centre.longitude, radius_km), payload=payload
+        context.update(
+            map=render_map(bounds=bounding_box(centre.latitude, centre.longitude, radius_km)),
+            map_data=json.dumps(payload),
+            map_data_id=DATA_ID,
+            map_script_url=reverse("maps:account_map_script", args=[account.pk])
+            + f"?radius={radius_km}",
         )
         return context
+
+
+class AccountMapScriptView(PermissionRequiredMixin, View):
+    """Folium's script for an account's map, from its own URL so the page has no inline script.
+
+    It holds no account data: the pins come from the page.
+    """
+
+    permission_required = "accounts.view_account"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        visit = get_object_or_404(
+            Address.objects.filter(latitude__isnull=False), kind=Address.Kind.VISIT, account_id=pk
+        )
+        form = AccountMapForm({**AccountMapForm.DEFAULTS, "radius": request.GET.get("radius")})
+        radius_km = form.cleaned_data["radius"] if form.is_valid() else DEFAULT_RADIUS_KM
+        rendered = render_map(bounds=bounding_box(visit.latitude, visit.longitude, radius_km))
+        return HttpResponse(rendered.script, content_type="text/javascript; charset=utf-8")
 
 
 class MapOverviewView(PermissionRequiredMixin, TemplateView):
@@ -120,8 +145,25 @@ class MapOverviewView(PermissionRequiredMixin, TemplateView):
         context["status"] = f"{_accounts(points.total)} with coordinates match." + (
             AGGREGATED if points.aggregated else ""
         )
-        context["map"] = render_map(
-            bounds=points_bounds(points),
-            payload={**points_payload(points), "accountUrl": reverse("accounts:detail", args=[0])},
+        payload = {
+            **points_payload(points),
+            "accountUrl": reverse("accounts:detail", args=[0]),
+            "fit": True,
+        }
+        context.update(
+            map=render_map(bounds=None),
+            map_data=json.dumps(payload),
+            map_data_id=DATA_ID,
+            map_script_url=reverse("maps:overview_script"),
         )
         return context
+
+
+class MapOverviewScriptView(PermissionRequiredMixin, View):
+    """Folium's script for the overview map; it fits itself to the pins the page holds."""
+
+    permission_required = "accounts.view_account"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        script = render_map(bounds=None).script
+        return HttpResponse(script, content_type="text/javascript; charset=utf-8")

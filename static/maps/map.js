@@ -74,6 +74,12 @@
       }).addTo(map);
       pin(lat, lon, "blue", id, name, city, url).setZIndexOffset(1000).addTo(map);
     }
+    // Fitted before the pins are added, so the clustering does not animate from another zoom.
+    const points = [...(payload.pins || []), ...(payload.cells || [])];
+    if (payload.fit && points.length) {
+      const bounds = L.latLngBounds(points.map(([lat, lon]) => [lat, lon]));
+      map.fitBounds(bounds, { maxZoom: 12, padding: [20, 20], animate: false });
+    }
     const group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
     const markers = (payload.pins || []).map(([lat, lon, id, name, city, customer]) =>
       pin(lat, lon, customer ? "green" : "red", id, name, city, url),
@@ -93,7 +99,12 @@
     });
   }
 
+  // The pins travel as JSON in a data attribute: the page needs no inline script.
+  function data(id) {
+    return JSON.parse(document.getElementById(id).dataset.map);
+  }
+
   // `drawn` lets a browser test (or a curious developer) inspect what was put on the map.
-  window.crmMap = { draw, drawn: [] };
+  window.crmMap = { draw, data, drawn: [] };
   document.addEventListener("DOMContentLoaded", setUpAutoSubmit);
 })();

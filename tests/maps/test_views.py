@@ -1,5 +1,6 @@
 import json
 import re
+from html import unescape
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -23,8 +24,10 @@ def map_url(account, **params):
 
 
 def payload(html: str) -> dict:
-    """The data array handed to static/maps/map.js."""
-    return json.loads(re.search(r"crmMap\.draw\(map_\w+, (\{.*\})\);", html).group(1))
+    """The data static/maps/map.js draws: JSON in the data attribute of #map-data."""
+    return json.loads(
+        unescape(re.search(r'id="map-data" hidden data-map="([^"]*)"', html).group(1))
+    )
 
 
 def status(html: str) -> str:
@@ -108,7 +111,7 @@ def test_an_account_without_coordinates_says_how_to_fix_it(as_user, sales_user):
         "attempt to locate it said: No match for this city in NL: check the city. "
         "Edit the visit address"
     )
-    assert "crmMap.draw" not in html
+    assert "map-data" not in html
 
 
 def test_a_radius_off_the_list_is_refused(as_user, sales_user, centre):
@@ -134,10 +137,10 @@ def test_names_are_text_not_markup(as_user, sales_user, centre, name):
     located_account(name=name, city=name)
     html = as_user(sales_user).get(map_url(centre)).content.decode()
     assert "<img src=x" not in html
-    # In the data for popups and tooltips: a JSON string, with < escaped for the <script>.
+    # The data for popups and tooltips: JSON in an attribute, escaped for HTML.
     assert payload(html)["pins"][0][3:5] == [name, name]
-    script = html[html.index("crmMap.draw") :]
-    assert "<img" not in script.split("</script>")[0]
+    attribute = re.search(r'data-map="([^"]*)"', html).group(1)
+    assert "<" not in attribute and "'" not in attribute
     # In the list: escaped HTML.
     assert f"<tr><td>{escape(name)}</td><td>{escape(name)}</td>" in html
 
@@ -149,6 +152,8 @@ def test_every_asset_is_served_by_the_app(as_user, sales_user, centre):
     )
     assert "/static/vendor/leaflet/leaflet.js" in sources
     assert "/static/vendor/leaflet-markercluster/leaflet.markercluster.js" in sources
+    map_script = reverse("maps:account_map_script", args=[centre.pk]) + "?radius=50"
+    assert sources.pop(sources.index(map_script))
     for url in sources:
         assert url.startswith("/static/"), url
         assert finders.find(url.removeprefix("/static/")), url
@@ -156,13 +161,33 @@ def test_every_asset_is_served_by_the_app(as_user, sales_user, centre):
     assert "cdn" not in html.lower()
 
 
-def test_the_inline_map_script_carries_the_csp_nonce(as_user, sales_user, centre):
-    response = as_user(sales_user).get(map_url(centre))
-    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
-    html = response.content.decode()
-    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
-    assert inline and all(f'nonce="{nonce}"' in attributes for attributes in inline)
+def test_folium_script_comes_from_its_own_url_without_data(as_user, sales_user, centre):
+    """No inline script on the page; the script is the same for everyone and holds no names."""
+    client = as_user(sales_user)
+    html = client.get(map_url(centre, radius=100)).content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert "style=" not in html and not re.search(r"\son\w+=", html)
+    script_url = reverse("maps:account_map_script", args=[centre.pk]) + "?radius=100"
+    assert f'<script src="{script_url}"></script>' in html
+    response = client.get(script_url)
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    script = response.content.decode()
+    assert 'L.map(\n                "map_crm"' in script and "crmMap.draw(" in script
+    assert '<div class="folium-map" id="map_crm"' in html
+    assert "Lumen" not in script
+    # Fitted to the 100 km radius: about 0.9 degrees of latitude each side of the centre.
+    south, north = (float(x) for x in re.findall(r"\[\[([\d.]+), [\d.]+\], \[([\d.]+)", script)[0])
+    assert north - south == pytest.approx(2 * 100 / 111.2, rel=0.01)
+
+
+def test_the_map_script_needs_the_permission_and_coordinates(as_user, no_group_user, sales_user):
+    located = located_account()
+    url = reverse("maps:account_map_script", args=[located.pk])
+    assert as_user(no_group_user).get(url).status_code == 403
+    unlocated = AccountFactory()
+    url = reverse("maps:account_map_script", args=[unlocated.pk])
+    assert as_user(sales_user).get(url).status_code == 404
+    assert as_user(sales_user).get(reverse("maps:overview_script")).status_code == 200
 
 
 def test_the_map_page_runs_a_fixed_number_of_queries(
