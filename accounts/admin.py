@@ -176,10 +176,11 @@ class AccountAdmin(ImportExportModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
-        # The list selector joins the visit address once for its city and country; the admin
-        # shows every column, so it loads all fields rather than the list page's few. Django
-        # skips list_select_related when the queryset already selects related rows: add it here.
-        return selectors.account_list().defer(None).select_related(*self.list_select_related)
+        # The visit address's city and country are joined once, for the columns and their sort.
+        # Django skips list_select_related when the queryset selects related rows: add it here.
+        return selectors.with_visit_address(Account.objects.all()).select_related(
+            *self.list_select_related
+        )
 
     @admin.display(description="City", ordering="city")
     def visit_city(self, account: Account) -> str:

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 from django_countries import countries
 
 from accounts.models import Account, Industry, RelationshipType
+from accounts.selectors import with_visit_address
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -41,10 +42,13 @@ class AccountFilter(django_filters.FilterSet):
         return queryset
 
     def filter_queryset(self, queryset: QuerySet[Account]) -> QuerySet[Account]:
+        data = self.form.cleaned_data
+        if data.get("q") or data.get("country") or self._sorts_by_city(data.get("sort")):
+            queryset = with_visit_address(queryset)
         queryset = super().filter_queryset(queryset)
         # A stable order, so paging never repeats or skips a row.
         ordering = list(queryset.query.order_by) or ["name"]
-        if any(field.lstrip("-") == "city" for field in ordering):
+        if self._sorts_by_city(ordering):
             # Every account has a visit address. Saying so makes the join an inner one, so
             # PostgreSQL reads the page from the visit-city index instead of sorting every row.
             queryset = queryset.filter(city__isnull=False)
@@ -52,3 +56,7 @@ class AccountFilter(django_filters.FilterSet):
         # index scan rather than a re-sort of the last city's (or name's) rows.
         tiebreak = "-id" if str(ordering[0]).startswith("-") else "id"
         return queryset.order_by(*ordering, tiebreak)
+
+    @staticmethod
+    def _sorts_by_city(ordering: list[str] | None) -> bool:
+        return any(str(field).lstrip("-") == "city" for field in ordering or [])

@@ -137,8 +137,9 @@ class TestAccountList:
     ):
         AccountFactory.create_batch(rows, credit_hold=True)
         client = as_user(sales_user)
-        # Session, user, permissions, capped count, page.
-        with django_assert_max_num_queries(8):
+        # Session, user, 2 permissions, the type and industry choices, capped count, page,
+        # and the page's visit addresses.
+        with django_assert_max_num_queries(9):
             response = client.get(reverse("accounts:list"), {"sort": "city", "q": "company"})
         assert len(response.context["object_list"]) == rows
 
