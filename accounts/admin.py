@@ -42,25 +42,14 @@ class AccountAdminForm(forms.ModelForm):
 
     class Meta:
         model = Account
-        fields = [
-            "name",
-            "relationship_type",
-            "industry",
-            "business_unit",
-            "parent",
-            "email",
-            "phone",
-            "website",
-            "credit_limit",
-            "credit_hold",
-            "crm4_id",
-        ]
+        fields = list(services.ACCOUNT_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "industry" in self.fields:
-            current = Industry.objects.filter(pk=self.instance.industry_id)
-            self.fields["industry"].queryset = Industry.objects.offered() | current
+            self.fields["industry"].queryset = Industry.objects.offered(
+                keep=self.instance.industry_id
+            )
 
 
 class AccountAddAdminForm(AccountAdminForm):

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from accounts.models import Account, Address, Contact, Industry
-from accounts.services import CREDIT_FIELDS, user_can_change_credit
+from accounts.services import ACCOUNT_FIELDS, CREDIT_FIELDS, user_can_change_credit
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -19,8 +19,12 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 def model_values(form: forms.ModelForm) -> dict[str, Any]:
-    """The cleaned values of the model fields a form edits, to hand to a service."""
-    return {name: form.cleaned_data[name] for name in form._meta.fields if name in form.fields}
+    """The values of the model fields the user could edit on a form, to hand to a service."""
+    return {
+        name: form.cleaned_data[name]
+        for name in form._meta.fields
+        if name in form.fields and not form.fields[name].disabled
+    }
 
 
 class AccountChoiceField(forms.ModelChoiceField):
@@ -77,38 +81,17 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = Account
-        fields = [
-            "name",
-            "relationship_type",
-            "industry",
-            "business_unit",
-            "parent",
-            "email",
-            "phone",
-            "website",
-            "credit_limit",
-            "credit_hold",
-            "crm4_id",
-        ]
+        fields = list(ACCOUNT_FIELDS)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        current = self.instance.industry_id if self.instance.pk else None
-        # Only "_" industries are offered; an old record keeps the one it has.
-        self.fields["industry"].queryset = Industry.objects.filter(
-            pk__in=Industry.objects.offered().values("pk")
-        ) | Industry.objects.filter(pk=current)
-        self.fields["industry"].queryset = self.fields["industry"].queryset.distinct()
+        self.fields["industry"].queryset = Industry.objects.offered(keep=self.instance.industry_id)
         self.can_change_credit = user_can_change_credit(user)
         if not self.can_change_credit:
             for name in CREDIT_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Only Accounting can change this."
-
-    def clean_business_unit(self) -> str:
-        unit = self.cleaned_data["business_unit"].strip()
-        return "HQ" if unit.upper() == "HQ" else unit
 
     @property
     def ignored_credit_change(self) -> bool:

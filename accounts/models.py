@@ -38,9 +38,12 @@ class RelationshipType(models.Model):
 
 
 class IndustryQuerySet(models.QuerySet):
-    def offered(self) -> "IndustryQuerySet":
-        """Industries offered for new choices: by convention only names starting with "_"."""
-        return self.filter(name__startswith="_")
+    def offered(self, *, keep: int | None = None) -> "IndustryQuerySet":
+        """Industries offered for new choices: by convention only names starting with "_".
+
+        `keep` is the industry a record has already, which stays choosable on it.
+        """
+        return self.filter(Q(name__startswith="_") | Q(pk=keep))
 
 
 class Industry(models.Model):

@@ -26,19 +26,7 @@ ADDRESS_COLUMNS = {
 }
 NON_ADDRESS_FIELDS = [f.name for f in Address._meta.fields if f.name not in services.ADDRESS_FIELDS]
 # The account's own fields, in file order; parent is given by its CRM4 id.
-ACCOUNT_FIELDS = [
-    "name",
-    "relationship_type",
-    "industry",
-    "business_unit",
-    "parent",
-    "email",
-    "phone",
-    "website",
-    "credit_limit",
-    "credit_hold",
-    "crm4_id",
-]
+ACCOUNT_FIELDS = services.ACCOUNT_FIELDS
 
 
 class NameWidget(widgets.ForeignKeyWidget):

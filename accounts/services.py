@@ -16,6 +16,20 @@ from maps import geocoders
 
 logger = logging.getLogger(__name__)
 
+# The account's own editable fields, in the order forms, the admin and CSV files show them.
+ACCOUNT_FIELDS = (
+    "name",
+    "relationship_type",
+    "industry",
+    "business_unit",
+    "parent",
+    "email",
+    "phone",
+    "website",
+    "credit_limit",
+    "credit_hold",
+    "crm4_id",
+)
 CREDIT_FIELDS = ("credit_limit", "credit_hold")
 ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
 CREDIT_PERMISSION = "accounts.change_account_credit"
@@ -170,7 +184,7 @@ def address_save(*, address: Address, fields: Mapping[str, Any]) -> Address:
     return address
 
 
-PO_BOX_GEOCODE_MESSAGE = (
+PO_BOX_MESSAGE = (
     "A PO box cannot be placed on the map: enter the street address where the company can be "
     "visited."
 )
@@ -187,7 +201,7 @@ def address_geocode(*, address_id: int) -> Address | None:
     if address is None:
         return None
     if looks_like_po_box(address.street):
-        result = geocoders.GeocodeResult.failed(PO_BOX_GEOCODE_MESSAGE)
+        result = geocoders.GeocodeResult.failed(PO_BOX_MESSAGE)
     else:
         try:
             result = geocoders.geocode(
@@ -232,6 +246,8 @@ def account_copy_visit_to_mailing(*, account: Account) -> Address:
             account=account, kind__in=[Address.Kind.VISIT, Address.Kind.MAILING]
         )
     }
+    if len(addresses) < 2:
+        raise ValidationError("This account has no visit address or no mailing address to copy.")
     visit, mailing = addresses[Address.Kind.VISIT], addresses[Address.Kind.MAILING]
     for field in ADDRESS_FIELDS:
         setattr(mailing, field, getattr(visit, field))

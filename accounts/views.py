@@ -25,10 +25,6 @@ from accounts.models import Account, Address, Contact
 from accounts.pagination import CappedPaginator
 from accounts.rules import looks_like_po_box
 
-PO_BOX_WARNING = (
-    "The visit address looks like a PO box, which cannot be placed on the map: "
-    "enter the street address where the company can be visited."
-)
 CREDIT_IGNORED = (
     "Only Accounting can change the credit limit and credit hold: those were left unchanged."
 )
@@ -36,7 +32,7 @@ CREDIT_IGNORED = (
 
 def _warn_po_box(request: HttpRequest, address: Address) -> None:
     if address.kind == Address.Kind.VISIT and looks_like_po_box(address.street):
-        messages.warning(request, PO_BOX_WARNING)
+        messages.warning(request, services.PO_BOX_MESSAGE)
 
 
 class AccountListView(PermissionRequiredMixin, FilterView):
@@ -59,9 +55,11 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         addresses = self.object.addresses.all()
-        visit = next(a for a in addresses if a.kind == Address.Kind.VISIT)
+        visit = next((a for a in addresses if a.kind == Address.Kind.VISIT), None)
         context["other_addresses"] = [a for a in addresses if not a.is_fixed]
-        context["po_box_warning"] = PO_BOX_WARNING if looks_like_po_box(visit.street) else ""
+        context["po_box_warning"] = (
+            services.PO_BOX_MESSAGE if visit and looks_like_po_box(visit.street) else ""
+        )
         # Panels that other apps (sales, maps) own, so accounts need not import them.
         context["account_panels"] = settings.ACCOUNT_PANELS
         return context
@@ -176,8 +174,12 @@ class AccountCopyVisitToMailingView(PermissionRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         account = get_object_or_404(Account, pk=pk)
-        services.account_copy_visit_to_mailing(account=account)
-        messages.success(request, "The visit address was copied to the mailing address.")
+        try:
+            services.account_copy_visit_to_mailing(account=account)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, "The visit address was copied to the mailing address.")
         return redirect(account)
 
 

@@ -195,7 +195,7 @@ class TestAccountDetail:
         account = AccountFactory()
         Address.objects.filter(account=account, kind=Address.Kind.VISIT).update(street="Postbus 12")
         content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
-        assert "looks like a PO box" in content
+        assert "A PO box cannot be placed on the map" in content
 
     @pytest.mark.parametrize("rows", [1, 10])
     def test_query_count_does_not_grow_with_rows(
@@ -585,3 +585,24 @@ class TestAccountDelete:
         assert response.status_code == 302 and response.url == account.get_absolute_url()
         assert Account.objects.filter(pk=account.pk).exists()
         assert any("cannot be deleted" in m for m in messages_of(response))
+
+
+class TestRobustness:
+    def test_a_sales_edit_survives_a_credit_change_made_meanwhile(self, as_user, sales_user):
+        """Accounting changed the limit while Sales had the form open: Sales' edit still saves."""
+        account = AccountFactory(credit_limit=Decimal("1000"))
+        data = edit_data(account, name="Renamed while open")
+        Account.objects.filter(pk=account.pk).update(credit_limit=Decimal("2000"))
+        response = as_user(sales_user).post(reverse("accounts:update", args=[account.pk]), data)
+        assert response.status_code == 302
+        account.refresh_from_db()
+        assert (account.name, account.credit_limit) == ("Renamed while open", Decimal("2000"))
+
+    def test_an_account_without_its_visit_address_still_shows(self, as_user, sales_user):
+        account = AccountFactory()
+        Address.objects.filter(account=account, kind=Address.Kind.VISIT).delete()
+        client = as_user(sales_user)
+        assert client.get(account.get_absolute_url()).status_code == 200
+        response = client.post(reverse("accounts:copy_visit_to_mailing", args=[account.pk]))
+        assert response.status_code == 302
+        assert any("no visit address" in m for m in messages_of(response))
