@@ -1,6 +1,7 @@
 """Settings for the CRM, read from the environment (see .env.example)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 import xstatic.pkg.leaflet
@@ -96,6 +97,9 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 # Email and username must share one failure counter, or the lock-out can be walked around.
 AXES_USERNAME_CALLABLE = "users.backends.canonical_username"
+# Lock a login name from one address: an IP alone would lock out a whole office behind one proxy,
+# a username alone would let anyone lock out a colleague.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="Europe/Amsterdam")
@@ -128,12 +132,17 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only behind a proxy that sets it; otherwise a client could claim HTTPS.
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# The CSP lets map tiles load from the configured server only; "{s}" subdomains become "*".
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+MAP_TILE_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc}"
 
 # Geocoding of visit addresses: "offline" (GeoNames cities, no network) or "nominatim".
 GEOCODER = env("GEOCODER", default="offline")
@@ -149,12 +158,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [
-            SELF,
-            "data:",
-            "https://*.tile.openstreetmap.org",
-            "https://tile.openstreetmap.org",
-        ],
+        "img-src": [SELF, "data:", MAP_TILE_ORIGIN],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],

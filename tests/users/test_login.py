@@ -53,6 +53,17 @@ def test_logout_is_a_post_and_ends_the_session(client):
 
 
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
+def test_a_lock_out_is_per_login_not_per_office(client):
+    """Failures for one user do not lock out a colleague behind the same address."""
+    UserFactory(username="sales")
+    UserFactory(username="colleague")
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "sales", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "colleague", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
 def test_repeated_failures_lock_out_both_spellings(client):
     """Email and username share one failure counter, so the lock-out cannot be walked around."""
     UserFactory(username="sales", email="sales@example.com")
