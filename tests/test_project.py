@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from tests.accounts.factories import AccountFactory, AddressFactory, ContactFactory
 
@@ -197,3 +198,14 @@ def test_anonymous_accounts_list_redirects_to_login(client, db):
     response = client.get("/accounts/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/accounts/"
+
+
+@pytest.mark.django_db
+def test_the_menu_offers_every_section_and_marks_the_current_one(client, sales_user):
+    client.force_login(sales_user)
+    content = client.get(reverse("sales:quote_list")).content.decode()
+    for label in ["Accounts", "Quotes", "Orders", "Approvals", "Invoices", "Users", "Map"]:
+        assert f">{label}</a>" in content, label
+    assert 'href="/quotes/" aria-current="page"' in content
+    assert 'href="/accounts/" aria-current' not in content
+    assert ">Admin</a>" not in content
