@@ -24,7 +24,8 @@ class UserCrmAccountForm(forms.Form):
     crm_account = AccountChoiceField(
         required=False,
         label="CRM account",
-        help_text="Type part of the name and pick the account. Leave empty to unlink the user.",
+        help_text="One of our own accounts, of type Seller: type part of the name and pick it. "
+        "Leave empty to unlink the user.",
     )
 
 

@@ -3,13 +3,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
+from accounts.models import RelationshipType
+
 
 class User(AbstractUser):
     """A login user. People sign in with their username or their email address.
 
     A user may be linked to one CRM account and, within it, one CRM contact: the seller filled in
-    on the quotes they write. The link is optional and never made automatically, and the
-    contact's email is the contact's own: it never replaces the user's email.
+    on the quotes they write, so the account is one of our selling entities (type Seller). The
+    link is optional and never made automatically, and the contact's email is the contact's own:
+    it never replaces the user's email.
     """
 
     crm_account = models.ForeignKey(
@@ -46,7 +49,16 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def clean(self) -> None:
+        """A user cannot be linked to an account that is not a Seller, nor to another's contact."""
         super().clean()
+        account = self.crm_account
+        if account is not None and account.relationship_type.code != RelationshipType.SELLER:
+            raise ValidationError(
+                {
+                    "crm_account": f"{account} is a {account.relationship_type}, not one of our "
+                    "selling entities: choose an account of type Seller."
+                }
+            )
         if self.crm_contact_id is None:
             return
         if self.crm_account_id is None:

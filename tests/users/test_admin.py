@@ -2,7 +2,8 @@ import pytest
 from django.forms import CheckboxInput, MultiWidget
 from django.urls import reverse
 
-from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.accounts.factories import ContactFactory
+from tests.sales.factories import CustomerFactory, SellerAccountFactory
 from tests.users.factories import UserFactory
 from users.models import User
 
@@ -57,7 +58,7 @@ def test_user_list_shows_crm_link_in_constant_queries(
 
 def test_admin_links_a_user_to_an_account_and_its_contact(admin_user, client):
     user = UserFactory(email="sanne@example.com")
-    contact = ContactFactory(last_name="Bakker")
+    contact = ContactFactory(account=SellerAccountFactory(), last_name="Bakker")
     client.force_login(admin_user)
     data = form_data(client.get(change_url(user)))
     data.update(crm_account=contact.account_id, crm_contact=contact.pk)
@@ -71,7 +72,7 @@ def test_admin_links_a_user_to_an_account_and_its_contact(admin_user, client):
 
 def test_contact_of_another_account_is_refused(admin_user, client):
     user = UserFactory()
-    account = AccountFactory()
+    account = SellerAccountFactory()
     stranger = ContactFactory()
     client.force_login(admin_user)
     data = form_data(client.get(change_url(user)))
@@ -86,9 +87,9 @@ def test_contact_of_another_account_is_refused(admin_user, client):
 
 
 def test_new_account_drops_the_old_accounts_contact(admin_user, client):
-    contact = ContactFactory()
+    contact = ContactFactory(account=SellerAccountFactory())
     user = UserFactory(crm_account=contact.account, crm_contact=contact)
-    other = AccountFactory()
+    other = SellerAccountFactory()
     client.force_login(admin_user)
     data = form_data(client.get(change_url(user)))
     data.update(crm_account=other.pk, crm_contact="")
@@ -114,3 +115,19 @@ def test_admin_adds_a_user_with_email(admin_user, client):
     assert response.status_code == 302
     user = User.objects.get(username="pieter")
     assert user.email == "pieter@example.com" and user.crm_account is None
+
+
+def test_an_account_that_is_not_a_seller_is_refused(admin_user, client):
+    """The admin keeps the users page's rule: the CRM account is one of our selling entities."""
+    user = UserFactory()
+    customer = CustomerFactory(name="Acme Panels")
+    client.force_login(admin_user)
+    data = form_data(client.get(change_url(user)))
+    data.update(crm_account=customer.pk, crm_contact="")
+
+    response = client.post(change_url(user), data)
+
+    assert response.status_code == 200
+    assert "Acme Panels is a Customer, not one of our selling entities" in response.content.decode()
+    user.refresh_from_db()
+    assert user.crm_account is None

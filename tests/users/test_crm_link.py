@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.sales.factories import CustomerFactory, SellerAccountFactory
 from tests.users.factories import UserFactory
 from users import services
 from users.models import User
@@ -14,7 +15,7 @@ ROLE_FIXTURES = ["sales_user", "accounting_user", "management_user", "no_group_u
 
 @pytest.fixture
 def seller():
-    return AccountFactory(name="Bodywork Group Elfsquad")
+    return SellerAccountFactory(name="Bodywork Group Elfsquad")
 
 
 # --- the rules -------------------------------------------------------------------------------
@@ -62,7 +63,7 @@ def test_a_contact_without_an_account_is_refused(admin_user, seller):
 def test_changing_the_account_clears_a_contact_of_the_old_account(admin_user, seller):
     contact = ContactFactory(account=seller)
     user = UserFactory(crm_account=seller, crm_contact=contact)
-    other = AccountFactory(name="Other Company")
+    other = SellerAccountFactory(name="Other Company")
     services.user_set_crm_account(user=user, crm_account=other, by=admin_user)
     user.refresh_from_db()
     assert (user.crm_account, user.crm_contact) == (other, None)
@@ -199,3 +200,54 @@ def test_login_and_logout_keep_their_names(client):
     assert reverse("login") == "/login/"
     assert reverse("logout") == "/logout/"
     assert client.get(reverse("login")).status_code == 200
+
+
+# --- only our own selling entities -----------------------------------------------------------
+
+
+def test_a_user_is_linked_to_a_seller_only(admin_user, seller):
+    """The linked account is the seller on the user's quotes, so it must be of type Seller."""
+    customer = CustomerFactory(name="Acme Panels")
+    user = UserFactory(crm_account=seller)
+    with pytest.raises(ValidationError) as error:
+        services.user_set_crm_account(user=user, crm_account=customer, by=admin_user)
+    assert error.value.message_dict["crm_account"] == [
+        "Acme Panels is a Customer, not one of our selling entities: "
+        "choose an account of type Seller."
+    ]
+    user.refresh_from_db()
+    assert user.crm_account == seller
+
+
+def test_the_page_refuses_an_account_that_is_not_a_seller(as_user, admin_user, seller):
+    customer = CustomerFactory(name="Acme Panels")
+    person = UserFactory()
+    response = as_user(admin_user).post(
+        reverse("users:crm_account", args=[person.pk]),
+        {"crm_account": f"Acme Panels #{customer.pk}"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Acme Panels is a Customer, not one of our selling entities" in page
+    assert f'value="Acme Panels #{customer.pk}"' in page
+    person.refresh_from_db()
+    assert person.crm_account is None
+
+
+def test_the_page_suggests_sellers_only(as_user, admin_user, seller):
+    CustomerFactory(name="Bodywork Customer")
+    person = UserFactory()
+    client = as_user(admin_user)
+    page = client.get(reverse("users:crm_account", args=[person.pk])).content.decode()
+    url = reverse("users:seller_lookup")
+    assert f'data-url="{url}"' in page
+    data = client.get(url, {"q": "Bodyw"}).json()
+    assert data == {
+        "results": [{"id": seller.pk, "label": f"Bodywork Group Elfsquad #{seller.pk}"}]
+    }
+
+
+@pytest.mark.parametrize("role", ROLE_FIXTURES)
+def test_only_user_administrators_look_up_sellers(request, as_user, role, seller):
+    client = as_user(request.getfixturevalue(role))
+    assert client.get(reverse("users:seller_lookup"), {"q": "Bodyw"}).status_code == 403
