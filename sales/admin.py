@@ -18,12 +18,7 @@ from sales.models import Approval, Invoice, Order, OrderLine, Quote, QuoteLine
 DOCUMENT_FIELDS = (
     "number",
     "status",
-    "customer",
-    "seller_account",
-    "seller_contact",
-    "invoice_address",
-    "delivery_address",
-    "vat_rate",
+    *services.PARTY_FIELDS,
     "subtotal",
     "vat_amount",
     "total",
@@ -32,15 +27,26 @@ DOCUMENT_FIELDS = (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
+class NoAddOrDeleteMixin:
+    """Rows made and kept by the services: the admin neither adds nor deletes them."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdminMixin(NoAddOrDeleteMixin):
+    """A record of what happened: read only."""
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
 
 
 class QuoteLineInline(ReadOnlyInline):
@@ -82,7 +88,9 @@ def _run_each(
         )
 
 
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
+    """New documents come from the sales pages, where numbers, totals and checks are made."""
+
     list_display = ("number", "customer", "status", "total", "created_at")
     list_select_related = ("customer",)
     list_filter = ("status",)
@@ -91,19 +99,32 @@ class DocumentAdmin(admin.ModelAdmin):
     show_full_result_count = False  # Counting 100,000 rows on each page is slow.
     readonly_fields = DOCUMENT_FIELDS
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # New documents come from the sales pages, where numbers, totals and checks are made.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Quote)
 class QuoteAdmin(DocumentAdmin):
+    """A draft's notes and validity may be edited here; a sent quote stays as the customer saw
+    it, as on the sales pages."""
+
     inlines = [QuoteLineInline]
     fields = (*DOCUMENT_FIELDS, "valid_until", "notes")
     actions = ["mark_expired"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Quote | None = None) -> Any:
+        if obj is not None and obj.is_editable:
+            return DOCUMENT_FIELDS
+        return self.fields
+
+    def save_model(self, request: HttpRequest, obj: Quote, form: Any, change: bool) -> None:
+        # Through the service: it locks the quote and refuses one sent since the form was shown.
+        try:
+            services.quote_set_terms(
+                quote=obj,
+                user=request.user,
+                valid_until=form.cleaned_data.get("valid_until"),
+                notes=form.cleaned_data.get("notes", ""),
+            )
+        except ValidationError as error:
+            self.message_user(request, f"{obj}: {error.messages[0]}", messages.ERROR)
 
     @admin.action(description="Mark the selected sent quotes expired", permissions=["change"])
     def mark_expired(self, request: HttpRequest, queryset: QuerySet[Quote]) -> None:
@@ -146,7 +167,7 @@ class OrderAdmin(DocumentAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
     list_display = ("number", "customer", "date", "due_date", "amount", "paid_at")
     list_select_related = ("customer",)
     list_filter = (("paid_at", admin.EmptyFieldListFilter), "date")
@@ -169,12 +190,6 @@ class InvoiceAdmin(admin.ModelAdmin):
     exclude = ("address",)
     actions = ["mark_paid"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def has_mark_paid_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("sales.mark_invoice_paid")
 
@@ -190,7 +205,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Approval)
-class ApprovalAdmin(admin.ModelAdmin):
+class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The history of Management's decisions: read only."""
 
     list_display = ("order", "decision", "decided_by", "decided_at", "comment")
@@ -198,12 +213,3 @@ class ApprovalAdmin(admin.ModelAdmin):
     list_filter = ("decision", "decided_at")
     search_fields = ("order__number", "order__customer__name", "comment")
     date_hierarchy = "decided_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -1,6 +1,7 @@
 import re
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 
 from accounts.models import Account
@@ -11,9 +12,16 @@ NUMBER = re.compile(r"^(Q|O|INV)-\d*$", re.IGNORECASE)
 
 
 class DocumentFilter(django_filters.FilterSet):
-    """Search by number or customer name, filter by status; newest first."""
+    """Search by number or customer name, filter by status or by one customer; newest first.
+
+    The customer filter takes the account's id, as the account page's links give it: a name
+    would find the documents of every account with a similar name.
+    """
 
     q = django_filters.CharFilter(method="search", label="Search")
+    customer = django_filters.NumberFilter(
+        field_name="customer_id", label="Customer", widget=forms.HiddenInput
+    )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A number's start ("O-0005") finds by number; other words find by customer name.
@@ -41,7 +49,7 @@ class QuoteFilter(DocumentFilter):
 
     class Meta:
         model = Quote
-        fields = ["q", "status"]
+        fields = ["q", "customer", "status"]
 
 
 class OrderFilter(DocumentFilter):
@@ -49,7 +57,7 @@ class OrderFilter(DocumentFilter):
 
     class Meta:
         model = Order
-        fields = ["q", "status"]
+        fields = ["q", "customer", "status"]
 
 
 class InvoiceFilter(DocumentFilter):
@@ -59,4 +67,4 @@ class InvoiceFilter(DocumentFilter):
 
     class Meta:
         model = Invoice
-        fields = ["q", "paid"]
+        fields = ["q", "customer", "paid"]

@@ -6,6 +6,7 @@ from django import forms
 
 from accounts.forms import AccountChoiceField
 from accounts.models import Account, Address, Contact
+from sales import services
 from sales.models import Order, Quote
 
 
@@ -104,16 +105,7 @@ class DocumentForm(forms.ModelForm):
 class QuoteForm(DocumentForm):
     class Meta:
         model = Quote
-        fields = [
-            "customer",
-            "seller_account",
-            "seller_contact",
-            "invoice_address",
-            "delivery_address",
-            "vat_rate",
-            "valid_until",
-            "notes",
-        ]
+        fields = services.QUOTE_FIELDS
         widgets = {
             "valid_until": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -121,19 +113,12 @@ class QuoteForm(DocumentForm):
 
 
 class OrderForm(DocumentForm):
+    # The customer's purchase order comes with the customer on the page.
+    field_order = ["customer", "customer_reference", "prepaid"]
+
     class Meta:
         model = Order
-        fields = [
-            "customer",
-            "customer_reference",
-            "prepaid",
-            "seller_account",
-            "seller_contact",
-            "invoice_address",
-            "delivery_address",
-            "vat_rate",
-            "notes",
-        ]
+        fields = services.ORDER_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -148,7 +133,25 @@ class OrderRecheckForm(forms.Form):
     prepaid = forms.BooleanField(required=False, label="The customer prepays")
 
 
+class DecisionButtons(forms.HiddenInput):
+    """The decision is the Approve or Reject button pressed: the template draws the buttons."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return ""
+
+
+DECISION_ERROR = "Choose Approve or Reject."
+
+
 class ApprovalForm(forms.Form):
+    """Management's decision on an order waiting for approval; anything but the two buttons is
+    an error, never a rejection."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")],
+        widget=DecisionButtons,
+        error_messages={"required": DECISION_ERROR, "invalid_choice": DECISION_ERROR},
+    )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why you approve or reject it; everyone sees this.",

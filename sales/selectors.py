@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
-    Exists,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -15,7 +14,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from accounts.models import Account
+from accounts.models import Account, RelationshipType
 from sales.models import Approval, Invoice, Order, OrderLine, Quote, QuoteLine
 
 ZERO = Decimal("0")
@@ -53,6 +52,20 @@ def account_exposure(*, account_id: int) -> Decimal:
     )
 
 
+def seller_is_valid(*, account_id: int | None) -> bool:
+    """Whether the account may be the seller on a document: one of ours, of type Seller."""
+    if account_id is None:
+        return False
+    return Account.objects.filter(
+        pk=account_id, relationship_type__code=RelationshipType.SELLER
+    ).exists()
+
+
+def account_named(*, account_id: int) -> Account | None:
+    """The account a list is filtered on, with its name only."""
+    return Account.objects.only("name").filter(pk=account_id).first()
+
+
 _LIST_FIELDS = (
     "number",
     "status",
@@ -83,10 +96,9 @@ _DETAIL_RELATED = (
 
 
 def quote_detail() -> QuerySet[Quote]:
-    return (
-        Quote.objects.select_related(*_DETAIL_RELATED)
-        .prefetch_related(Prefetch("lines", queryset=QuoteLine.objects.order_by("position", "id")))
-        .annotate(has_order=Exists(Order.objects.filter(quote=OuterRef("pk"))))
+    """A quote with its parties, lines and the order it became (if any), in two queries."""
+    return Quote.objects.select_related(*_DETAIL_RELATED, "order").prefetch_related(
+        Prefetch("lines", queryset=QuoteLine.objects.order_by("position", "id"))
     )
 
 
@@ -111,6 +123,13 @@ def approval_recent() -> QuerySet[Approval]:
     """Decisions already taken, newest first: everyone sees who decided and when."""
     return Approval.objects.select_related("order", "order__customer", "decided_by").order_by(
         "-decided_at", "-id"
+    )
+
+
+def invoice_list() -> QuerySet[Invoice]:
+    """The invoices list's columns only, with the customer's name."""
+    return Invoice.objects.select_related("customer").only(
+        "number", "date", "due_date", "amount", "paid_at", "customer__name"
     )
 
 

@@ -30,27 +30,17 @@ from sales.models import (
 )
 
 LINE_FIELDS = ("description", "quantity", "unit_price", "discount_percent")
-QUOTE_FIELDS = (
+# The fields a user writes on a quote or an order: the forms and the admin take them from here.
+PARTY_FIELDS = (
     "customer",
     "seller_account",
     "seller_contact",
     "invoice_address",
     "delivery_address",
     "vat_rate",
-    "valid_until",
-    "notes",
 )
-ORDER_FIELDS = (
-    "customer",
-    "seller_account",
-    "seller_contact",
-    "invoice_address",
-    "delivery_address",
-    "vat_rate",
-    "prepaid",
-    "customer_reference",
-    "notes",
-)
+QUOTE_FIELDS = (*PARTY_FIELDS, "valid_until", "notes")
+ORDER_FIELDS = (*PARTY_FIELDS, "prepaid", "customer_reference", "notes")
 NUMBER_PREFIXES = {"quote": "Q", "order": "O", "invoice": "INV"}
 # Named addresses chosen by default when the user picks none, as the wiki names them.
 INVOICE_ADDRESS_NAMES = ("invoicing", "invoice", "billing")
@@ -207,6 +197,27 @@ def quote_update(
 
 
 @transaction.atomic
+def quote_set_terms(
+    *, quote: Quote, user: Any, valid_until: datetime.date | None, notes: str
+) -> Quote:
+    """Change a draft quote's validity and notes only, as the back office does.
+
+    A sent quote stays as the customer saw it.
+    """
+    _require(user, "sales.change_quote", "Only Sales can change quotes.")
+    current = Quote.objects.select_for_update().get(pk=quote.pk)
+    if not current.is_editable:
+        raise ValidationError(
+            f"Only a draft quote can be changed: {current} is "
+            f"{current.get_status_display().lower()}."
+        )
+    current.valid_until, current.notes = valid_until, notes
+    current.full_clean(exclude=["number", "status"], validate_unique=False)
+    current.save(update_fields=["valid_until", "notes"])
+    return current
+
+
+@transaction.atomic
 def quote_set_status(*, quote: Quote, status: str, user: Any) -> Quote:
     """Mark a quote sent, accepted, rejected or expired, as its status allows."""
     _require(user, "sales.change_quote", "Only Sales can change quotes.")
@@ -270,7 +281,9 @@ def order_submit(
 ) -> Order:
     """Enter an order; the credit check decides whether it is accepted, waits or is blocked.
 
-    A Prospect becomes a Customer with its first order, and the change shows in its history.
+    When an order is entered for an account of type Prospect, the account becomes a Customer
+    (the documented rule), whatever the credit check decides: it stays a Customer if the order is
+    blocked, waits for approval or is later rejected. The change shows in the account's history.
     """
     _require(user, "sales.add_order", "Only Sales can enter orders.")
     order = Order(quote=quote, created_by=user if getattr(user, "pk", None) else None)
@@ -312,7 +325,13 @@ def order_recheck(*, order: Order, user: Any, prepaid: bool | None = None) -> Or
 
 @transaction.atomic
 def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> Approval:
-    """Management approves or rejects an order waiting for approval, saying why."""
+    """Management approves or rejects an order waiting for approval, saying why.
+
+    An order of an account put on credit hold while it waited cannot be approved unless it is
+    prepaid: the approval is refused with the reason and the order keeps waiting, so Management
+    can reject it now or approve it once Accounting lifts the hold. It is not moved to Blocked
+    behind Management's back: nothing changes unless they decide.
+    """
     _require(
         user,
         "sales.approve_order",
@@ -321,12 +340,17 @@ def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> App
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "Say why: a comment is required."})
-    _lock_account(order.customer_id)
+    account = _lock_account(order.customer_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != Order.Status.PENDING_APPROVAL:
         raise ValidationError(
             f"{order} is not waiting for approval any more: it is "
             f"{order.get_status_display().lower()}."
+        )
+    if approve and account.credit_hold and not order.prepaid:
+        raise ValidationError(
+            f"{account} is on credit hold and {order} is not prepaid, so it cannot be approved: "
+            "reject it, or approve it once Accounting lifts the hold."
         )
     order.set_status(Order.Status.ACCEPTED if approve else Order.Status.REJECTED)
     order.save(update_fields=["status"])

@@ -42,6 +42,15 @@ class DocumentListView(PermissionRequiredMixin, FilterView):
     paginate_by = 25
     paginator_class = CappedPaginator
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        customer_id = form.cleaned_data.get("customer") if form.is_valid() else None
+        if customer_id is not None:
+            # Say whose documents these are, even when the page lists none.
+            context["filter_customer"] = selectors.account_named(account_id=int(customer_id))
+        return context
+
 
 class QuoteListView(DocumentListView):
     permission_required = "sales.view_quote"
@@ -67,9 +76,7 @@ class InvoiceListView(DocumentListView):
     template_name = "sales/invoice_list.html"
 
     def get_queryset(self) -> QuerySet[Invoice]:
-        return Invoice.objects.select_related("customer").only(
-            "number", "date", "due_date", "amount", "paid_at", "customer__name"
-        )
+        return selectors.invoice_list()
 
 
 class DocumentFormView(PermissionRequiredMixin, View):
@@ -81,11 +88,12 @@ class DocumentFormView(PermissionRequiredMixin, View):
 
     def get_initial(self) -> dict[str, Any]:
         user = self.request.user
-        # The writer's own CRM link fills in the seller; they may change it.
-        initial: dict[str, Any] = {
-            "seller_account": user.crm_account_id,
-            "seller_contact": user.crm_contact_id,
-        }
+        initial: dict[str, Any] = {}
+        # The writer's own CRM link fills in the seller; they may change it. A link made before
+        # only Sellers could be linked is left out, or every quote would be refused for it.
+        if selectors.seller_is_valid(account_id=user.crm_account_id):
+            initial["seller_account"] = user.crm_account_id
+            initial["seller_contact"] = user.crm_contact_id
         customer = self.request.GET.get("customer", "")
         if customer.isdigit():
             initial["customer"] = int(customer)
@@ -176,8 +184,10 @@ class QuoteDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         quote: Quote = self.object
+        # The selector joined the order the quote became, if any.
+        order = getattr(quote, "order", None)
         open_ = quote.status not in (Quote.Status.REJECTED, Quote.Status.EXPIRED)
-        if open_ and not quote.has_order:
+        if open_ and order is None:
             customer = quote.customer
             context["credit_warning"] = credit.quote_credit_warning(
                 quote_value=quote.total,
@@ -186,7 +196,7 @@ class QuoteDetailView(PermissionRequiredMixin, DetailView):
                 exposure=selectors.account_exposure(account_id=customer.pk),
             )
         context["convert_form"] = QuoteConvertForm()
-        context["order"] = Order.objects.filter(quote=quote).only("number").first()
+        context["order"] = order
         return context
 
 
@@ -307,8 +317,8 @@ class OrderDecideView(PermissionRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = get_object_or_404(Order, pk=pk)
         form = ApprovalForm(request.POST)
-        approve = request.POST.get("decision") == "approve"
         if form.is_valid():
+            approve = form.cleaned_data["decision"] == "approve"
             try:
                 services.order_decide(
                     order=order,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from sales.models import Approval, Order
+from sales.models import Approval, Order, Quote
 from tests.sales.factories import (
     ApprovalFactory,
     InvoiceFactory,
@@ -108,3 +108,39 @@ def test_the_order_list_in_the_admin_has_constant_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("admin:sales_order_changelist"))
     assert response.status_code == 200
+
+
+def _change_form(client, quote):
+    url = reverse("admin:sales_quote_change", args=[quote.pk])
+    return url, client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("status", [Quote.Status.SENT, Quote.Status.ACCEPTED])
+def test_a_sent_quote_is_read_only_in_the_admin(as_user, admin_user, status):
+    """What the customer saw stays as it was: notes and validity are not edited in the admin."""
+    quote = QuoteFactory(status=status, notes="As sent.", valid_until="2026-12-31")
+    client = as_user(admin_user)
+    url, page = _change_form(client, quote)
+    assert 'name="notes"' not in page and 'name="valid_until"' not in page
+    client.post(url, {"notes": "Changed later.", "valid_until": "2027-06-30"})
+    quote.refresh_from_db()
+    assert (quote.notes, str(quote.valid_until)) == ("As sent.", "2026-12-31")
+
+
+def test_a_draft_quotes_notes_are_edited_in_the_admin(as_user, admin_user):
+    quote = QuoteFactory(notes="Draft.")
+    client = as_user(admin_user)
+    url, page = _change_form(client, quote)
+    assert 'name="notes"' in page
+    response = client.post(
+        url,
+        {
+            "notes": "Call first.",
+            "valid_until": "2027-01-31",
+            "lines-TOTAL_FORMS": "0",
+            "lines-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert quote.notes == "Call first."

@@ -400,3 +400,71 @@ def test_only_accounting_invoices_and_records_payments(request, role, customer):
     invoice.refresh_from_db()
     assert not invoice.is_paid
     assert Invoice.objects.count() == 1
+
+
+# --- findings of the review ------------------------------------------------------------------
+
+
+def test_an_order_of_an_account_put_on_hold_meanwhile_is_not_approved(management_user, waiting):
+    """The hold applies to orders waiting too: approving is refused with the reason."""
+    customer = waiting.customer
+    customer.credit_hold = True
+    customer.save(update_fields=["credit_hold"])
+    with pytest.raises(ValidationError, match="Acme Panels is on credit hold") as error:
+        services.order_decide(order=waiting, user=management_user, approve=True, comment="Ok.")
+    assert "not prepaid" in str(error.value)
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+    assert not Approval.objects.exists()
+
+
+def test_an_order_on_hold_can_still_be_rejected(management_user, waiting):
+    waiting.customer.credit_hold = True
+    waiting.customer.save(update_fields=["credit_hold"])
+    services.order_decide(order=waiting, user=management_user, approve=False, comment="On hold.")
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.REJECTED
+
+
+def test_a_prepaid_order_on_hold_can_be_approved(sales_user, management_user, customer):
+    order = submit(sales_user, customer, line("20", "100.00"), prepaid=True)
+    assert order.status == Order.Status.PENDING_APPROVAL
+    customer.credit_hold = True
+    customer.save(update_fields=["credit_hold"])
+    services.order_decide(order=order, user=management_user, approve=True, comment="Prepaid.")
+    order.refresh_from_db()
+    assert order.status == Order.Status.ACCEPTED
+
+
+def test_a_prospect_becomes_a_customer_even_if_its_order_is_blocked(sales_user, prospect):
+    """The documented rule: entering the order makes the Prospect a Customer, whatever the check."""
+    prospect.credit_hold = True
+    prospect.save(update_fields=["credit_hold"])
+    order = submit(sales_user, prospect)
+    assert order.status == Order.Status.BLOCKED
+    prospect.refresh_from_db()
+    assert prospect.relationship_type.code == RelationshipType.CUSTOMER
+
+
+def test_a_prospect_stays_a_customer_when_its_order_is_rejected(
+    sales_user, management_user, prospect
+):
+    prospect.credit_limit = D("10.00")
+    prospect.save(update_fields=["credit_limit"])
+    order = submit(sales_user, prospect)
+    assert order.status == Order.Status.PENDING_APPROVAL
+    services.order_decide(order=order, user=management_user, approve=False, comment="Too much.")
+    prospect.refresh_from_db()
+    assert prospect.relationship_type.code == RelationshipType.CUSTOMER
+
+
+def test_a_drafts_terms_change_and_a_sent_quotes_do_not(sales_user, customer):
+    draft = QuoteFactory(customer=customer, notes="Draft.")
+    services.quote_set_terms(quote=draft, user=sales_user, valid_until=None, notes="Call first.")
+    draft.refresh_from_db()
+    assert draft.notes == "Call first."
+    sent = QuoteFactory(customer=customer, status=Quote.Status.SENT, notes="As sent.")
+    with pytest.raises(ValidationError, match="Only a draft quote can be changed"):
+        services.quote_set_terms(quote=sent, user=sales_user, valid_until=None, notes="Later.")
+    sent.refresh_from_db()
+    assert sent.notes == "As sent."

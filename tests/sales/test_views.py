@@ -453,7 +453,7 @@ def test_quote_page_has_constant_queries(
     quote = QuoteFactory(customer=customer, seller_account=seller, seller_contact=seller_contact)
     QuoteLineFactory.create_batch(8, quote=quote)
     client = as_user(sales_user)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = client.get(quote.get_absolute_url())
     assert html(response).count("Service hour") == 8
 
@@ -544,3 +544,84 @@ def test_the_order_list_searches_numbers_and_customer_names(
     OrderFactory(customer=AccountFactory(name="Other Works"), number="O-000012")
     page = html(as_user(sales_user).get(reverse("sales:order_list"), {"q": search}))
     assert [n for n in ("O-000012", "O-000007") if n in page] == found
+
+
+# --- findings of the review ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("decision", [None, "", "aprove", "APPROVE", "accept"])
+def test_a_decision_other_than_approve_or_reject_changes_nothing(
+    as_user, management_user, waiting, decision
+):
+    """A typo or a missing decision is a form error, not a rejection."""
+    data = {"comment": "Looks fine."}
+    if decision is not None:
+        data["decision"] = decision
+    response = as_user(management_user).post(reverse("sales:order_decide", args=[waiting.pk]), data)
+    assert response.status_code == 200
+    page = html(response)
+    assert "Choose Approve or Reject." in page
+    assert "Looks fine." in page
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+    assert not Approval.objects.exists()
+
+
+def test_an_order_of_an_account_put_on_hold_is_not_approved(as_user, management_user, waiting):
+    """The hold came after the order was entered: Management sees why it cannot approve it."""
+    waiting.customer.credit_hold = True
+    waiting.customer.save(update_fields=["credit_hold"])
+    response = as_user(management_user).post(
+        reverse("sales:order_decide", args=[waiting.pk]),
+        {"decision": "approve", "comment": "Good payer."},
+    )
+    page = html(response)
+    assert "Acme Panels is on credit hold" in page
+    assert 'value="approve"' in page and "Good payer." in page
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+    assert not Approval.objects.exists()
+
+
+def test_a_linked_account_that_is_not_a_seller_is_not_filled_in(as_user, customer):
+    """A user linked (before the rule) to a customer still writes quotes: no bad seller."""
+    contact = ContactFactory(account=customer)
+    user = UserFactory(groups=["Sales"], crm_account=customer, crm_contact=contact)
+    client = as_user(user)
+    page = html(client.get(reverse("sales:quote_create")))
+    assert 'name="seller_account" value=' not in page
+    assert f'<option value="{contact.pk}" selected>' not in page
+    response = client.post(reverse("sales:quote_create"), form_data(customer, ("X", "1", "1")))
+    quote = Quote.objects.get()
+    assert response.url == quote.get_absolute_url()
+    assert quote.seller_account is None
+
+
+@pytest.mark.parametrize(("kind", "factory"), [("quote", QuoteFactory), ("order", OrderFactory)])
+def test_all_documents_of_an_account_means_that_account_only(
+    as_user, sales_user, customer, kind, factory
+):
+    """The account page's "All quotes/orders of X" link finds X's, not those of a namesake."""
+    for _ in range(6):
+        factory(customer=customer)
+    namesake = factory(customer=AccountFactory(name="Acme Panels Trading"))
+    client = as_user(sales_user)
+    page = html(client.get(customer.get_absolute_url()))
+    url = reverse(f"sales:{kind}_list") + f"?customer={customer.pk}"
+    assert f'href="{url}">All {kind}s of Acme Panels</a>' in page
+    listed = html(client.get(url))
+    assert listed.count("<tr data-row>") == 6
+    assert namesake.number not in listed
+    assert "Only the " + kind + "s of" in listed
+
+
+def test_a_quote_that_became_an_order_has_constant_queries(
+    as_user, sales_user, customer, django_assert_max_num_queries
+):
+    quote = QuoteFactory(customer=customer, status=Quote.Status.ACCEPTED)
+    QuoteLineFactory.create_batch(3, quote=quote)
+    order = OrderFactory(customer=customer, quote=quote)
+    client = as_user(sales_user)
+    with django_assert_max_num_queries(6):
+        response = client.get(quote.get_absolute_url())
+    assert f'became order <a href="{order.get_absolute_url()}">{order.number}</a>' in html(response)
