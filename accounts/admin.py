@@ -16,6 +16,24 @@ from accounts import selectors, services
 from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
 from accounts.resources import AccountResource
 
+
+class NoAddOrDeleteMixin:
+    """Rows made and kept by the services: the admin neither adds nor deletes them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdminMixin(NoAddOrDeleteMixin):
+    """A record of what happened: read only."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 # Types the domain rules refer to by code: they can be renamed, never deleted.
 PROTECTED_TYPE_CODES = {
     RelationshipType.CUSTOMER,
@@ -316,7 +334,7 @@ class IndustryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountChange)
-class AccountChangeAdmin(admin.ModelAdmin):
+class AccountChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The credit history, as recorded by the services: read-only."""
 
     list_display = ("changed_at", "account", "field", "old_value", "new_value", "changed_by")
@@ -324,15 +342,6 @@ class AccountChangeAdmin(admin.ModelAdmin):
     list_filter = ("field",)
     search_fields = ("account__name",)
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Contact)

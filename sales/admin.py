@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.admin import NoAddOrDeleteMixin, ReadOnlyAdminMixin
 from sales import services
 from sales.models import Approval, Invoice, Order, OrderLine, Quote, QuoteLine
 
@@ -25,23 +26,6 @@ DOCUMENT_FIELDS = (
     "created_by",
     "created_at",
 )
-
-
-class NoAddOrDeleteMixin:
-    """Rows made and kept by the services: the admin neither adds nor deletes them."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdminMixin(NoAddOrDeleteMixin):
-    """A record of what happened: read only."""
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
