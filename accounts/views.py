@@ -22,7 +22,7 @@ from accounts.forms import (
     model_values,
 )
 from accounts.models import Account, Address, Contact
-from accounts.pagination import CappedPaginator
+from accounts.pagination import COUNT_CAP, CappedPaginator
 from accounts.rules import looks_like_po_box
 
 CREDIT_IGNORED = (
@@ -35,6 +35,9 @@ def _warn_po_box(request: HttpRequest, address: Address) -> None:
         messages.warning(request, services.PO_BOX_MESSAGE)
 
 
+SEARCH_COUNT_CAP = 1_000
+
+
 class AccountListView(PermissionRequiredMixin, FilterView):
     permission_required = "accounts.view_account"
     filterset_class = AccountFilter
@@ -44,6 +47,13 @@ class AccountListView(PermissionRequiredMixin, FilterView):
 
     def get_queryset(self) -> QuerySet[Account]:
         return selectors.account_list()
+
+    def get_paginator(self, queryset: QuerySet[Account], per_page: int, **kwargs: Any) -> Any:
+        # Each match a substring search counts costs a scan: at a million accounts, counting to
+        # 10,000 took a second where 1,000 takes a tenth.
+        searching = bool(self.request.GET.get("q", "").strip())
+        cap = SEARCH_COUNT_CAP if searching else COUNT_CAP
+        return super().get_paginator(queryset, per_page, cap=cap, **kwargs)
 
 
 class AccountDetailView(PermissionRequiredMixin, DetailView):

@@ -125,6 +125,20 @@ class TestAccountList:
         assert len(client.get(reverse("accounts:list")).context["object_list"]) == 25
         assert len(client.get(reverse("accounts:list"), {"page": 2}).context["object_list"]) == 5
 
+    def test_a_search_counts_matches_up_to_a_lower_cap(self, as_user, sales_user, monkeypatch):
+        """Searches stop counting sooner than plain lists: each counted match costs a scan."""
+        monkeypatch.setattr("accounts.views.SEARCH_COUNT_CAP", 2)
+        monkeypatch.setattr("accounts.views.COUNT_CAP", 3)
+        AccountFactory.create_batch(4, name="Bouwbedrijf")
+        client = as_user(sales_user)
+        content = client.get(reverse("accounts:list"), {"q": "bouw"}).content.decode()
+        assert "More than 2 accounts match" in content
+        content = client.get(reverse("accounts:list")).content.decode()
+        assert "More than 3 accounts match" in content
+        AccountFactory.create_batch(1, name="Other")
+        content = client.get(reverse("accounts:list"), {"q": "other"}).content.decode()
+        assert "1 account" in content
+
     def test_an_unknown_filter_value_does_not_crash(self, as_user, sales_user):
         response = as_user(sales_user).get(
             reverse("accounts:list"), {"relationship_type": "nonsense", "sort": "evil", "page": "x"}
