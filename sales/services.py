@@ -7,6 +7,7 @@ are checked one after the other and can never both slip under the limit.
 
 import datetime
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -116,6 +117,27 @@ def _check_parties(document: SalesDocument) -> None:
             )
 
 
+def _largest_amount(model: type[SalesDocument]) -> Decimal:
+    """The largest amount the document's money columns hold: 999,999,999,999.99 for (14, 2)."""
+    field = model._meta.get_field("total")
+    return Decimal(10) ** (field.max_digits - field.decimal_places) - Decimal(1).scaleb(
+        -field.decimal_places
+    )
+
+
+def _check_fits(model: type[SalesDocument], amounts: Iterable[Decimal]) -> None:
+    """Refuse amounts the columns cannot hold.
+
+    SQLite would store them and every page showing the document would then fail to read it;
+    PostgreSQL would refuse the insert with a server error.
+    """
+    largest = _largest_amount(model)
+    if any(abs(amount) > largest for amount in amounts):
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"The total is too large: at most {credit.money(largest)}."}
+        )
+
+
 def _build_lines(
     document: SalesDocument, line_model: type[DocumentLine], lines: Iterable[Mapping[str, Any]]
 ) -> list[DocumentLine]:
@@ -127,9 +149,9 @@ def _build_lines(
         built.append(line)
     if not built:
         raise ValidationError({NON_FIELD_ERRORS: "Add at least one line."})
-    result = totals.document_totals(
-        amounts=[line.amount for line in built], vat_rate=document.vat_rate
-    )
+    amounts = [line.amount for line in built]
+    result = totals.document_totals(amounts=amounts, vat_rate=document.vat_rate)
+    _check_fits(type(document), [*amounts, result.subtotal, result.vat, result.total])
     document.subtotal, document.vat_amount, document.total = (
         result.subtotal,
         result.vat,

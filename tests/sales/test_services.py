@@ -468,3 +468,50 @@ def test_a_drafts_terms_change_and_a_sent_quotes_do_not(sales_user, customer):
         services.quote_set_terms(quote=sent, user=sales_user, valid_until=None, notes="Later.")
     sent.refresh_from_db()
     assert sent.notes == "As sent."
+
+
+# --- findings of the tester ------------------------------------------------------------------
+
+TOO_LARGE = "The total is too large: at most 999,999,999,999.99."
+
+
+@pytest.mark.parametrize(
+    ("quantity", "price", "vat"),
+    [
+        ("99999999", "9999999999", "21"),  # One line's amount alone does not fit.
+        ("1000", "1000000000", "21"),  # The total does not fit.
+        ("1000", "999999999.99", "21"),  # The subtotal fits, with VAT the total does not.
+    ],
+)
+def test_a_document_whose_total_does_not_fit_is_refused(sales_user, customer, quantity, price, vat):
+    """A total beyond the stored columns is refused with a message and nothing is saved."""
+    for create in (services.quote_create, services.order_submit):
+        with pytest.raises(ValidationError) as error:
+            create(
+                user=sales_user,
+                fields={"customer": customer, "vat_rate": D(vat)},
+                lines=[line(quantity, price)],
+            )
+        assert error.value.messages == [TOO_LARGE]
+    assert not Quote.objects.exists()
+    assert not Order.objects.exists()
+
+
+def test_the_largest_total_that_fits_is_saved(sales_user, customer):
+    quote = services.quote_create(
+        user=sales_user,
+        fields={"customer": customer, "vat_rate": D("0")},
+        lines=[line("1", "999999999999.99")],
+    )
+    quote = Quote.objects.get(pk=quote.pk)
+    assert quote.total == D("999999999999.99")
+
+
+def test_a_quote_changed_to_a_total_too_large_keeps_its_lines(sales_user, customer):
+    quote = services.quote_create(user=sales_user, fields={"customer": customer}, lines=[line()])
+    with pytest.raises(ValidationError, match="The total is too large"):
+        services.quote_update(
+            quote=quote, user=sales_user, fields={}, lines=[line("1000", "1000000000")]
+        )
+    quote = Quote.objects.get(pk=quote.pk)
+    assert (quote.total, quote.lines.get().quantity) == (D("121.00"), D("1"))

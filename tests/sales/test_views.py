@@ -625,3 +625,27 @@ def test_a_quote_that_became_an_order_has_constant_queries(
     with django_assert_max_num_queries(6):
         response = client.get(quote.get_absolute_url())
     assert f'became order <a href="{order.get_absolute_url()}">{order.number}</a>' in html(response)
+
+
+# --- findings of the tester ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "model"), [("quote", Quote), ("order", Order)])
+@pytest.mark.parametrize(
+    ("quantity", "price"), [("99999999", "9999999999"), ("1000", "1000000000")]
+)
+def test_a_total_too_large_is_refused_on_the_form(
+    as_user, sales_user, customer, kind, model, quantity, price
+):
+    """The user sees why, keeps what they typed, and no page is broken by a saved document."""
+    client = as_user(sales_user)
+    response = client.post(
+        reverse(f"sales:{kind}_create"), form_data(customer, ("Huge", quantity, price))
+    )
+    assert response.status_code == 200
+    page = html(response)
+    assert "The total is too large: at most 999,999,999,999.99" in page
+    assert f'value="{quantity}"' in page and f'value="{price}"' in page
+    assert not model.objects.exists()
+    assert client.get(reverse(f"sales:{kind}_list")).status_code == 200
+    assert client.get(customer.get_absolute_url()).status_code == 200
