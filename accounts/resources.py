@@ -3,6 +3,8 @@
 The columns are the same both ways, so an exported file imports back. A row is matched to an
 existing account by its id in this CRM when the file has one, else by its CRM4 id (IK), so
 re-importing a file exported from the old CRM updates those accounts instead of duplicating them.
+The parent is written both ways too, by CRM4 id and by id, so a parent without a CRM4 id is found
+again; a parent reference that matches nothing is a row error, never a parent removed.
 Rows are saved through the account services, so the rules and the credit history hold; one bad
 row stops the whole import.
 """
@@ -11,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from import_export import resources, widgets
 from import_export.fields import Field
 
@@ -25,8 +27,18 @@ ADDRESS_COLUMNS = {
     for part in services.ADDRESS_FIELDS
 }
 NON_ADDRESS_FIELDS = [f.name for f in Address._meta.fields if f.name not in services.ADDRESS_FIELDS]
-# The account's own fields, in file order; parent is given by its CRM4 id.
+# The account's own fields, in file order; parent is given by its CRM4 id, then by its id.
 ACCOUNT_FIELDS = services.ACCOUNT_FIELDS
+PARENT_COLUMNS = ("parent_crm4_id", "parent_id")
+_AFTER_PARENT = ACCOUNT_FIELDS.index("parent") + 1
+FILE_FIELDS = [
+    "id",
+    "crm4_id",
+    *ACCOUNT_FIELDS[:_AFTER_PARENT],
+    "parent_id",
+    *ACCOUNT_FIELDS[_AFTER_PARENT:],
+    *ADDRESS_COLUMNS,
+]
 
 
 class NameWidget(widgets.ForeignKeyWidget):
@@ -44,25 +56,6 @@ class NameWidget(widgets.ForeignKeyWidget):
         if found is None:
             raise ValueError(f"No {self.label} is called “{name}”: add it in the admin first.")
         return found
-
-
-class ParentWidget(widgets.ForeignKeyWidget):
-    """The parent account by its CRM4 id: the one id the old CRM and this one share."""
-
-    def __init__(self) -> None:
-        super().__init__(Account, field="crm4_id")
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Account | None:
-        crm4_id = str(value or "").strip()
-        if not crm4_id:
-            return None
-        parent = Account.objects.filter(crm4_id=crm4_id).first()
-        if parent is None:
-            raise ValueError(
-                f"No account has CRM4 id “{crm4_id}”: import the parent first "
-                "(rows above its children)."
-            )
-        return parent
 
 
 class YesNoWidget(widgets.BooleanWidget):
@@ -87,6 +80,28 @@ class TextWidget(widgets.CharWidget):
         return "" if value is None else str(value).strip()
 
 
+class AddressField(Field):
+    """One part of the Visit or Mailing address, such as visit_city.
+
+    It has no attribute, so the base import leaves it alone (save_instance saves addresses
+    through the services), and it reads the address itself, so the export and the import
+    preview both show it.
+    """
+
+    def __init__(self, column_name: str) -> None:
+        super().__init__(column_name=column_name)
+        self.kind, self.part = ADDRESS_COLUMNS[column_name]
+
+    def export(self, instance: Account, **kwargs: Any) -> str:
+        if instance.pk is None:
+            return ""
+        # Once per account: the export prefetches already, the preview reads each row twice.
+        prefetch_related_objects([instance], Prefetch("addresses", queryset=_fixed_addresses()))
+        address = next((a for a in instance.addresses.all() if a.kind == self.kind), None)
+        value = getattr(address, self.part, "") if address else ""
+        return value.code if self.part == "country" else value
+
+
 class AccountResource(resources.ModelResource):
     id = Field(attribute="id", column_name="id", readonly=True)
     crm4_id = Field(attribute="crm4_id", column_name="crm4_id", widget=TextWidget())
@@ -102,7 +117,19 @@ class AccountResource(resources.ModelResource):
     business_unit = Field(
         attribute="business_unit", column_name="business_unit", widget=TextWidget()
     )
-    parent = Field(attribute="parent", column_name="parent_crm4_id", widget=ParentWidget())
+    # Read-only for the base import: import_instance reads both columns into the parent.
+    parent = Field(
+        attribute="parent",
+        column_name="parent_crm4_id",
+        widget=widgets.ForeignKeyWidget(Account, field="crm4_id"),
+        readonly=True,
+    )
+    parent_id = Field(
+        attribute="parent",
+        column_name="parent_id",
+        widget=widgets.ForeignKeyWidget(Account),
+        readonly=True,
+    )
     email = Field(attribute="email", column_name="email", widget=TextWidget())
     phone = Field(attribute="phone", column_name="phone", widget=TextWidget())
     website = Field(attribute="website", column_name="website", widget=TextWidget())
@@ -110,38 +137,24 @@ class AccountResource(resources.ModelResource):
         attribute="credit_limit", column_name="credit_limit", widget=widgets.DecimalWidget()
     )
     credit_hold = Field(attribute="credit_hold", column_name="credit_hold", widget=YesNoWidget())
-    # Address columns have no attribute: save_instance reads them and export_field writes them.
-    visit_street = Field(column_name="visit_street")
-    visit_postal_code = Field(column_name="visit_postal_code")
-    visit_city = Field(column_name="visit_city")
-    visit_country = Field(column_name="visit_country")
-    mailing_street = Field(column_name="mailing_street")
-    mailing_postal_code = Field(column_name="mailing_postal_code")
-    mailing_city = Field(column_name="mailing_city")
-    mailing_country = Field(column_name="mailing_country")
+    visit_street = AddressField("visit_street")
+    visit_postal_code = AddressField("visit_postal_code")
+    visit_city = AddressField("visit_city")
+    visit_country = AddressField("visit_country")
+    mailing_street = AddressField("mailing_street")
+    mailing_postal_code = AddressField("mailing_postal_code")
+    mailing_city = AddressField("mailing_city")
+    mailing_country = AddressField("mailing_country")
 
     class Meta:
         model = Account
-        fields = ["id", "crm4_id", *ACCOUNT_FIELDS, *ADDRESS_COLUMNS]
+        fields = FILE_FIELDS
         export_order = fields
         import_id_fields = ["crm4_id"]
         use_transactions = True
         # The services validate; a row that breaks a rule is reported with their message.
         clean_model_instances = False
         skip_unchanged = False
-
-    def export_field(self, field: Field, instance: Account, **kwargs: Any) -> Any:
-        if field.column_name in ADDRESS_COLUMNS:
-            return self.address_value(instance, field.column_name)
-        return super().export_field(field, instance, **kwargs)
-
-    def address_value(self, account: Account, column: str) -> str:
-        kind, part = ADDRESS_COLUMNS[column]
-        if account.pk is None:
-            return ""
-        address = next((a for a in account.addresses.all() if a.kind == kind), None)
-        value = getattr(address, part, "") if address else ""
-        return value.code if part == "country" else value
 
     def get_queryset(self) -> QuerySet[Account]:
         return self.with_export_relations(Account.objects.all())
@@ -152,9 +165,8 @@ class AccountResource(resources.ModelResource):
     @staticmethod
     def with_export_relations(queryset: QuerySet[Account]) -> QuerySet[Account]:
         """What the export reads, fetched in a fixed number of queries per chunk of rows."""
-        fixed = Address.objects.filter(kind__in=ADDRESS_KINDS.values())
         return queryset.select_related("relationship_type", "industry", "parent").prefetch_related(
-            Prefetch("addresses", queryset=fixed)
+            Prefetch("addresses", queryset=_fixed_addresses())
         )
 
     def import_instance(self, instance: Account, row: Any, **kwargs: Any) -> None:
@@ -164,6 +176,11 @@ class AccountResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if any(column in row for column in PARENT_COLUMNS):
+            try:
+                instance.parent = self._parent(instance, row)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
         for kind, values in self._addresses(row).items():
             try:
                 Address(kind=kind, **values).clean_fields(exclude=NON_ADDRESS_FIELDS)
@@ -171,6 +188,34 @@ class AccountResource(resources.ModelResource):
                 errors.update(_prefixed(error, kind).error_dict)
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def _parent(account: Account, row: Any) -> Account | None:
+        """The parent the row names: by CRM4 id when given, else by id; empty cells, none."""
+        crm4_id = str(row.get("parent_crm4_id") or "").strip()
+        if crm4_id:
+            parent = Account.objects.filter(crm4_id=crm4_id).first()
+            if parent is None:
+                raise ValidationError(
+                    {
+                        "parent_crm4_id": f"No account has CRM4 id “{crm4_id}”: import the parent "
+                        "first (rows above its children)."
+                    }
+                )
+            return parent
+        parent_id = str(row.get("parent_id") or "").strip()
+        if parent_id:
+            parent = Account.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
+            if parent is None:
+                raise ValidationError(
+                    {"parent_id": f"No account has id {parent_id}: check the parent_id column."}
+                )
+            return parent
+        if "parent_id" not in row and account.parent and not account.parent.crm4_id:
+            # A file with CRM4 ids only (from the old CRM, or exported before parent_id) could
+            # not name this parent, so its empty cell does not mean "no parent".
+            return account.parent
+        return None
 
     def get_instance(self, instance_loader: Any, row: Any) -> Account | None:
         """The account this row updates: by this CRM's id if given, else by CRM4 id."""
@@ -194,6 +239,7 @@ class AccountResource(resources.ModelResource):
             name: getattr(instance, name)
             for name in ACCOUNT_FIELDS
             if self.fields[name].column_name in row
+            or (name == "parent" and any(column in row for column in PARENT_COLUMNS))
         }
         addresses = self._addresses(row)
         try:
@@ -229,6 +275,11 @@ class AccountResource(resources.ModelResource):
             services.address_save(address=address, fields=values)
         except ValidationError as error:
             raise _prefixed(error, address.kind) from error
+
+
+def _fixed_addresses() -> QuerySet[Address]:
+    """The Visit and Mailing addresses, the two the file has columns for."""
+    return Address.objects.filter(kind__in=ADDRESS_KINDS.values())
 
 
 def _prefixed(error: ValidationError, kind: str) -> ValidationError:

@@ -248,7 +248,8 @@ class TestExport:
 
         rows = self.export(importer)
 
-        assert list(rows[0]) == ["id", *HEADER]
+        parent_at = HEADER.index("parent_crm4_id") + 1
+        assert list(rows[0]) == ["id", *HEADER[:parent_at], "parent_id", *HEADER[parent_at:]]
         row = rows[0]
         assert row["crm4_id"] == "IK-1"
         assert row["relationship_type"] == "Customer"
@@ -286,6 +287,95 @@ class TestExport:
             row.pop("updated_at")
         assert after == before
         assert not AccountChange.objects.exists()
+
+    def test_round_trip_keeps_parents_with_and_without_crm4_id(self, importer):
+        """Every child keeps its parent, whether or not the parent has a CRM4 id."""
+        with_ik = AccountFactory(name="Rhein Fahrzeugbau GmbH", crm4_id="IK-9", business_unit="HQ")
+        without_ik = AccountFactory(name="Maas Logistics B.V.", business_unit="HQ")
+        AccountFactory(name="Rhein Fahrzeugbau Köln", parent=with_ik, crm4_id="IK-10")
+        AccountFactory(name="Maas Logistics Venlo", parent=without_ik)
+        AccountFactory(name="Maas Logistics Tilburg", parent=without_ik, crm4_id="IK-11")
+        parents = dict(Account.objects.values_list("name", "parent__name"))
+        exported = self.export(importer)
+        by_name = {row["name"]: row for row in exported}
+        assert by_name["Maas Logistics Venlo"]["parent_id"] == str(without_ik.pk)
+        assert by_name["Maas Logistics Venlo"]["parent_crm4_id"] == ""
+
+        response = admin_import(importer, to_csv(exported, header=list(exported[0])))
+
+        assert "5 update" in response.content.decode()
+        assert dict(Account.objects.values_list("name", "parent__name")) == parents
+
+    def test_file_without_parent_id_keeps_a_parent_it_cannot_name(self, importer):
+        """A file from before the parent_id column cannot name a parent without CRM4 id."""
+        parent = AccountFactory(name="Maas Logistics B.V.", business_unit="HQ")
+        child = AccountFactory(name="Maas Logistics Venlo", parent=parent)
+        exported = self.export(importer)
+        for row in exported:
+            del row["parent_id"]
+
+        admin_import(importer, to_csv(exported, header=list(exported[0])))
+
+        child.refresh_from_db()
+        assert child.parent == parent
+
+    def test_emptied_parent_cells_remove_the_parent(self, importer):
+        parent = AccountFactory(name="Maas Logistics B.V.", business_unit="HQ")
+        child = AccountFactory(name="Maas Logistics Venlo", parent=parent)
+        exported = self.export(importer)
+        row = next(row for row in exported if row["id"] == str(child.pk))
+        row["parent_id"] = ""
+
+        admin_import(importer, to_csv(exported, header=list(exported[0])))
+
+        child.refresh_from_db()
+        assert child.parent is None
+
+    def test_crm4_id_names_the_parent_before_the_id(self, importer):
+        old = AccountFactory(name="Maas Logistics B.V.", business_unit="HQ")
+        new = AccountFactory(name="Rhein Fahrzeugbau GmbH", crm4_id="IK-9", business_unit="HQ")
+        child = AccountFactory(name="Maas Logistics Venlo", parent=old)
+        exported = self.export(importer)
+        row = next(row for row in exported if row["id"] == str(child.pk))
+        row["parent_crm4_id"] = new.crm4_id
+
+        admin_import(importer, to_csv(exported, header=list(exported[0])))
+
+        child.refresh_from_db()
+        assert child.parent == new
+
+    def test_parent_id_that_matches_nothing_is_a_row_error(self, importer):
+        parent = AccountFactory(name="Maas Logistics B.V.", business_unit="HQ")
+        child = AccountFactory(name="Maas Logistics Venlo", parent=parent)
+        exported = self.export(importer)
+        for row in exported:
+            row["name"] += " (renamed)"
+        row = next(row for row in exported if row["id"] == str(child.pk))
+        row["parent_id"] = "999999"
+
+        response = preview(importer, to_csv(exported, header=list(exported[0])))
+
+        assert "No account has id 999999" in response.content.decode()
+        assert not response.context.get("confirm_form")
+        assert not Account.objects.filter(name__endswith="(renamed)").exists()
+        child.refresh_from_db()
+        assert child.parent == parent
+
+    def test_preview_shows_the_addresses(self, importer):
+        """The preview shows each address as it is and will be, so nothing looks wiped."""
+        AccountFactory(name="Maas Logistics B.V.", mailing__street="Postbus 7")
+        exported = self.export(importer)
+        exported[0]["visit_city"] = "Venlo"
+
+        response = preview(importer, to_csv(exported, header=list(exported[0])))
+
+        result = response.context["result"]
+        shown = dict(zip(result.diff_headers, result.rows[0].diff, strict=True))
+        assert "Kastanjelaan 12" in shown["visit_street"]
+        assert "Postbus 7" in shown["mailing_street"]
+        assert "<del" in shown["visit_city"] and "Eindhoven" in shown["visit_city"]
+        assert "<ins" in shown["visit_city"] and "Venlo" in shown["visit_city"]
+        assert "Postbus 7" in response.content.decode()
 
     def test_export_needs_view_permission(self, client):
         client.force_login(UserFactory(is_staff=True))
