@@ -3,13 +3,13 @@
 The rules (from the accounting department's wiki):
 
 1. An account on credit hold gets no order accepted unless the order is prepaid: *blocked*.
-2. If the account's exposure (accepted orders not yet invoiced, plus unpaid invoices) plus this
-   order is above the credit limit, Management must approve it: *pending approval*.
-   Exactly at the limit is still within it. No limit set means no limit.
-3. Otherwise the order is *accepted*.
-
-A prepaid order on credit hold passes rule 1 but still meets rule 2: until its invoice is marked
-paid the money is owed like any other, so it counts against the limit.
+2. A prepaid order extends no credit, since the customer pays before delivery: it is *accepted*,
+   whatever the hold, the limit or the exposure, and the reason shows the figures all the same.
+3. If the account's exposure (accepted orders not yet invoiced, plus unpaid invoices, leaving out
+   prepaid orders and their invoices) plus this order is above the credit limit, Management must
+   approve it: *pending approval*. Exactly at the limit is still within it. No limit set means no
+   limit.
+4. Otherwise the order is *accepted*.
 """
 
 from dataclasses import dataclass
@@ -61,6 +61,18 @@ def credit_check(
             **figures,
         )
     hold_note = " The account is on credit hold, but the order is prepaid." if credit_hold else ""
+    if prepaid:
+        limit_text = (
+            "no credit limit" if credit_limit is None else f"credit limit {money(credit_limit)}"
+        )
+        return CreditDecision(
+            status=ACCEPTED,
+            reason=(
+                f"Accepted: the order is prepaid, so it uses no credit (open exposure "
+                f"{money(exposure)}, this order {money(order_value)}, {limit_text}).{hold_note}"
+            ),
+            **figures,
+        )
     if credit_limit is None:
         return CreditDecision(
             status=ACCEPTED,

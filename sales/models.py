@@ -324,11 +324,14 @@ class Approval(models.Model):
 
 
 class Invoice(models.Model):
-    """The invoice of an accepted order. Until it is paid its amount counts in the exposure."""
+    """The invoice of an accepted order.
+
+    Until it is paid its amount counts in the exposure, unless the order was prepaid.
+    """
 
     number = models.CharField(max_length=20, unique=True, editable=False)
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice")
-    # Kept beside the order so the exposure sums unpaid invoices without a join.
+    # Kept beside the order so the exposure finds an account's unpaid invoices by index.
     customer = models.ForeignKey(
         "accounts.Account", on_delete=models.PROTECT, related_name="invoices"
     )

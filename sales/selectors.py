@@ -21,13 +21,16 @@ ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def open_orders(*, account_id: int) -> QuerySet[Order]:
-    """Accepted orders not yet invoiced: owed once delivered."""
-    return Order.objects.filter(customer_id=account_id, status=Order.Status.ACCEPTED)
+def open_orders(*, account_id: int | OuterRef) -> QuerySet[Order]:
+    """Accepted orders not yet invoiced and not prepaid: owed once delivered."""
+    return Order.objects.filter(customer_id=account_id, status=Order.Status.ACCEPTED, prepaid=False)
 
 
-def unpaid_invoices(*, account_id: int) -> QuerySet[Invoice]:
-    return Invoice.objects.filter(customer_id=account_id, paid_at__isnull=True)
+def unpaid_invoices(*, account_id: int | OuterRef) -> QuerySet[Invoice]:
+    """Unpaid invoices of orders not prepaid: a prepaid order is delivered once it is paid."""
+    return Invoice.objects.filter(
+        customer_id=account_id, paid_at__isnull=True, order__prepaid=False
+    )
 
 
 def _sum_subquery(queryset: QuerySet, field: str) -> Coalesce:
@@ -36,14 +39,20 @@ def _sum_subquery(queryset: QuerySet, field: str) -> Coalesce:
 
 
 def exposure_expression(account_ref: str = "customer_id") -> Coalesce:
-    """The exposure of the account in `account_ref`, as an annotation: no query per row."""
-    orders = Order.objects.filter(customer_id=OuterRef(account_ref), status=Order.Status.ACCEPTED)
-    invoices = Invoice.objects.filter(customer_id=OuterRef(account_ref), paid_at__isnull=True)
+    """The exposure of the account in `account_ref`, as an annotation: no query per row.
+
+    Prepaid orders extend no credit: neither they nor their invoices count.
+    """
+    orders = open_orders(account_id=OuterRef(account_ref))
+    invoices = unpaid_invoices(account_id=OuterRef(account_ref))
     return _sum_subquery(orders, "total") + _sum_subquery(invoices, "amount")
 
 
 def account_exposure(*, account_id: int) -> Decimal:
-    """What the account owes us: open accepted orders plus unpaid invoices, in one query."""
+    """What the account owes us on credit, in one query.
+
+    Accepted orders not yet invoiced plus unpaid invoices, leaving out prepaid orders.
+    """
     return (
         Account.objects.filter(pk=account_id)
         .annotate(exposure=exposure_expression("pk"))

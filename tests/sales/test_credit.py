@@ -65,9 +65,30 @@ def test_credit_hold_lets_a_prepaid_order_through():
     assert "on credit hold, but the order is prepaid" in decision.reason
 
 
-def test_a_prepaid_order_on_hold_above_the_limit_still_needs_approval():
+def test_a_prepaid_order_above_the_limit_is_accepted_and_says_why():
+    """A prepaid order extends no credit, so the limit does not apply to it."""
+    decision = check(prepaid=True, order_value=D("600"))
+    assert decision.status == ACCEPTED
+    assert decision.reason == (
+        "Accepted: the order is prepaid, so it uses no credit (open exposure 500.00, "
+        "this order 600.00, credit limit 1,000.00)."
+    )
+
+
+def test_a_prepaid_order_on_hold_above_the_limit_is_accepted():
     decision = check(credit_hold=True, prepaid=True, order_value=D("600"))
-    assert decision.status == PENDING_APPROVAL
+    assert decision.status == ACCEPTED
+    assert decision.reason.endswith(
+        "credit limit 1,000.00). The account is on credit hold, but the order is prepaid."
+    )
+
+
+def test_a_prepaid_order_without_a_limit_says_so():
+    decision = check(prepaid=True, credit_limit=None)
+    assert decision.reason == (
+        "Accepted: the order is prepaid, so it uses no credit (open exposure 500.00, "
+        "this order 300.00, no credit limit)."
+    )
 
 
 def test_hold_decides_before_the_limit():

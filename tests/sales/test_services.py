@@ -426,9 +426,9 @@ def test_an_order_on_hold_can_still_be_rejected(management_user, waiting):
     assert waiting.status == Order.Status.REJECTED
 
 
-def test_a_prepaid_order_on_hold_can_be_approved(sales_user, management_user, customer):
-    order = submit(sales_user, customer, line("20", "100.00"), prepaid=True)
-    assert order.status == Order.Status.PENDING_APPROVAL
+def test_a_prepaid_order_on_hold_can_be_approved(management_user, customer):
+    """An order that waited before it was marked prepaid may still be approved on hold."""
+    order = OrderFactory(customer=customer, status=Order.Status.PENDING_APPROVAL, prepaid=True)
     customer.credit_hold = True
     customer.save(update_fields=["credit_hold"])
     services.order_decide(order=order, user=management_user, approve=True, comment="Prepaid.")
@@ -515,3 +515,35 @@ def test_a_quote_changed_to_a_total_too_large_keeps_its_lines(sales_user, custom
         )
     quote = Quote.objects.get(pk=quote.pk)
     assert (quote.total, quote.lines.get().quantity) == (D("121.00"), D("1"))
+
+
+def test_a_prepaid_order_above_the_limit_is_accepted(sales_user, customer):
+    order = submit(sales_user, customer, line("20", "100.00"), vat_rate=D("0"), prepaid=True)
+    assert order.status == Order.Status.ACCEPTED
+    assert order.credit_reason.startswith("Accepted: the order is prepaid, so it uses no credit")
+
+
+def test_prepaid_orders_do_not_count_in_the_exposure(customer):
+    """Neither a prepaid order nor its unpaid invoice is credit given to the customer."""
+    OrderFactory(customer=customer, total=D("5.00"), prepaid=True)
+    InvoiceFactory(order__customer=customer, order__prepaid=True, amount=D("50.00"))
+    OrderFactory(customer=customer, total=D("1.00"))
+    InvoiceFactory(order__customer=customer, amount=D("10.00"))
+    assert selectors.account_exposure(account_id=customer.pk) == D("11.00")
+
+
+def test_a_blocked_order_rechecked_as_prepaid_above_the_limit_is_accepted(sales_user, customer):
+    """The tester's case: the order was blocked, the customer prepays, it goes through."""
+    OrderFactory(customer=customer, total=D("900.00"))
+    customer.credit_hold = True
+    customer.save(update_fields=["credit_hold"])
+    order = submit(sales_user, customer, line("5", "100.00"), vat_rate=D("0"))
+    assert order.status == Order.Status.BLOCKED
+    order = services.order_recheck(order=order, user=sales_user, prepaid=True)
+    assert order.status == Order.Status.ACCEPTED
+    assert order.credit_reason == (
+        "Accepted: the order is prepaid, so it uses no credit (open exposure 900.00, "
+        "this order 500.00, credit limit 1,000.00). "
+        "The account is on credit hold, but the order is prepaid."
+    )
+    assert selectors.account_exposure(account_id=customer.pk) == D("900.00")

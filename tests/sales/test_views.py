@@ -649,3 +649,23 @@ def test_a_total_too_large_is_refused_on_the_form(
     assert not model.objects.exists()
     assert client.get(reverse(f"sales:{kind}_list")).status_code == 200
     assert client.get(customer.get_absolute_url()).status_code == 200
+
+
+def test_a_blocked_order_prepaid_above_the_limit_is_accepted_on_its_page(
+    as_user, sales_user, customer
+):
+    OrderFactory(customer=customer, total=D("900.00"))
+    customer.credit_hold = True
+    customer.save(update_fields=["credit_hold"])
+    client = as_user(sales_user)
+    client.post(reverse("sales:order_create"), form_data(customer, ("X", "1", "500")))
+    order = Order.objects.get(status=Order.Status.BLOCKED)
+    page = html(
+        client.post(reverse("sales:order_recheck", args=[order.pk]), {"prepaid": "on"}, follow=True)
+    )
+    assert "Accepted: the order is prepaid, so it uses no credit" in page
+    assert "Needs Management" not in page
+    order.refresh_from_db()
+    assert order.status == Order.Status.ACCEPTED
+    account_page = html(client.get(customer.get_absolute_url()))
+    assert "data-exposure>900.00<" in account_page
