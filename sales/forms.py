@@ -10,16 +10,37 @@ from sales import services
 from sales.models import Order, Quote
 
 
+class DecimalInput(forms.TextInput):
+    """A text box with the number keyboard on phones.
+
+    A type=number box sends an empty value for a typo such as "5e" (the forms are novalidate),
+    so the typo would silently become a blank; a text box sends it and the form says
+    "Enter a number."
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+
+
 class LineForm(forms.Form):
     description = forms.CharField(max_length=200)
     quantity = forms.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), initial=Decimal("1")
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        initial=Decimal("1"),
+        widget=DecimalInput,
     )
     unit_price = forms.DecimalField(
-        label="Unit price", max_digits=14, decimal_places=2, min_value=Decimal("0")
+        label="Unit price",
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        widget=DecimalInput,
     )
     discount_percent = forms.DecimalField(
         label="Discount %",
+        widget=DecimalInput,
         max_digits=5,
         decimal_places=2,
         min_value=Decimal("0"),
@@ -107,6 +128,7 @@ class QuoteForm(DocumentForm):
         model = Quote
         fields = services.QUOTE_FIELDS
         widgets = {
+            "vat_rate": DecimalInput,
             "valid_until": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
@@ -119,7 +141,7 @@ class OrderForm(DocumentForm):
     class Meta:
         model = Order
         fields = services.ORDER_FIELDS
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"vat_rate": DecimalInput, "notes": forms.Textarea(attrs={"rows": 3})}
 
 
 class QuoteConvertForm(forms.Form):

@@ -1,5 +1,6 @@
 """The sales pages through the test client: what each role sees and may do."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -669,3 +670,16 @@ def test_a_blocked_order_prepaid_above_the_limit_is_accepted_on_its_page(
     assert order.status == Order.Status.ACCEPTED
     account_page = html(client.get(customer.get_absolute_url()))
     assert "data-exposure>900.00<" in account_page
+
+
+@pytest.mark.parametrize("kind", ["quote", "order"])
+def test_money_and_quantity_inputs_send_what_was_typed(as_user, sales_user, customer, kind):
+    """A number box would send "" for a typo such as "5e"; a text box sends it to be refused."""
+    client = as_user(sales_user)
+    page = html(client.get(reverse(f"sales:{kind}_create")))
+    assert 'type="number"' not in page
+    for name in ("vat_rate", "lines-0-quantity", "lines-0-unit_price", "lines-0-discount_percent"):
+        assert re.search(rf'<input type="text" name="{name}"[^>]*inputmode="decimal"', page), name
+    response = client.post(reverse(f"sales:{kind}_create"), form_data(customer, ("X", "5e", "1")))
+    page = html(response)
+    assert "Enter a number." in page and 'value="5e"' in page
