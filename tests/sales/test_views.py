@@ -683,3 +683,21 @@ def test_money_and_quantity_inputs_send_what_was_typed(as_user, sales_user, cust
     response = client.post(reverse(f"sales:{kind}_create"), form_data(customer, ("X", "5e", "1")))
     page = html(response)
     assert "Enter a number." in page and 'value="5e"' in page
+
+
+def test_cancel_order_and_mark_paid_ask_first(as_user, sales_user, accounting_user, customer):
+    """The browser asks "Are you sure?" (static/js/app.js reads data-confirm) before acting."""
+    order = OrderFactory(customer=customer, number="O-000007")
+    page = html(as_user(sales_user).get(order.get_absolute_url()))
+    cancel = reverse("sales:order_cancel", args=[order.pk])
+    assert re.search(
+        rf'<form method="post" action="{cancel}" data-confirm="Cancel order O-000007\? '
+        r"It no longer counts",
+        page,
+    )
+    invoice = InvoiceFactory(order__customer=customer, number="INV-000003")
+    page = html(as_user(accounting_user).get(invoice.get_absolute_url()))
+    paid = reverse("sales:invoice_paid", args=[invoice.pk])
+    assert re.search(
+        rf'<form method="post" action="{paid}" data-confirm="Mark invoice INV-000003 paid\?', page
+    )
