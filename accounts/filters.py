@@ -23,7 +23,7 @@ class AccountFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", "Any"), ("true", "On hold"), ("false", "Not on hold")]),
     )
     sort = django_filters.OrderingFilter(
-        empty_label="Name",
+        empty_label=None,
         fields=(("name", "name"), ("city", "city"), ("relationship_type__name", "type")),
         field_labels={"name": "Name", "city": "City", "relationship_type__name": "Type"},
         label="Sort by",

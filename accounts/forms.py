@@ -82,6 +82,8 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = Account
         fields = list(ACCOUNT_FIELDS)
+        # A number box sends "" for a typo such as "5e", which would read as "no limit".
+        widgets = {"credit_limit": forms.TextInput(attrs={"inputmode": "decimal"})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,7 +119,7 @@ class AddressForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.is_fixed or self.prefix in ("visit", "mailing"):
+        if self.instance.is_fixed:
             # Visit and Mailing keep their names.
             del self.fields["name"]
 

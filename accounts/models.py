@@ -256,6 +256,12 @@ class Address(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("accounts:detail", args=[self.account_id])
 
+    def clean(self) -> None:
+        super().clean()
+        # Visit and Mailing may wait to be filled in; a further address exists to be chosen.
+        if self.kind == self.Kind.OTHER and not (self.street and self.city and self.country):
+            raise ValidationError("Fill in the street, city and country of this address.")
+
     def one_line(self) -> str:
         parts = [self.street, f"{self.postal_code} {self.city}".strip(), self.country.name]
         return ", ".join(p for p in parts if p)

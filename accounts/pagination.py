@@ -1,7 +1,7 @@
 from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 
 COUNT_CAP = 10_000
 
@@ -22,6 +22,26 @@ class CappedPaginator(Paginator):
         # (10 ms instead of 170 ms for the capped count of a million accounts).
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
+    def validate_number(self, number: Any) -> int:
+        """A page number out of range or mistyped shows the nearest page rather than a 404."""
+        try:
+            return super().validate_number(number)
+        except PageNotAnInteger:
+            return 1
+        except EmptyPage:
+            return self.num_pages if str(number).isdigit() and int(number) > 1 else 1
+
     @property
     def is_capped(self) -> bool:
         return self.count > self.cap
+
+
+class CappedPaginationMixin:
+    """For list views: a capped count, and a mistyped page number shows the nearest page."""
+
+    paginator_class = CappedPaginator
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple:
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()

@@ -249,6 +249,8 @@ def account_copy_visit_to_mailing(*, account: Account) -> Address:
     if len(addresses) < 2:
         raise ValidationError("This account has no visit address or no mailing address to copy.")
     visit, mailing = addresses[Address.Kind.VISIT], addresses[Address.Kind.MAILING]
+    if not visit.one_line():
+        raise ValidationError("The visit address is empty: there is nothing to copy.")
     for field in ADDRESS_FIELDS:
         setattr(mailing, field, getattr(visit, field))
     mailing.save(update_fields=list(ADDRESS_FIELDS))

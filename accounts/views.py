@@ -22,7 +22,7 @@ from accounts.forms import (
     model_values,
 )
 from accounts.models import Account, Address, Contact
-from accounts.pagination import COUNT_CAP, CappedPaginator
+from accounts.pagination import COUNT_CAP, CappedPaginationMixin
 from accounts.rules import looks_like_po_box
 
 CREDIT_IGNORED = (
@@ -38,11 +38,10 @@ def _warn_po_box(request: HttpRequest, address: Address) -> None:
 SEARCH_COUNT_CAP = 1_000
 
 
-class AccountListView(PermissionRequiredMixin, FilterView):
+class AccountListView(PermissionRequiredMixin, CappedPaginationMixin, FilterView):
     permission_required = "accounts.view_account"
     filterset_class = AccountFilter
     paginate_by = 25
-    paginator_class = CappedPaginator
     template_name = "accounts/account_list.html"
 
     def get_queryset(self) -> QuerySet[Account]:
@@ -86,14 +85,22 @@ class AccountCreateView(PermissionRequiredMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         data = self.request.POST if self.request.method == "POST" else None
-        context.setdefault("visit_form", AddressForm(data, prefix="visit"))
-        context.setdefault("mailing_form", MailingAddressForm(data, prefix="mailing"))
+        visit_form, mailing_form = self.get_address_forms(data)
+        context.setdefault("visit_form", visit_form)
+        context.setdefault("mailing_form", mailing_form)
         return context
+
+    @staticmethod
+    def get_address_forms(data: Any) -> tuple[AddressForm, MailingAddressForm]:
+        """The new account's Visit and Mailing address forms."""
+        return (
+            AddressForm(data, prefix="visit", instance=Address(kind=Address.Kind.VISIT)),
+            MailingAddressForm(data, prefix="mailing", instance=Address(kind=Address.Kind.MAILING)),
+        )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.get_form()
-        visit_form = AddressForm(request.POST, prefix="visit")
-        mailing_form = MailingAddressForm(request.POST, prefix="mailing")
+        visit_form, mailing_form = self.get_address_forms(request.POST)
         context = {"form": form, "visit_form": visit_form, "mailing_form": mailing_form}
         if not all([form.is_valid(), visit_form.is_valid(), mailing_form.is_valid()]):
             return self.render_to_response(self.get_context_data(**context))

@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 
 from accounts.forms import add_service_errors, model_values
 from accounts.models import Account, Address, Contact
-from accounts.pagination import CappedPaginator
+from accounts.pagination import CappedPaginationMixin
 from sales import credit, selectors, services
 from sales.filters import InvoiceFilter, OrderFilter, QuoteFilter
 from sales.forms import (
@@ -38,9 +38,8 @@ def _say_decision(request: HttpRequest, order: Order) -> None:
     messages.add_message(request, level, f"Order {order}: {order.credit_reason}")
 
 
-class DocumentListView(PermissionRequiredMixin, FilterView):
+class DocumentListView(PermissionRequiredMixin, CappedPaginationMixin, FilterView):
     paginate_by = 25
-    paginator_class = CappedPaginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

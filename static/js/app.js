@@ -49,7 +49,17 @@ function setUpMailingToggle() {
   update();
 }
 
+// A form with data-confirm="question" asks before it is sent: for actions that replace or remove.
+function setUpConfirmations() {
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  setUpConfirmations();
   setUpCopyButtons();
   setUpAccountLookup();
   setUpMailingToggle();

@@ -620,3 +620,58 @@ class TestRobustness:
         response = client.post(reverse("accounts:copy_visit_to_mailing", args=[account.pk]))
         assert response.status_code == 302
         assert any("no visit address" in m for m in messages_of(response))
+
+
+class TestTesterFindings:
+    def test_a_credit_limit_typo_is_refused_not_taken_as_no_limit(self, as_user, accounting_user):
+        account = AccountFactory(credit_limit=Decimal("75000"))
+        client = as_user(accounting_user)
+        form = client.get(reverse("accounts:update", args=[account.pk])).context["form"]
+        # A number box would send "" for "5e", which reads as "no limit".
+        assert form.fields["credit_limit"].widget.input_type == "text"
+        response = client.post(
+            reverse("accounts:update", args=[account.pk]), edit_data(account, credit_limit="5e")
+        )
+        assert response.status_code == 200
+        assert "Enter a number." in response.content.decode()
+        account.refresh_from_db()
+        assert account.credit_limit == Decimal("75000")
+
+    def test_copying_an_empty_visit_address_is_refused(self, as_user, sales_user):
+        account = AccountFactory(
+            visit__street="", visit__postal_code="", visit__city="", visit__country=""
+        )
+        Address.objects.filter(account=account, kind=Address.Kind.MAILING).update(
+            street="Postfach 4835", city="Leipzig", country="DE"
+        )
+        response = as_user(sales_user).post(
+            reverse("accounts:copy_visit_to_mailing", args=[account.pk])
+        )
+        assert any("visit address is empty" in m for m in messages_of(response))
+        assert account.addresses.get(kind=Address.Kind.MAILING).street == "Postfach 4835"
+
+    def test_the_copy_button_asks_before_replacing_a_mailing_address(self, as_user, sales_user):
+        account = AccountFactory()
+        content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
+        assert "data-confirm=" in content
+
+    def test_a_further_address_needs_street_city_and_country(self, as_user, sales_user):
+        account = AccountFactory()
+        response = as_user(sales_user).post(
+            reverse("accounts:address_create", args=[account.pk]), {"name": "Invoicing"}
+        )
+        assert response.status_code == 200
+        assert "Fill in the street, city and country" in response.content.decode()
+        assert account.addresses.count() == 2
+
+    @pytest.mark.parametrize(("page", "expected"), [("999", 2), ("abc", 1), ("0", 1)])
+    def test_a_bad_page_number_shows_the_nearest_page(self, as_user, sales_user, page, expected):
+        AccountFactory.create_batch(30)
+        response = as_user(sales_user).get(reverse("accounts:list"), {"page": page})
+        assert response.status_code == 200
+        assert response.context["page_obj"].number == expected
+
+    def test_the_sort_choice_offers_name_once(self, as_user, sales_user):
+        form = as_user(sales_user).get(reverse("accounts:list")).context["filter"].form
+        labels = [label for _, label in form.fields["sort"].choices]
+        assert labels.count("Name") == 1

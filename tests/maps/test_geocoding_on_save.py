@@ -91,7 +91,8 @@ def test_other_addresses_are_not_located(admin_user, lookups, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         services.address_save(address=mailing, fields={"city": "Utrecht", "country": "NL"})
         services.address_save(
-            address=Address(account=account), fields={"name": "Shipping", "city": "Delft"}
+            address=Address(account=account),
+            fields={"name": "Shipping", "street": "Dok 1", "city": "Delft", "country": "NL"},
         )
     assert len(lookups) == 1
 
