@@ -13,7 +13,8 @@ HQ = "HQ"
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()./-]{6,30}$",
-    "Enter a phone number of digits, spaces and + ( ) - . / only, for example +31 40 123 4567.",
+    "Enter a phone number of 6 to 30 characters: digits, spaces and + ( ) - . /, "
+    "for example +31 40 123 4567.",
 )
 
 

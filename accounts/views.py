@@ -66,8 +66,12 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
         addresses = self.object.addresses.all()
         visit = next((a for a in addresses if a.kind == Address.Kind.VISIT), None)
         context["other_addresses"] = [a for a in addresses if not a.is_fixed]
+        # Said once: the visit address card shows it already once geocoding has recorded it.
+        shown_on_card = visit and visit.geocode_message == services.PO_BOX_MESSAGE
         context["po_box_warning"] = (
-            services.PO_BOX_MESSAGE if visit and looks_like_po_box(visit.street) else ""
+            services.PO_BOX_MESSAGE
+            if visit and looks_like_po_box(visit.street) and not shown_on_card
+            else ""
         )
         # Panels that other apps (sales, maps) own, so accounts need not import them.
         context["account_panels"] = settings.ACCOUNT_PANELS

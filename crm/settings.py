@@ -100,6 +100,7 @@ AXES_USERNAME_CALLABLE = "users.backends.canonical_username"
 # Lock a login name from one address: an IP alone would lock out a whole office behind one proxy,
 # a username alone would let anyone lock out a colleague.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="Europe/Amsterdam")

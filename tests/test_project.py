@@ -209,3 +209,16 @@ def test_the_menu_offers_every_section_and_marks_the_current_one(client, sales_u
     assert 'href="/quotes/" aria-current="page"' in content
     assert 'href="/accounts/" aria-current' not in content
     assert ">Admin</a>" not in content
+
+
+@pytest.mark.django_db
+def test_refusals_and_missing_pages_explain_themselves(client, accounting_user):
+    """A 403 says what to do and a 404 offers a way back, inside the usual layout."""
+    client.force_login(accounting_user)
+    response = client.get(reverse("accounts:create"))
+    assert response.status_code == 403
+    assert "ask an administrator" in response.content.decode()
+    assert ">Accounts</a>" in response.content.decode()
+    response = client.get("/accounts/999999/")
+    assert response.status_code == 404
+    assert "Back to the accounts" in response.content.decode()

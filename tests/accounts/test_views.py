@@ -675,3 +675,15 @@ class TestTesterFindings:
         form = as_user(sales_user).get(reverse("accounts:list")).context["filter"].form
         labels = [label for _, label in form.fields["sort"].choices]
         assert labels.count("Name") == 1
+
+    def test_a_po_box_warning_is_shown_once_on_the_account_page(
+        self, as_user, sales_user, django_capture_on_commit_callbacks
+    ):
+        from accounts import services
+
+        account = AccountFactory()
+        visit = account.addresses.get(kind=Address.Kind.VISIT)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.address_save(address=visit, fields={"street": "Postbus 12"})
+        content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
+        assert content.count("A PO box cannot be placed on the map") == 1

@@ -73,3 +73,4 @@ def test_repeated_failures_lock_out_both_spellings(client):
     assert response.status_code == 429
     response = client.post(reverse("login"), {"username": "sales", "password": PASSWORD})
     assert response.status_code == 429
+    assert "Too many failed log-ins" in response.content.decode()
