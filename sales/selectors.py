@@ -143,7 +143,17 @@ def invoice_list() -> QuerySet[Invoice]:
 
 
 def invoice_detail() -> QuerySet[Invoice]:
-    return Invoice.objects.select_related("order", "customer", "paid_by", "created_by")
+    """An invoice with its order's seller and lines, in two queries."""
+    return Invoice.objects.select_related(
+        "order",
+        "order__seller_account",
+        "order__seller_contact",
+        "customer",
+        "paid_by",
+        "created_by",
+    ).prefetch_related(
+        Prefetch("order__lines", queryset=OrderLine.objects.order_by("position", "id"))
+    )
 
 
 @dataclass(frozen=True)
@@ -152,23 +162,30 @@ class AccountSales:
 
     quotes: list[Quote]
     orders: list[Order]
+    open_invoices: list[Invoice]
     exposure: Decimal
     remaining_credit: Decimal | None
     quote_count: int
     order_count: int
+    open_invoice_count: int
 
 
 PANEL_ROWS = 5
 
 
 def account_sales(*, account: Account) -> AccountSales:
-    """Latest quotes and orders of an account, its exposure and remaining credit.
+    """Latest quotes, orders and unpaid invoices of an account, its exposure and remaining credit.
 
-    At most 5 queries, whatever the number of documents.
+    At most 7 queries, whatever the number of documents.
     """
     quotes = list(Quote.objects.filter(customer=account).only(*_LIST_FIELDS)[: PANEL_ROWS + 1])
     orders = list(
         Order.objects.filter(customer=account).only(*_LIST_FIELDS, "prepaid")[: PANEL_ROWS + 1]
+    )
+    invoices = list(
+        Invoice.objects.filter(customer=account, paid_at__isnull=True).only(
+            "number", "date", "due_date", "amount", "paid_at", "customer_id"
+        )[: PANEL_ROWS + 1]
     )
     exposure = account_exposure(account_id=account.pk)
     remaining = None if account.credit_limit is None else account.credit_limit - exposure
@@ -183,4 +200,8 @@ def account_sales(*, account: Account) -> AccountSales:
         order_count=Order.objects.filter(customer=account).count()
         if len(orders) > PANEL_ROWS
         else len(orders),
+        open_invoices=invoices[:PANEL_ROWS],
+        open_invoice_count=Invoice.objects.filter(customer=account, paid_at__isnull=True).count()
+        if len(invoices) > PANEL_ROWS
+        else len(invoices),
     )

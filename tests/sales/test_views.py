@@ -1,5 +1,6 @@
 """The sales pages through the test client: what each role sees and may do."""
 
+import datetime as dt
 import re
 from decimal import Decimal as D
 
@@ -490,7 +491,8 @@ def test_approvals_page_has_constant_queries(
 def test_invoice_page_has_constant_queries(as_user, accounting_user, django_assert_max_num_queries):
     invoice = InvoiceFactory()
     client = as_user(accounting_user)
-    with django_assert_max_num_queries(5):
+    # The invoice with its order and seller, then the order's lines.
+    with django_assert_max_num_queries(6):
         response = client.get(invoice.get_absolute_url())
     assert invoice.number in html(response)
 
@@ -521,7 +523,8 @@ def test_the_account_panel_has_constant_queries(
         QuoteFactory(customer=customer)
         OrderFactory(customer=customer)
         InvoiceFactory(order__customer=customer)
-    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+    # Past 5 rows, the quotes, orders and open invoices are each counted once.
+    with django_assert_max_num_queries(len(few.captured_queries) + 3):
         page = html(client.get(customer.get_absolute_url()))
     assert page.count("<tr data-quote>") == 5
     assert page.count("<tr data-order>") == 5
@@ -701,3 +704,51 @@ def test_cancel_order_and_mark_paid_ask_first(as_user, sales_user, accounting_us
     assert re.search(
         rf'<form method="post" action="{paid}" data-confirm="Mark invoice INV-000003 paid\?', page
     )
+
+
+def test_the_invoice_page_shows_what_is_invoiced(
+    as_user, accounting_user, customer, seller, seller_contact, django_assert_max_num_queries
+):
+    order = OrderFactory(
+        customer=customer,
+        status=Order.Status.INVOICED,
+        seller_account=seller,
+        seller_contact=seller_contact,
+        customer_reference="PO-4711",
+        total=D("121.00"),
+    )
+    OrderLineFactory.create_batch(8, order=order)
+    invoice = InvoiceFactory(
+        order=order, date=dt.date(2026, 3, 2), due_date=dt.date(2026, 4, 1), amount=D("121.00")
+    )
+    client = as_user(accounting_user)
+    with django_assert_max_num_queries(6):
+        page = html(client.get(invoice.get_absolute_url()))
+    assert page.count("Panel ") == 8
+    assert ">Subtotal<" in page and ">VAT 21%<" in page
+    assert '<td class="num" data-total>121.00</td>' in page
+    assert "<dt>Purchase order number</dt><dd>PO-4711</dd>" in page
+    assert "<dt>Seller</dt><dd data-seller>Bodywork Group Elfsquad, Pat Jansen</dd>" in page
+    assert "<dt>Invoice date</dt><dd>2 Mar 2026</dd>" in page
+    assert "<dt>Due date</dt><dd>1 Apr 2026</dd>" in page
+
+
+def test_the_account_panel_lists_open_invoices(
+    as_user, accounting_user, customer, django_assert_max_num_queries
+):
+    InvoiceFactory(order__customer=customer, number="INV-000001", amount=D("200.00"))
+    InvoiceFactory(order__customer=customer, number="INV-000002", paid_at=dt.datetime.now(dt.UTC))
+    client = as_user(accounting_user)
+    page = html(client.get(customer.get_absolute_url()))
+    assert page.count("<tr data-invoice>") == 1
+    assert "INV-000001" in page and "INV-000002" not in page
+    with django_assert_max_num_queries(40) as few:
+        client.get(customer.get_absolute_url())
+    for _ in range(8):
+        InvoiceFactory(order__customer=customer)
+    # Past 5 rows the orders (one per invoice) and the open invoices are each counted once.
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        page = html(client.get(customer.get_absolute_url()))
+    assert page.count("<tr data-invoice>") == 5
+    url = reverse("sales:invoice_list") + f"?customer={customer.pk}&amp;paid=false"
+    assert f'href="{url}">All open invoices of Acme Panels</a>' in page
