@@ -36,8 +36,11 @@ class UserCrmContactForm(forms.Form):
         queryset=Contact.objects.none(),
         required=False,
         label="CRM contact",
-        empty_label="No contact",
+        empty_label="None",
         widget=forms.RadioSelect,
+        # Radio buttons drop the empty choice unless told: without it a contact can only be
+        # removed by unlinking the account too.
+        blank=True,
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

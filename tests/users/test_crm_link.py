@@ -251,3 +251,19 @@ def test_the_page_suggests_sellers_only(as_user, admin_user, seller):
 def test_only_user_administrators_look_up_sellers(request, as_user, role, seller):
     client = as_user(request.getfixturevalue(role))
     assert client.get(reverse("users:seller_lookup"), {"q": "Bodyw"}).status_code == 403
+
+
+def test_the_contact_page_offers_none_to_remove_the_contact_only(as_user, admin_user, seller):
+    """Choosing None removes the contact link and keeps the account."""
+    contact = ContactFactory(account=seller, first_name="Pat", last_name="Jansen")
+    person = UserFactory(crm_account=seller, crm_contact=contact)
+    client = as_user(admin_user)
+    page = client.get(reverse("users:crm_contact", args=[person.pk])).content.decode()
+    assert '<input type="radio" name="crm_contact" value=""' in page
+    assert "None</label>" in page
+    response = client.post(
+        reverse("users:crm_contact", args=[person.pk]), {"crm_contact": ""}, follow=True
+    )
+    assert "has no CRM contact now" in response.content.decode()
+    person.refresh_from_db()
+    assert (person.crm_account, person.crm_contact) == (seller, None)
