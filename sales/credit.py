@@ -103,9 +103,13 @@ def credit_check(
 def quote_credit_warning(
     *, quote_value: Decimal, credit_hold: bool, credit_limit: Decimal | None, exposure: Decimal
 ) -> str:
-    """A warning for a quote whose order would not be accepted straight away, or ""."""
+    """A warning for a quote whose order would not be accepted straight away, or "".
+
+    An account both on credit hold and over its limit gets both warnings.
+    """
+    warnings = []
     if credit_hold:
-        return (
+        warnings.append(
             "The customer is on credit hold: an order for this quote is only accepted if it is "
             "prepaid."
         )
@@ -117,5 +121,5 @@ def quote_credit_warning(
         exposure=exposure,
     )
     if decision.status == PENDING_APPROVAL:
-        return "An order for this quote would pass the credit limit. " + decision.reason
-    return ""
+        warnings.append("An order for this quote would pass the credit limit. " + decision.reason)
+    return " ".join(warnings)

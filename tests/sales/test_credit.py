@@ -108,3 +108,12 @@ def test_quote_warning(hold, value, expected):
         quote_value=value, credit_hold=hold, credit_limit=D("1000"), exposure=D("500")
     )
     assert (expected in warning) if expected else warning == ""
+
+
+def test_a_quote_on_hold_and_over_the_limit_warns_of_both():
+    warning = quote_credit_warning(
+        quote_value=D("600"), credit_hold=True, credit_limit=D("1000"), exposure=D("500")
+    )
+    assert "The customer is on credit hold" in warning
+    assert "would pass the credit limit" in warning
+    assert "100.00 above the credit limit of 1,000.00" in warning

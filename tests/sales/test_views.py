@@ -752,3 +752,13 @@ def test_the_account_panel_lists_open_invoices(
     assert page.count("<tr data-invoice>") == 5
     url = reverse("sales:invoice_list") + f"?customer={customer.pk}&amp;paid=false"
     assert f'href="{url}">All open invoices of Acme Panels</a>' in page
+
+
+def test_the_quote_page_warns_of_hold_and_limit_together(as_user, sales_user, customer):
+    customer.credit_hold = True
+    customer.save(update_fields=["credit_hold"])
+    OrderFactory(customer=customer, total=D("950.00"))
+    quote = QuoteFactory(customer=customer, total=D("121.00"))
+    page = html(as_user(sales_user).get(quote.get_absolute_url()))
+    assert "The customer is on credit hold" in page
+    assert "would pass the credit limit" in page
