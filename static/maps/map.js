@@ -9,6 +9,8 @@
     '<path d="M12 0C5.4 0 0 5.4 0 12c0 9 12 24 12 24s12-15 12-24C24 5.4 18.6 0 12 0z"/>' +
     '<circle cx="12" cy="12" r="4.5"/></svg>';
 
+  const CENTRE_PANE = "crmCentrePane";
+
   function pinIcon(colour) {
     return L.divIcon({
       className: `map-pin map-pin-${colour}`,
@@ -37,8 +39,13 @@
     return box;
   }
 
-  function pin(lat, lon, colour, id, name, city, accountUrl) {
-    const marker = L.marker([lat, lon], { icon: pinIcon(colour), title: name, alt: name });
+  function pin(lat, lon, colour, id, name, city, accountUrl, options = {}) {
+    const marker = L.marker([lat, lon], {
+      icon: pinIcon(colour),
+      title: name,
+      alt: name,
+      ...options,
+    });
     marker.bindPopup(() => popupContent(name, city, accountUrl.replace("/0/", `/${id}/`)));
     marker.bindTooltip(textElement("span", name));
     return marker;
@@ -72,7 +79,12 @@
         fill: false,
         interactive: false,
       }).addTo(map);
-      pin(lat, lon, "blue", id, name, city, url).setZIndexOffset(1000).addTo(map);
+      // The account's own pin lies under the other pins and clusters, in a pane between
+      // Leaflet's shadow (500) and marker (600) panes: the nearest neighbours cluster right
+      // where it stands, and on top it would catch their clicks. Its head still shows beside
+      // them, and the radius circle marks the centre too.
+      if (!map.getPane(CENTRE_PANE)) map.createPane(CENTRE_PANE).style.zIndex = 590;
+      pin(lat, lon, "blue", id, name, city, url, { pane: CENTRE_PANE }).addTo(map);
     }
     // Fitted before the pins are added, so the clustering does not animate from another zoom.
     const points = [...(payload.pins || []), ...(payload.cells || [])];

@@ -3,7 +3,7 @@
 import base64
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from accounts.demo import DEMO_PASSWORD, load_demo
 from accounts.models import Address
@@ -29,6 +29,27 @@ ON_SCREEN_JS = """(expected) => {
   const spans = [...document.querySelectorAll(".marker-cluster span")];
   return single + spans.reduce((sum, span) => sum + Number(span.textContent), 0) === expected;
 }"""
+
+
+# The index of the element matching the selector drawn nearest the account's own blue pin.
+NEAREST_JS = """(selector) => {
+  const middle = (el) => {
+    const box = el.getBoundingClientRect();
+    return [box.left + box.width / 2, box.top + box.height / 2];
+  };
+  const [x, y] = middle(document.querySelector(".map-pin-blue"));
+  const distances = [...document.querySelectorAll(selector)].map((el) => {
+    const [ex, ey] = middle(el);
+    return Math.hypot(ex - x, ey - y);
+  });
+  return distances.indexOf(Math.min(...distances));
+}"""
+CLUSTERS = ".leaflet-marker-pane .marker-cluster"
+SINGLE_PINS = ".map-pin-green, .map-pin-red"
+
+
+def nearest(page: Page, selector: str) -> Locator:
+    return page.locator(selector).nth(page.evaluate(NEAREST_JS, selector))
 
 
 def serve_grey_tiles(page: Page) -> None:
@@ -58,6 +79,9 @@ def test_the_map_of_a_demo_account(page: Page):
         at=(centre.latitude + 0.01, centre.longitude),
         type_code="customer",
     )
+    # Neighbours just north of the account: on the map, where its own pin stands.
+    for offset in (-0.004, 0, 0.004):
+        located_account(at=(centre.latitude + 0.02, centre.longitude + offset))
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     serve_grey_tiles(page)
@@ -80,6 +104,26 @@ def test_the_map_of_a_demo_account(page: Page):
     rows = page.locator(".map-list tbody tr")
     expect(rows).to_have_count(min(near, 50))
     screenshot(page, "map-50km")
+
+    # The neighbours nearest the account are clicked as a person would, and the blue pin
+    # does not catch the click: the cluster zooms in to its pins, a pin opens its popup.
+    zoom = page.evaluate(
+        """() => {
+          const {map, group} = window.crmMap.drawn[0];
+          window.clustersSettled = new Promise((done) => group.once("animationend", done));
+          return map.getZoom();
+        }"""
+    )
+    nearest(page, CLUSTERS).click(timeout=5_000)
+    page.evaluate("() => window.clustersSettled")
+    assert page.evaluate("() => window.crmMap.drawn[0].map.getZoom()") > zoom
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    name = nearest(page, SINGLE_PINS).get_attribute("title")
+    page.get_by_title(name, exact=True).click(timeout=5_000)
+    expect(page.locator(".leaflet-popup-content strong")).to_have_text(name)
+    assert name != centre.account.name
+    screenshot(page, "map-nearest-clicked")
+    page.evaluate("() => window.crmMap.drawn[0].map.closePopup()")
 
     # The name is text in the list and in the popup and tooltip; nothing runs.
     row = page.locator(".map-list tbody tr", has_text="<img src=x")
