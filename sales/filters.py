@@ -62,7 +62,11 @@ class OrderFilter(DocumentFilter):
 
 class InvoiceFilter(DocumentFilter):
     paid = django_filters.BooleanFilter(
-        field_name="paid_at", lookup_expr="isnull", exclude=True, label="Paid"
+        field_name="paid_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label="Paid",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Paid"), ("false", "Unpaid")]),
     )
 
     class Meta:

@@ -762,3 +762,54 @@ def test_the_quote_page_warns_of_hold_and_limit_together(as_user, sales_user, cu
     page = html(as_user(sales_user).get(quote.get_absolute_url()))
     assert "The customer is on credit hold" in page
     assert "would pass the credit limit" in page
+
+
+def test_an_accepted_order_says_who_invoices_it(as_user, sales_user, customer):
+    order = OrderFactory(customer=customer, status=Order.Status.ACCEPTED)
+    page = html(as_user(sales_user).get(order.get_absolute_url()))
+    assert "Not invoiced yet: Accounting invoices accepted orders." in page
+    blocked = OrderFactory(customer=customer, status=Order.Status.BLOCKED)
+    page = html(as_user(sales_user).get(blocked.get_absolute_url()))
+    assert "Not invoiced: Accounting invoices an order once it is accepted." in page
+
+
+def test_the_invoice_list_filters_any_paid_or_unpaid(as_user, accounting_user):
+    InvoiceFactory(number="INV-000001")
+    InvoiceFactory(number="INV-000002", paid_at=dt.datetime.now(dt.UTC))
+    client = as_user(accounting_user)
+    page = html(client.get(reverse("sales:invoice_list")))
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
+    assert options == ["Any", "Paid", "Unpaid"]
+    for paid, shown, hidden in [
+        ("true", "INV-000002", "INV-000001"),
+        ("false", "INV-000001", "INV-000002"),
+    ]:
+        page = html(client.get(reverse("sales:invoice_list"), {"paid": paid}))
+        assert shown in page and hidden not in page
+
+
+def test_quantities_are_shown_with_two_decimals(as_user, sales_user, customer):
+    quote = QuoteFactory(customer=customer)
+    QuoteLineFactory(quote=quote, quantity=D("3"))
+    QuoteLineFactory(quote=quote, quantity=D("1.5"))
+    QuoteLineFactory(quote=quote, quantity=D("1200"))
+    page = html(as_user(sales_user).get(quote.get_absolute_url()))
+    for quantity in ("3.00", "1.50", "1,200.00"):
+        assert f'<td class="num">{quantity}</td>' in page
+
+
+def test_the_order_details_are_one_aligned_list(as_user, sales_user, customer):
+    """Prepaid and the purchase order number line up with the parties above them."""
+    order = OrderFactory(customer=customer, customer_reference="PO-4711")
+    page = html(as_user(sales_user).get(order.get_absolute_url()))
+    details = page[page.index('<h2 id="order-h">') : page.index('<h2 id="lines-h">')]
+    assert details.count('<dl class="details">') == 1
+    assert "<dt>Customer</dt>" in details and "<dt>Purchase order number</dt>" in details
+
+
+def test_order_numbers_do_not_wrap_on_the_approvals_page(as_user, management_user, customer):
+    order = OrderFactory(customer=customer, status=Order.Status.PENDING_APPROVAL)
+    ApprovalFactory(order=OrderFactory(customer=customer))
+    page = html(as_user(management_user).get(reverse("sales:approval_list")))
+    assert page.count('<td class="nowrap"><a href="/orders/') == 2
+    assert order.number in page
