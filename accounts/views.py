@@ -65,6 +65,9 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         addresses = self.object.addresses.all()
         visit = next((a for a in addresses if a.kind == Address.Kind.VISIT), None)
+        context["mailing_address"] = next(
+            (a for a in addresses if a.kind == Address.Kind.MAILING), None
+        )
         context["other_addresses"] = [a for a in addresses if not a.is_fixed]
         # Said once: the visit address card shows it already once geocoding has recorded it.
         shown_on_card = visit and visit.geocode_message == services.PO_BOX_MESSAGE

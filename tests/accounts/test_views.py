@@ -229,8 +229,8 @@ class TestAccountDetail:
             )
         client = as_user(accounting_user)
         # Session, user, 2 permissions; account, addresses, contacts, children, history;
-        # the sales panel's quotes, orders and exposure.
-        with django_assert_max_num_queries(12):
+        # the sales panel's quotes, orders, open invoices (and their count past five), exposure.
+        with django_assert_max_num_queries(14):
             response = client.get(account.get_absolute_url())
         assert response.status_code == 200
 
@@ -652,8 +652,15 @@ class TestTesterFindings:
 
     def test_the_copy_button_asks_before_replacing_a_mailing_address(self, as_user, sales_user):
         account = AccountFactory()
-        content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
-        assert "data-confirm=" in content
+        client = as_user(sales_user)
+        assert "data-confirm=" not in client.get(account.get_absolute_url()).content.decode()
+        Address.objects.filter(account=account, kind=Address.Kind.MAILING).update(
+            street="Postfach 4835", city="Leipzig", country="DE"
+        )
+        content = client.get(account.get_absolute_url()).content.decode()
+        assert (
+            'data-confirm="Replace the mailing address (Postfach 4835, Leipzig, Germany)' in content
+        )
 
     def test_a_further_address_needs_street_city_and_country(self, as_user, sales_user):
         account = AccountFactory()

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from accounts.models import Account
+from accounts.models import Account, Address
 from tests.accounts.factories import AccountFactory, IndustryFactory
 from tests.e2e.conftest import log_in, screenshot
 
@@ -94,6 +94,16 @@ def test_copy_visit_address_to_mailing_address(page: Page, sales_user):
     expect(mailing).to_contain_text("5616 LZ Eindhoven")
     expect(mailing).not_to_contain_text("Not filled in.")
     screenshot(page, "copy-after")
+
+    # With a mailing address to lose, the button asks first; dismissing keeps it.
+    Address.objects.filter(account=account, kind=Address.Kind.MAILING).update(street="Postbus 90")
+    page.reload()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Copy visit address to mailing address").click()
+    expect(mailing).to_contain_text("Postbus 90")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Copy visit address to mailing address").click()
+    expect(mailing).to_contain_text("Kastanjelaan 12")
 
 
 def test_bad_input_shows_errors_and_keeps_what_was_typed(page: Page, sales_user):
