@@ -198,11 +198,8 @@ def quote_create(
     return quote
 
 
-@transaction.atomic
-def quote_update(
-    *, quote: Quote, user: Any, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
-) -> Quote:
-    """Change a draft quote and replace its lines. A sent quote stays as the customer saw it."""
+def _lock_draft_quote(*, quote: Quote, user: Any) -> Quote:
+    """The quote, locked, if the user may change it and it is still a draft."""
     _require(user, "sales.change_quote", "Only Sales can change quotes.")
     current = Quote.objects.select_for_update().get(pk=quote.pk)
     if not current.is_editable:
@@ -210,6 +207,15 @@ def quote_update(
             f"Only a draft quote can be changed: {current} is "
             f"{current.get_status_display().lower()}."
         )
+    return current
+
+
+@transaction.atomic
+def quote_update(
+    *, quote: Quote, user: Any, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
+) -> Quote:
+    """Change a draft quote and replace its lines. A sent quote stays as the customer saw it."""
+    current = _lock_draft_quote(quote=quote, user=user)
     built = _prepare(quote, QuoteLine, fields, QUOTE_FIELDS, lines)
     quote.status = current.status
     quote.save()
@@ -226,13 +232,7 @@ def quote_set_terms(
 
     A sent quote stays as the customer saw it.
     """
-    _require(user, "sales.change_quote", "Only Sales can change quotes.")
-    current = Quote.objects.select_for_update().get(pk=quote.pk)
-    if not current.is_editable:
-        raise ValidationError(
-            f"Only a draft quote can be changed: {current} is "
-            f"{current.get_status_display().lower()}."
-        )
+    current = _lock_draft_quote(quote=quote, user=user)
     current.valid_until, current.notes = valid_until, notes
     current.full_clean(exclude=["number", "status"], validate_unique=False)
     current.save(update_fields=["valid_until", "notes"])
