@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django_countries import countries
 
+from accounts.forms import QuickSelect
 from accounts.models import Account, Industry, RelationshipType
 from accounts.selectors import with_visit_address
 
@@ -16,7 +17,11 @@ class AccountFilter(django_filters.FilterSet):
     )
     industry = django_filters.ModelChoiceFilter(queryset=Industry.objects.all(), empty_label="Any")
     country = django_filters.ChoiceFilter(
-        field_name="country", choices=list(countries), label="Country", empty_label="Any"
+        field_name="country",
+        choices=list(countries),
+        label="Country",
+        empty_label="Any",
+        widget=QuickSelect,
     )
     credit_hold = django_filters.BooleanFilter(
         label="Credit hold",
