@@ -143,6 +143,19 @@ class SalesDocument(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def can_become(self, status: str) -> bool:
+        """Whether the document's TRANSITIONS allow moving from its status to `status`."""
+        return status in self.TRANSITIONS.get(self.status, ())
+
+    def set_status(self, status: str) -> None:
+        """Move to `status`, or raise TransitionNotAllowed."""
+        if not self.can_become(status):
+            raise TransitionNotAllowed(
+                f"A {self.get_status_display().lower()} {self._meta.verbose_name} cannot become "
+                f"{self.Status(status).label.lower()}."
+            )
+        self.status = status
+
 
 class Quote(SalesDocument):
     """An offer to a customer. An accepted quote turns into an order in one step."""
@@ -191,15 +204,6 @@ class Quote(SalesDocument):
 
     def next_statuses(self) -> list["Quote.Status"]:
         return sorted(self.TRANSITIONS.get(self.status, ()), key=list(self.Status).index)
-
-    def set_status(self, status: str) -> None:
-        """Move to `status`, or raise TransitionNotAllowed."""
-        if status not in self.TRANSITIONS.get(self.status, ()):
-            raise TransitionNotAllowed(
-                f"A {self.get_status_display().lower()} quote cannot become "
-                f"{self.Status(status).label.lower()}."
-            )
-        self.status = status
 
 
 class QuoteLine(DocumentLine):
@@ -279,18 +283,6 @@ class Order(SalesDocument):
 
     def get_absolute_url(self) -> str:
         return reverse("sales:order_detail", args=[self.pk])
-
-    def can_become(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, ())
-
-    def set_status(self, status: str) -> None:
-        """Move to `status`, or raise TransitionNotAllowed."""
-        if not self.can_become(status):
-            raise TransitionNotAllowed(
-                f"A {self.get_status_display().lower()} order cannot become "
-                f"{self.Status(status).label.lower()}."
-            )
-        self.status = status
 
 
 class OrderLine(DocumentLine):
