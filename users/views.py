@@ -1,3 +1,4 @@
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -34,11 +35,12 @@ class UserCrmLinkMixin(PermissionRequiredMixin):
     permission_required = services.CHANGE_USER_PERMISSION
     template_name = "users/user_crm_form.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.target = get_object_or_404(
-            User.objects.select_related("crm_account", "crm_contact"), pk=kwargs["pk"]
+    @cached_property
+    def target(self) -> User:
+        """The user whose link is edited; looked up after the permission check."""
+        return get_object_or_404(
+            User.objects.select_related("crm_account", "crm_contact"), pk=self.kwargs["pk"]
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "target": self.target}

@@ -267,3 +267,11 @@ def test_the_contact_page_offers_none_to_remove_the_contact_only(as_user, admin_
     assert "has no CRM contact now" in response.content.decode()
     person.refresh_from_db()
     assert (person.crm_account, person.crm_contact) == (seller, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["users:crm_account", "users:crm_contact"])
+def test_a_user_without_the_right_is_refused_before_any_lookup(client, sales_user, name):
+    """Whether a user id exists is not revealed: an unknown id is refused like a known one."""
+    client.force_login(sales_user)
+    assert client.get(reverse(name, args=[999999])).status_code == 403
