@@ -141,8 +141,11 @@ class QuoteUpdateView(DocumentFormView):
     permission_required = "sales.change_quote"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The right first, so an unknown id is refused like a known one.
+        if not self.has_permission():
+            return self.handle_no_permission()
         self.document = get_object_or_404(Quote.objects.prefetch_related("lines"), pk=kwargs["pk"])
-        if request.user.has_perm(self.permission_required) and not self.document.is_editable:
+        if not self.document.is_editable:
             messages.error(request, "Only a draft quote can be changed.")
             return redirect(self.document)
         return super().dispatch(request, *args, **kwargs)

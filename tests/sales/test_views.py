@@ -813,3 +813,10 @@ def test_order_numbers_do_not_wrap_on_the_approvals_page(as_user, management_use
     page = html(as_user(management_user).get(reverse("sales:approval_list")))
     assert page.count('<td class="nowrap"><a href="/orders/') == 2
     assert order.number in page
+
+
+@pytest.mark.django_db
+def test_editing_a_quote_without_the_right_is_refused_before_any_lookup(client, management_user):
+    """Whether a quote number exists is not revealed to a user who may not edit quotes."""
+    client.force_login(management_user)
+    assert client.get(reverse("sales:quote_update", args=[999999])).status_code == 403
