@@ -18,24 +18,36 @@ function setUpCopyButtons() {
   });
 }
 
+// The account boxes suggest accounts as the user types. A box already filled in when this script
+// runs (typed into before the page finished loading, or sent back with an error) is looked up at
+// once, and an answer that arrives after a newer one is dropped.
 function setUpAccountLookup() {
   const list = document.getElementById("account-suggestions");
   if (!list) return;
   let timer;
+  let latest = 0;
+  const lookUp = async (term) => {
+    const asked = ++latest;
+    const response = await fetch(`${list.dataset.url}?q=${encodeURIComponent(term)}`);
+    if (!response.ok || asked !== latest) return;
+    const { results } = await response.json();
+    if (asked !== latest) return;
+    list.replaceChildren(
+      ...results.map((row) => Object.assign(document.createElement("option"), { value: row.label })),
+    );
+  };
+  const wanted = (input) => {
+    const term = input.value.trim();
+    return term.length >= 2 && !term.includes("#") ? term : null;
+  };
   document.querySelectorAll("[data-account-lookup]").forEach((input) => {
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      const term = input.value.trim();
-      if (term.length < 2 || term.includes("#")) return;
-      timer = setTimeout(async () => {
-        const response = await fetch(`${list.dataset.url}?q=${encodeURIComponent(term)}`);
-        if (!response.ok) return;
-        const { results } = await response.json();
-        list.replaceChildren(
-          ...results.map((row) => Object.assign(document.createElement("option"), { value: row.label })),
-        );
-      }, 200);
+      const term = wanted(input);
+      if (term) timer = setTimeout(() => lookUp(term), 200);
     });
+    const term = wanted(input);
+    if (term && document.activeElement === input) lookUp(term);
   });
 }
 

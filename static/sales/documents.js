@@ -37,7 +37,9 @@ function setUpAccountChoices() {
   if (!form) return;
   const targets = { address: "[data-address-select]", contact: "[data-contact-select]" };
   form.querySelectorAll("[data-choices-for]").forEach((input) => {
-    let shown = accountId(input.value);
+    // The server filled the lists for the account in the box's value attribute. What the box holds
+    // now may differ (typed before this script ran, or restored by the browser): refresh then.
+    let shown = accountId(input.defaultValue);
     const refresh = async () => {
       const id = accountId(input.value);
       if (id === shown) return;
@@ -49,8 +51,10 @@ function setUpAccountChoices() {
       }
       const url = form.dataset.choicesUrl.replace("/0/", `/${id}/`);
       const response = await fetch(url);
-      if (!response.ok) return;
+      // A newer choice may have been made while this one was on its way.
+      if (!response.ok || id !== shown) return;
       const data = await response.json();
+      if (id !== shown) return;
       const rows = input.dataset.choicesFor === "address" ? data.addresses : data.contacts;
       selects.forEach((select) => fillSelect(select, rows));
     };
@@ -58,6 +62,7 @@ function setUpAccountChoices() {
     input.addEventListener("input", () => {
       if (input.value.includes("#")) refresh();
     });
+    refresh();
   });
 }
 

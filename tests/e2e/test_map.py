@@ -44,6 +44,26 @@ NEAREST_JS = """(selector) => {
   });
   return distances.indexOf(Math.min(...distances));
 }"""
+# Resolves once the map and its clusters have been still for a while. A zoom runs Leaflet's
+# animation and then the clusters' own, and pins are moved, added and removed until both end:
+# a pin picked before then may be gone by the time it is clicked.
+SETTLED_JS = """() => new Promise((done) => {
+  const {map, group} = window.crmMap.drawn[0];
+  const events = "movestart zoomstart zoomend moveend";
+  let timer;
+  const finish = () => {
+    map.off(events, wait);
+    group.off("animationend", wait);
+    done();
+  };
+  const wait = () => {
+    clearTimeout(timer);
+    timer = setTimeout(finish, 500);
+  };
+  map.on(events, wait);
+  group.on("animationend", wait);
+  wait();
+})"""
 CLUSTERS = ".leaflet-marker-pane .marker-cluster"
 SINGLE_PINS = ".map-pin-green, .map-pin-red"
 
@@ -107,16 +127,10 @@ def test_the_map_of_a_demo_account(page: Page):
 
     # The neighbours nearest the account are clicked as a person would, and the blue pin
     # does not catch the click: the cluster zooms in to its pins, a pin opens its popup.
-    zoom = page.evaluate(
-        """() => {
-          const {map, group} = window.crmMap.drawn[0];
-          window.clustersSettled = new Promise((done) => group.once("animationend", done));
-          return map.getZoom();
-        }"""
-    )
+    zoom = page.evaluate("() => window.crmMap.drawn[0].map.getZoom()")
     nearest(page, CLUSTERS).click(timeout=5_000)
-    page.evaluate("() => window.clustersSettled")
-    assert page.evaluate("() => window.crmMap.drawn[0].map.getZoom()") > zoom
+    page.wait_for_function("(zoom) => window.crmMap.drawn[0].map.getZoom() > zoom", arg=zoom)
+    page.evaluate(SETTLED_JS)
     expect(page.locator(".leaflet-popup")).to_have_count(0)
     name = nearest(page, SINGLE_PINS).get_attribute("title")
     page.get_by_title(name, exact=True).click(timeout=5_000)
@@ -142,6 +156,8 @@ def test_the_map_of_a_demo_account(page: Page):
 
     page.get_by_label("Radius").select_option("150")
     expect(page.get_by_test_id("map-status")).to_contain_text("within 150 km")
+    # The Sort by box below submits on change once map.js has set it up.
+    page.wait_for_load_state("load")
     assert loaded(page) > near
     screenshot(page, "map-150km")
 

@@ -126,3 +126,35 @@ def test_an_order_above_the_limit_waits_for_management_and_is_approved(
     page.get_by_role("link", name="Approvals").click()
     expect(page.get_by_text("No order is waiting for approval.")).to_be_visible()
     expect(page.locator("tr[data-decision]")).to_contain_text("Known customer, pays on time.")
+
+
+def test_what_is_typed_before_the_scripts_load_still_gets_its_choices(page: Page, sales_user):
+    """A customer and a seller typed while the page is still loading get their lists all the same.
+
+    The page's scripts are held back until both boxes are filled, as on a slow connection.
+    """
+    SellerAccountFactory(name="Bodywork Group Elfsquad")
+    customer = CustomerFactory(name="Acme Panels")
+    AddressFactory(account=customer, name="Shipping", city="Utrecht")
+    log_in(page, sales_user.username)
+    held = []
+    page.route(
+        re.compile(r"/static/(js/app|sales/documents)\.js$"), lambda route: held.append(route)
+    )
+
+    page.goto("/quotes/new/", wait_until="commit")
+    page.get_by_label("Customer").fill(f"Acme Panels #{customer.pk}")
+    page.get_by_label("Seller", exact=True).fill("Bodyw")
+    for _ in range(100):
+        if len(held) == 2:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 2, "the quote form's two scripts were never requested"
+    for route in held:
+        route.continue_()
+
+    delivery = page.get_by_label("Delivery address")
+    expect(delivery.locator("option", has_text=re.compile(r"^Shipping:"))).to_have_count(1)
+    expect(page.locator("#account-suggestions option")).to_have_attribute(
+        "value", re.compile(r"^Bodywork Group Elfsquad #\d+$")
+    )
