@@ -5,9 +5,9 @@ The rules (from the accounting department's wiki):
 1. An account on credit hold gets no order accepted unless the order is prepaid: *blocked*.
 2. A prepaid order extends no credit, since the customer pays before delivery: it is *accepted*,
    whatever the hold, the limit or the exposure, and the reason shows the figures all the same.
-3. If the account's exposure (accepted orders not yet invoiced, plus unpaid invoices, leaving out
-   prepaid orders and their invoices) plus this order is above the credit limit, Management must
-   approve it: *pending approval*. Exactly at the limit is still within it. No limit set means no
+3. If the account's exposure (accepted orders not yet invoiced and not prepaid, plus every unpaid
+   invoice) plus this order is above the credit limit, Management must approve it:
+   *pending approval*. Exactly at the limit is still within it. No limit set means no
    limit.
 4. Otherwise the order is *accepted*.
 """

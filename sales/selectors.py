@@ -27,10 +27,8 @@ def open_orders(*, account_id: int | OuterRef) -> QuerySet[Order]:
 
 
 def unpaid_invoices(*, account_id: int | OuterRef) -> QuerySet[Invoice]:
-    """Unpaid invoices of orders not prepaid: a prepaid order is delivered once it is paid."""
-    return Invoice.objects.filter(
-        customer_id=account_id, paid_at__isnull=True, order__prepaid=False
-    )
+    """Every unpaid invoice, a prepaid order's too: what is invoiced and not paid is owed."""
+    return Invoice.objects.filter(customer_id=account_id, paid_at__isnull=True)
 
 
 def _sum_subquery(queryset: QuerySet, field: str) -> Coalesce:
@@ -41,7 +39,7 @@ def _sum_subquery(queryset: QuerySet, field: str) -> Coalesce:
 def exposure_expression(account_ref: str = "customer_id") -> Coalesce:
     """The exposure of the account in `account_ref`, as an annotation: no query per row.
 
-    Prepaid orders extend no credit: neither they nor their invoices count.
+    A prepaid order extends no credit until it is invoiced; an unpaid invoice always counts.
     """
     orders = open_orders(account_id=OuterRef(account_ref))
     invoices = unpaid_invoices(account_id=OuterRef(account_ref))
@@ -51,7 +49,7 @@ def exposure_expression(account_ref: str = "customer_id") -> Coalesce:
 def account_exposure(*, account_id: int) -> Decimal:
     """What the account owes us on credit, in one query.
 
-    Accepted orders not yet invoiced plus unpaid invoices, leaving out prepaid orders.
+    Accepted orders not yet invoiced and not prepaid, plus every unpaid invoice.
     """
     return (
         Account.objects.filter(pk=account_id)

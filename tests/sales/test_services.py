@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from accounts.models import AccountChange, RelationshipType
 from sales import selectors, services
@@ -523,13 +524,19 @@ def test_a_prepaid_order_above_the_limit_is_accepted(sales_user, customer):
     assert order.credit_reason.startswith("Accepted: the order is prepaid, so it uses no credit")
 
 
-def test_prepaid_orders_do_not_count_in_the_exposure(customer):
-    """Neither a prepaid order nor its unpaid invoice is credit given to the customer."""
+def test_an_open_prepaid_order_does_not_count_in_the_exposure(customer):
+    """A prepaid order extends no credit while it waits for delivery."""
     OrderFactory(customer=customer, total=D("5.00"), prepaid=True)
-    InvoiceFactory(order__customer=customer, order__prepaid=True, amount=D("50.00"))
     OrderFactory(customer=customer, total=D("1.00"))
+    assert selectors.account_exposure(account_id=customer.pk) == D("1.00")
+
+
+def test_an_unpaid_invoice_counts_in_the_exposure_even_for_a_prepaid_order(customer):
+    """An invoice that is not paid is owed, whatever the order promised."""
+    InvoiceFactory(order__customer=customer, order__prepaid=True, amount=D("50.00"))
     InvoiceFactory(order__customer=customer, amount=D("10.00"))
-    assert selectors.account_exposure(account_id=customer.pk) == D("11.00")
+    InvoiceFactory(order__customer=customer, amount=D("7.00"), paid_at=timezone.now())
+    assert selectors.account_exposure(account_id=customer.pk) == D("60.00")
 
 
 def test_a_blocked_order_rechecked_as_prepaid_above_the_limit_is_accepted(sales_user, customer):
