@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import flatatt
+from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -51,45 +52,80 @@ def model_values(form: forms.ModelForm) -> dict[str, Any]:
     }
 
 
+# Ids are 64-bit: a larger number names no account, and SQLite refuses to even compare with it.
+MAX_ACCOUNT_ID = 2**63 - 1
+ACCOUNT_LABEL = re.compile(r"^(?P<name>.*?)\s*#(?P<id>\d+)$")
+
+
+def account_label(account: Account) -> str:
+    """How an account box shows an account, and what its suggestions fill in: "Name #id"."""
+    return f"{account.name} #{account.pk}"
+
+
+def account_id_in(value: Any) -> int | None:
+    """The account id in what an account box holds: an Account, an id or "Name #id".
+
+    None when there is none, or when the number is one no account can have.
+    """
+    if isinstance(value, Account):
+        return value.pk
+    if isinstance(value, int):
+        number = value
+    else:
+        match = ACCOUNT_LABEL.match(str(value or "").strip())
+        if not match:
+            return None
+        number = int(match["id"])
+    return number if 1 <= number <= MAX_ACCOUNT_ID else None
+
+
 class AccountChoiceField(forms.ModelChoiceField):
     """Picks an account by typing its name; a suggestion list fills in "Name #id".
 
-    A text box rather than a select, because there may be a million accounts.
+    A text box rather than a select, because there may be a million accounts. static/js/app.js
+    fetches the suggestions from `data-account-lookup`: every account, or only our sellers.
     """
 
     widget = forms.TextInput
+    not_found = "No account has this name: pick one from the suggestions."
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, sellers_only: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", Account.objects.only("name"))
         super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {"list": "account-suggestions", "data-account-lookup": "", "autocomplete": "off"}
-        )
+        lookup = reverse_lazy("accounts:seller_lookup" if sellers_only else "accounts:lookup")
+        self.widget.attrs.update({"data-account-lookup": lookup, "autocomplete": "off"})
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Account):
-            return f"{value.name} #{value.pk}"
+            return account_label(value)
         if isinstance(value, int):
             account = self.queryset.filter(pk=value).first()
-            return f"{account.name} #{account.pk}" if account else ""
+            return account_label(account) if account else ""
         return value
 
     def to_python(self, value: Any) -> Account | None:
         value = (value or "").strip()
         if not value:
             return None
-        match = re.search(r"#(\d+)$", value)
+        match = ACCOUNT_LABEL.match(value)
         if match:
-            account = self.queryset.filter(pk=int(match.group(1))).first()
-        else:
-            found = list(self.queryset.filter(name__iexact=value)[:2])
-            if len(found) > 1:
-                raise ValidationError(
-                    "Several accounts have this name: pick one from the suggestions."
-                )
-            account = found[0] if found else None
+            return self._by_number(account_id_in(value), typed_name=match["name"])
+        found = list(self.queryset.filter(name__iexact=value)[:2])
+        if len(found) > 1:
+            raise ValidationError("Several accounts have this name: pick one from the suggestions.")
+        if not found:
+            raise ValidationError(self.not_found)
+        return found[0]
+
+    def _by_number(self, pk: int | None, *, typed_name: str) -> Account:
+        account = self.queryset.filter(pk=pk).first() if pk else None
         if account is None:
-            raise ValidationError("No account has this name: pick one from the suggestions.")
+            raise ValidationError(self.not_found)
+        # A name typed over a suggestion must not silently pick the account of its number.
+        if typed_name and typed_name.casefold() != account.name.casefold():
+            raise ValidationError(
+                f"#{account.pk} is {account.name}, not {typed_name}: pick one from the suggestions."
+            )
         return account
 
 

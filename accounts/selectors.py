@@ -2,7 +2,7 @@
 
 from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 
-from accounts.models import Account, AccountChange, Address, Contact
+from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
 from accounts.rules import account_name_key
 
 
@@ -72,3 +72,17 @@ def account_find_similar(
     if exclude_pk:
         matches = matches.exclude(pk=exclude_pk)
     return matches.order_by("name")[:5]
+
+
+def seller_accounts() -> QuerySet[Account]:
+    """Our own selling entities: the sellers of quotes and orders, and what users link to."""
+    return Account.objects.filter(relationship_type__code=RelationshipType.SELLER)
+
+
+def account_suggestions(*, term: str, sellers_only: bool = False, limit: int = 20) -> list[Account]:
+    """Accounts whose name starts as typed, for an account box; none for under 2 letters."""
+    term = term.strip()
+    if len(term) < 2:
+        return []
+    accounts = seller_accounts() if sellers_only else Account.objects.all()
+    return list(accounts.filter(name__istartswith=term).only("name").order_by("name", "id")[:limit])

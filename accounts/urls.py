@@ -8,6 +8,11 @@ urlpatterns = [
     path("accounts/", views.AccountListView.as_view(), name="list"),
     path("accounts/new/", views.AccountCreateView.as_view(), name="create"),
     path("accounts/lookup/", views.AccountLookupView.as_view(), name="lookup"),
+    path(
+        "accounts/lookup/sellers/",
+        views.AccountLookupView.as_view(sellers_only=True),
+        name="seller_lookup",
+    ),
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="detail"),
     path("accounts/<int:pk>/edit/", views.AccountUpdateView.as_view(), name="update"),
     path("accounts/<int:pk>/delete/", views.AccountDeleteView.as_view(), name="delete"),

@@ -18,6 +18,7 @@ from accounts.forms import (
     AddressForm,
     ContactForm,
     MailingAddressForm,
+    account_label,
     add_service_errors,
     model_values,
 )
@@ -208,18 +209,16 @@ class AccountCopyVisitToMailingView(PermissionRequiredMixin, View):
 
 
 class AccountLookupView(PermissionRequiredMixin, View):
-    """Suggestions for the parent-account box: up to 20 accounts whose name starts as typed."""
+    """Suggestions for an account box: up to 20 accounts (or sellers) whose name starts as typed."""
 
     permission_required = "accounts.view_account"
+    sellers_only = False
 
     def get(self, request: HttpRequest) -> JsonResponse:
-        term = request.GET.get("q", "").strip()
-        rows = (
-            Account.objects.filter(name__istartswith=term).order_by("name", "id")[:20]
-            if len(term) >= 2
-            else []
+        rows = selectors.account_suggestions(
+            term=request.GET.get("q", ""), sellers_only=self.sellers_only
         )
-        return JsonResponse({"results": [{"id": a.pk, "label": f"{a.name} #{a.pk}"} for a in rows]})
+        return JsonResponse({"results": [{"id": a.pk, "label": account_label(a)} for a in rows]})
 
 
 class AddressSaveView(PermissionRequiredMixin, UpdateView):

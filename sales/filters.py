@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from accounts.forms import MAX_ACCOUNT_ID
 from accounts.models import Account
 from sales.models import Invoice, Order, Quote
 
@@ -20,7 +21,11 @@ class DocumentFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="Search")
     customer = django_filters.NumberFilter(
-        field_name="customer_id", label="Customer", widget=forms.HiddenInput
+        field_name="customer_id",
+        label="Customer",
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=MAX_ACCOUNT_ID,
     )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -1,11 +1,10 @@
-import re
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 
-from accounts.forms import AccountChoiceField
-from accounts.models import Account, Address, Contact
+from accounts.forms import AccountChoiceField, account_id_in
+from accounts.models import Address, Contact
 from sales import services
 from sales.models import Order, Quote
 
@@ -65,16 +64,6 @@ def line_values(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
     ]
 
 
-def account_id_in(value: Any) -> int | None:
-    """The account id in what an AccountChoiceField holds: an Account, an id or "Name #id"."""
-    if isinstance(value, Account):
-        return value.pk
-    if isinstance(value, int):
-        return value
-    match = re.search(r"#(\d+)$", str(value or "").strip())
-    return int(match.group(1)) if match else None
-
-
 class DocumentForm(forms.ModelForm):
     """What quotes and orders share. Address and contact lists follow the chosen accounts.
 
@@ -84,7 +73,10 @@ class DocumentForm(forms.ModelForm):
 
     customer = AccountChoiceField(label="Customer")
     seller_account = AccountChoiceField(
-        required=False, label="Seller", help_text="One of our own accounts, of type Seller."
+        sellers_only=True,
+        required=False,
+        label="Seller",
+        help_text="One of our own accounts, of type Seller.",
     )
     seller_contact = forms.ModelChoiceField(
         queryset=Contact.objects.all(), required=False, label="Seller contact"

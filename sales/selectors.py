@@ -14,7 +14,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from accounts.models import Account, RelationshipType
+from accounts.models import Account
+from accounts.selectors import seller_accounts
 from sales.models import Approval, Invoice, Order, OrderLine, Quote, QuoteLine
 
 ZERO = Decimal("0")
@@ -63,9 +64,7 @@ def seller_is_valid(*, account_id: int | None) -> bool:
     """Whether the account may be the seller on a document: one of ours, of type Seller."""
     if account_id is None:
         return False
-    return Account.objects.filter(
-        pk=account_id, relationship_type__code=RelationshipType.SELLER
-    ).exists()
+    return seller_accounts().filter(pk=account_id).exists()
 
 
 def account_named(*, account_id: int) -> Account | None:

@@ -22,6 +22,7 @@ class LoginForm(AuthenticationForm):
 
 class UserCrmAccountForm(forms.Form):
     crm_account = AccountChoiceField(
+        sellers_only=True,
         required=False,
         label="CRM account",
         help_text="One of our own accounts, of type Seller: type part of the name and pick it. "

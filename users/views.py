@@ -5,9 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views import View
 from django.views.generic import FormView, ListView
 
 from accounts.forms import add_service_errors
@@ -104,13 +103,3 @@ class UserCrmContactView(UserCrmLinkMixin, FormView):
         else:
             messages.success(self.request, f"{user} has no CRM contact now.")
         return redirect("users:list")
-
-
-class SellerLookupView(PermissionRequiredMixin, View):
-    """Suggestions for the CRM account box: only our own selling entities."""
-
-    permission_required = services.CHANGE_USER_PERMISSION
-
-    def get(self, request: HttpRequest) -> JsonResponse:
-        rows = selectors.seller_suggestions(term=request.GET.get("q", ""))
-        return JsonResponse({"results": [{"id": a.pk, "label": f"{a.name} #{a.pk}"} for a in rows]})

@@ -18,36 +18,37 @@ function setUpCopyButtons() {
   });
 }
 
-// The account boxes suggest accounts as the user types. A box already filled in when this script
-// runs (typed into before the page finished loading, or sent back with an error) is looked up at
-// once, and an answer that arrives after a newer one is dropped.
+// An account box suggests accounts as the user types, from its own list and lookup address. A box
+// already filled in and focused when this script runs (typed into before the page finished
+// loading) is looked up at once, and an answer that arrives after a newer one is dropped.
 function setUpAccountLookup() {
-  const list = document.getElementById("account-suggestions");
-  if (!list) return;
-  let timer;
-  let latest = 0;
-  const lookUp = async (term) => {
-    const asked = ++latest;
-    const response = await fetch(`${list.dataset.url}?q=${encodeURIComponent(term)}`);
-    if (!response.ok || asked !== latest) return;
-    const { results } = await response.json();
-    if (asked !== latest) return;
-    list.replaceChildren(
-      ...results.map((row) => Object.assign(document.createElement("option"), { value: row.label })),
-    );
-  };
-  const wanted = (input) => {
-    const term = input.value.trim();
-    return term.length >= 2 && !term.includes("#") ? term : null;
-  };
   document.querySelectorAll("[data-account-lookup]").forEach((input) => {
+    const list = document.createElement("datalist");
+    list.id = `${input.id}-suggestions`;
+    input.after(list);
+    input.setAttribute("list", list.id);
+    let timer;
+    let latest = 0;
+    const lookUp = async (term) => {
+      const asked = ++latest;
+      const response = await fetch(`${input.dataset.accountLookup}?q=${encodeURIComponent(term)}`);
+      if (!response.ok || asked !== latest) return;
+      const { results } = await response.json();
+      if (asked !== latest) return;
+      list.replaceChildren(
+        ...results.map((row) => Object.assign(document.createElement("option"), { value: row.label })),
+      );
+    };
+    const wanted = () => {
+      const term = input.value.trim();
+      return term.length >= 2 && !term.includes("#") ? term : null;
+    };
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      const term = wanted(input);
+      const term = wanted();
       if (term) timer = setTimeout(() => lookUp(term), 200);
     });
-    const term = wanted(input);
-    if (term && document.activeElement === input) lookUp(term);
+    if (wanted() && document.activeElement === input) lookUp(wanted());
   });
 }
 

@@ -36,8 +36,9 @@ def test_link_a_user_to_the_crm_and_see_the_seller_on_a_new_quote(
     box = page.get_by_label("CRM account")
     box.fill("Bodyw")
     # The suggestion list offers the account; picking it fills in "Name #id".
-    expect(page.locator("#account-suggestions option")).to_have_count(1)
-    box.fill(page.locator("#account-suggestions option").get_attribute("value"))
+    suggestions = page.locator("#id_crm_account-suggestions option")
+    expect(suggestions).to_have_count(1)
+    box.fill(suggestions.get_attribute("value"))
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("is now linked to Bodywork Group Elfsquad")
     expect(row.locator(".crm-account")).to_have_text("Bodywork Group Elfsquad")
@@ -134,6 +135,7 @@ def test_what_is_typed_before_the_scripts_load_still_gets_its_choices(page: Page
     The page's scripts are held back until both boxes are filled, as on a slow connection.
     """
     SellerAccountFactory(name="Bodywork Group Elfsquad")
+    CustomerFactory(name="Bodywork Customer")  # not one of ours: never suggested as the seller
     customer = CustomerFactory(name="Acme Panels")
     AddressFactory(account=customer, name="Shipping", city="Utrecht")
     log_in(page, sales_user.username)
@@ -155,6 +157,6 @@ def test_what_is_typed_before_the_scripts_load_still_gets_its_choices(page: Page
 
     delivery = page.get_by_label("Delivery address")
     expect(delivery.locator("option", has_text=re.compile(r"^Shipping:"))).to_have_count(1)
-    expect(page.locator("#account-suggestions option")).to_have_attribute(
-        "value", re.compile(r"^Bodywork Group Elfsquad #\d+$")
-    )
+    suggestions = page.locator("#id_seller_account-suggestions option")
+    expect(suggestions).to_have_count(1)
+    expect(suggestions).to_have_attribute("value", re.compile(r"^Bodywork Group Elfsquad #\d+$"))

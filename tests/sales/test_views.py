@@ -820,3 +820,37 @@ def test_editing_a_quote_without_the_right_is_refused_before_any_lookup(client, 
     """Whether a quote number exists is not revealed to a user who may not edit quotes."""
     client.force_login(management_user)
     assert client.get(reverse("sales:quote_update", args=[999999])).status_code == 403
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "-1e30", "0"])
+def test_an_account_number_no_account_can_have_finds_nothing_and_crashes_nothing(
+    as_user, sales_user, customer, number
+):
+    """Typed or tampered account numbers give a message or an empty list, never an error page."""
+    client = as_user(sales_user)
+    QuoteFactory(customer=customer)
+    for name in ("sales:quote_list", "sales:order_list", "sales:invoice_list"):
+        response = client.get(reverse(name), {"customer": number})
+        assert response.status_code == 200
+        assert customer.name not in response.content.decode()
+    assert client.get(reverse("sales:quote_create"), {"customer": number}).status_code == 200
+    response = client.post(
+        reverse("sales:quote_create"),
+        form_data(customer, ("Panel", "1", "10"), customer=f"Ghost #{number}"),
+    )
+    assert response.status_code == 200
+    assert "No account has this name" in response.content.decode()
+    assert Quote.objects.count() == 1
+
+
+def test_the_seller_box_suggests_our_sellers_and_the_customer_box_every_account(
+    as_user, sales_user, seller, customer
+):
+    client = as_user(sales_user)
+    page = html(client.get(reverse("sales:quote_create")))
+    assert f'data-account-lookup="{reverse("accounts:seller_lookup")}"' in page
+    assert f'data-account-lookup="{reverse("accounts:lookup")}"' in page
+    sellers = client.get(reverse("accounts:seller_lookup"), {"q": seller.name[:4]}).json()
+    assert [row["id"] for row in sellers["results"]] == [seller.pk]
+    found = client.get(reverse("accounts:lookup"), {"q": customer.name[:4]}).json()
+    assert customer.pk in [row["id"] for row in found["results"]]
