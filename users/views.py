@@ -79,10 +79,17 @@ class UserCrmContactView(UserCrmLinkMixin, FormView):
     form_class = UserCrmContactForm
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if self.target.crm_account_id is None:
-            messages.warning(request, f"Choose a CRM account for {self.target} first.")
-            return redirect("users:crm_account", pk=self.target.pk)
-        return super().get(request, *args, **kwargs)
+        return self._account_first() or super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The account may have been unlinked in another tab since the form was shown.
+        return self._account_first() or super().post(request, *args, **kwargs)
+
+    def _account_first(self) -> HttpResponse | None:
+        if self.target.crm_account_id is not None:
+            return None
+        messages.warning(self.request, f"Choose a CRM account for {self.target} first.")
+        return redirect("users:crm_account", pk=self.target.pk)
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.target}

@@ -185,6 +185,21 @@ def test_the_contact_page_asks_for_an_account_first(as_user, admin_user):
     assert response.url == reverse("users:crm_account", args=[person.pk])
 
 
+def test_saving_a_contact_after_the_account_was_unlinked_asks_for_an_account(
+    as_user, admin_user, seller
+):
+    """The account was unlinked in another tab: saving the contact form explains, saves nothing."""
+    contact = ContactFactory(account=seller)
+    person = UserFactory()
+    response = as_user(admin_user).post(
+        reverse("users:crm_contact", args=[person.pk]), {"crm_contact": contact.pk}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("users:crm_account", args=[person.pk])
+    assert f"Choose a CRM account for {person} first." in response.content.decode()
+    person.refresh_from_db()
+    assert person.crm_contact is None
+
+
 def test_the_users_page_has_constant_queries(as_user, admin_user, django_assert_max_num_queries):
     client = as_user(admin_user)
     for _ in range(8):
