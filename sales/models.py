@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from sales import totals
 
@@ -201,6 +202,33 @@ class Quote(SalesDocument):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def has_lapsed(self) -> bool:
+        """Whether the last day the quote was valid has passed."""
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+    def clean(self) -> None:
+        # A sent quote keeps the date the customer saw, even once it has passed.
+        if self.is_editable and self.has_lapsed:
+            raise ValidationError(
+                {"valid_until": "This date has passed: a quote must be valid until today or later."}
+            )
+
+    def set_status(self, status: str) -> None:
+        """Move to `status`; a quote past its validity is neither sent nor accepted."""
+        if self.has_lapsed and status in (self.Status.SENT, self.Status.ACCEPTED):
+            valid_until = date_format(self.valid_until, "j F Y")
+            if status == self.Status.SENT:
+                raise TransitionNotAllowed(
+                    f"Quote {self} was valid until {valid_until}. Set a new validity date before "
+                    "sending it."
+                )
+            raise TransitionNotAllowed(
+                f"Quote {self} was valid until {valid_until}: it can no longer be accepted. "
+                "Mark it expired and write a new quote."
+            )
+        super().set_status(status)
 
     def next_statuses(self) -> list["Quote.Status"]:
         return sorted(self.TRANSITIONS.get(self.status, ()), key=list(self.Status).index)

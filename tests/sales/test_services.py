@@ -1,5 +1,6 @@
 """The sales rules through the services: quotes, orders, the credit check, approval, invoices."""
 
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -133,6 +134,42 @@ def test_quote_statuses_move_forward_only(sales_user, customer):
         services.quote_set_status(quote=quote, status=Quote.Status.EXPIRED, user=sales_user)
     quote.refresh_from_db()
     assert quote.status == Quote.Status.ACCEPTED
+
+
+def test_a_quote_past_its_validity_cannot_be_accepted(sales_user, customer):
+    """The customer answered too late: the quote can be marked expired, not accepted."""
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    quote = QuoteFactory(customer=customer, status=Quote.Status.SENT, valid_until=yesterday)
+    with pytest.raises(TransitionNotAllowed, match=r"was valid until .*: it can no longer be"):
+        services.quote_set_status(quote=quote, status=Quote.Status.ACCEPTED, user=sales_user)
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.SENT
+    services.quote_set_status(quote=quote, status=Quote.Status.EXPIRED, user=sales_user)
+
+
+def test_a_quote_is_accepted_on_its_last_valid_day(sales_user, customer):
+    today = timezone.localdate()
+    quote = QuoteFactory(customer=customer, status=Quote.Status.SENT, valid_until=today)
+    services.quote_set_status(quote=quote, status=Quote.Status.ACCEPTED, user=sales_user)
+    assert Quote.objects.get().status == Quote.Status.ACCEPTED
+
+
+def test_a_draft_quote_cannot_be_valid_until_a_day_that_has_passed(sales_user, customer):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.quote_create(
+            user=sales_user, fields={"customer": customer, "valid_until": yesterday}, lines=[line()]
+        )
+    assert error.value.message_dict["valid_until"] == [
+        "This date has passed: a quote must be valid until today or later."
+    ]
+    assert not Quote.objects.exists()
+
+
+def test_a_draft_past_its_date_is_not_sent(sales_user, customer):
+    quote = QuoteFactory(customer=customer, valid_until=timezone.localdate() - dt.timedelta(1))
+    with pytest.raises(TransitionNotAllowed, match="Set a new validity date before sending"):
+        services.quote_set_status(quote=quote, status=Quote.Status.SENT, user=sales_user)
 
 
 def test_an_accepted_quote_turns_into_an_order_once(sales_user, customer, seller):

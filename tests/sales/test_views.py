@@ -854,3 +854,17 @@ def test_the_seller_box_suggests_our_sellers_and_the_customer_box_every_account(
     assert [row["id"] for row in sellers["results"]] == [seller.pk]
     found = client.get(reverse("accounts:lookup"), {"q": customer.name[:4]}).json()
     assert customer.pk in [row["id"] for row in found["results"]]
+
+
+def test_a_quote_past_its_date_says_so_and_is_not_accepted(as_user, sales_user, customer):
+    quote = QuoteFactory(
+        customer=customer, status=Quote.Status.SENT, valid_until=dt.date(2020, 1, 1)
+    )
+    client = as_user(sales_user)
+    assert "1 Jan 2020 <strong>(passed)</strong>" in html(client.get(quote.get_absolute_url()))
+    response = client.post(
+        reverse("sales:quote_status", args=[quote.pk]), {"status": "accepted"}, follow=True
+    )
+    assert "was valid until 1 January 2020: it can no longer be accepted" in html(response)
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.SENT
