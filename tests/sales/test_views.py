@@ -236,8 +236,8 @@ def test_an_order_for_a_prospect_makes_it_a_customer(as_user, sales_user, prospe
     prospect.refresh_from_db()
     assert prospect.relationship_type.code == RelationshipType.CUSTOMER
     page = html(as_user(sales_user).get(prospect.get_absolute_url()))
-    assert "Relationship type</td><td>Prospect</td><td>Customer" in page.replace("\n", "") or (
-        "Prospect" in page and "Customer" in page
+    assert f"<td>{sales_user}</td><td>Relationship type</td><td>Prospect</td><td>Customer</td>" in (
+        page
     )
 
 
