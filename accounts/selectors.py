@@ -60,15 +60,16 @@ def account_detail() -> QuerySet[Account]:
 def account_find_similar(
     *, name: str, country: str, exclude_pk: int | None = None
 ) -> QuerySet[Account]:
-    """Accounts in the same country whose name differs only in case, punctuation or legal form."""
+    """Accounts whose name differs only in case, punctuation or legal form, in the same country.
+
+    Without a country the duplicate may be anywhere, so every country is searched.
+    """
     key = account_name_key(name)
     if not key:
         return Account.objects.none()
-    matches = Account.objects.filter(
-        name_key=key,
-        addresses__kind=Address.Kind.VISIT,
-        addresses__country=country or "",
-    )
+    matches = Account.objects.filter(name_key=key)
+    if country:
+        matches = matches.filter(addresses__kind=Address.Kind.VISIT, addresses__country=country)
     if exclude_pk:
         matches = matches.exclude(pk=exclude_pk)
     return matches.order_by("name")[:5]

@@ -24,7 +24,7 @@ from accounts.forms import (
 )
 from accounts.models import Account, Address, Contact
 from accounts.pagination import COUNT_CAP, CappedPaginationMixin
-from accounts.rules import looks_like_po_box
+from accounts.rules import account_name_key, looks_like_po_box
 
 CREDIT_IGNORED = (
     "Only Accounting can change the credit limit and credit hold: those were left unchanged."
@@ -82,6 +82,15 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
+def _unconfirmed_duplicates(
+    request: HttpRequest, *, name: str, country: str, exclude_pk: int | None = None
+) -> list[Account]:
+    """Likely duplicates of the name, unless the user ticked that it is a different company."""
+    if request.POST.get("save_anyway") == "on":
+        return []
+    return list(selectors.account_find_similar(name=name, country=country, exclude_pk=exclude_pk))
+
+
 class AccountCreateView(PermissionRequiredMixin, FormView):
     permission_required = "accounts.add_account"
     form_class = AccountForm
@@ -114,11 +123,11 @@ class AccountCreateView(PermissionRequiredMixin, FormView):
             return self.render_to_response(self.get_context_data(**context))
         visit = model_values(visit_form)
         same = mailing_form.cleaned_data["same_as_visit"]
-        similar = selectors.account_find_similar(
-            name=form.cleaned_data["name"], country=visit["country"]
+        similar = _unconfirmed_duplicates(
+            request, name=form.cleaned_data["name"], country=visit["country"]
         )
-        if similar and request.POST.get("create_anyway") != "on":
-            context["similar_accounts"] = similar
+        if similar:
+            context |= {"similar_accounts": similar, "similar_in_country": bool(visit["country"])}
             return self.render_to_response(self.get_context_data(**context))
         try:
             account = services.account_create(
@@ -146,6 +155,18 @@ class AccountUpdateView(PermissionRequiredMixin, UpdateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form: AccountForm) -> HttpResponse:
+        account = form.instance
+        if account_name_key(account.name) != account.name_key:
+            country = account.addresses.get(kind=Address.Kind.VISIT).country
+            similar = _unconfirmed_duplicates(
+                self.request, name=account.name, country=country, exclude_pk=account.pk
+            )
+            if similar:
+                return self.render_to_response(
+                    self.get_context_data(
+                        form=form, similar_accounts=similar, similar_in_country=bool(country)
+                    )
+                )
         try:
             services.account_update(
                 account=form.instance, user=self.request.user, fields=model_values(form)

@@ -303,7 +303,7 @@ class TestAccountCreate:
         assert existing.get_absolute_url() in response.content.decode()
         assert Account.objects.count() == 1
         response = client.post(
-            reverse("accounts:create"), create_data(name="bodywork group", create_anyway="on")
+            reverse("accounts:create"), create_data(name="bodywork group", save_anyway="on")
         )
         assert response.status_code == 302
         assert Account.objects.count() == 2
@@ -313,6 +313,43 @@ class TestAccountCreate:
         response = as_user(sales_user).post(
             reverse("accounts:create"),
             create_data(name="Bodywork Group", **{"visit-country": "DE"}),
+        )
+        assert response.status_code == 302
+
+    def test_without_a_country_a_similar_name_anywhere_warns(self, as_user, sales_user):
+        """No country typed: the duplicate may be in any country, so every one is searched."""
+        existing = AccountFactory(name="Apex Trading")
+        response = as_user(sales_user).post(
+            reverse("accounts:create"),
+            create_data(name="Apex Trading B.V.", **{"visit-country": ""}),
+        )
+        assert response.status_code == 200
+        assert existing.get_absolute_url() in response.content.decode()
+        assert Account.objects.count() == 1
+
+    def test_renaming_to_a_likely_duplicate_warns_before_saving(self, as_user, sales_user):
+        existing = AccountFactory(name="Apex Trading")
+        account = AccountFactory(name="Apex Logistics")
+        client = as_user(sales_user)
+        url = reverse("accounts:update", args=[account.pk])
+        response = client.post(url, edit_data(account, name="apex trading gmbh"))
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "This account may exist already" in page and existing.get_absolute_url() in page
+        assert 'value="apex trading gmbh"' in page
+        account.refresh_from_db()
+        assert account.name == "Apex Logistics"
+        response = client.post(url, edit_data(account, name="apex trading gmbh", save_anyway="on"))
+        assert response.status_code == 302
+        account.refresh_from_db()
+        assert account.name == "apex trading gmbh"
+
+    def test_saving_an_account_under_its_own_name_does_not_warn(self, as_user, sales_user):
+        AccountFactory(name="Apex Trading", business_unit="Benelux")
+        account = AccountFactory(name="Apex Trading")  # accepted as a different company before
+        response = as_user(sales_user).post(
+            reverse("accounts:update", args=[account.pk]),
+            edit_data(account, phone="+31 40 123 4567"),
         )
         assert response.status_code == 302
 
