@@ -1,4 +1,5 @@
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,13 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 HQ = "HQ"
+
+# CRM 4 ids are GUIDs, usually written in braces: {1A2B3C4D-...}.
+crm4_id_validator = RegexValidator(
+    r"^[{]?[A-Za-z0-9-]+[}]?$",
+    "Enter the CRM4 id as the old CRM shows it: letters, digits and hyphens, optionally in "
+    "braces, for example {1A2B3C4D-5E6F-7A8B-9C0D-1E2F3A4B5C6D}.",
+)
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()./-]{6,30}$",
@@ -98,7 +106,11 @@ class Account(models.Model):
         default=False, help_text="On hold, no order is accepted unless it is prepaid."
     )
     crm4_id = models.CharField(
-        "CRM4 id (IK)", max_length=64, blank=True, help_text="Id of the record in Microsoft CRM 4."
+        "CRM4 id (IK)",
+        max_length=64,
+        blank=True,
+        validators=[crm4_id_validator],
+        help_text="Id of the record in Microsoft CRM 4.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -144,7 +156,9 @@ class Account(models.Model):
 
     @property
     def crm4_url(self) -> str:
-        return settings.CRM4_RECORD_URL.format(id=self.crm4_id) if self.crm4_id else ""
+        if not self.crm4_id:
+            return ""
+        return settings.CRM4_RECORD_URL.format(id=quote(self.crm4_id, safe=""))
 
     def clean(self) -> None:
         super().clean()

@@ -201,7 +201,7 @@ class TestAccountDetail:
         native = AccountFactory()
         client = as_user(sales_user)
         content = client.get(imported.get_absolute_url()).content.decode()
-        assert "CRM4" in content and "http://crm4.test/accts?id={ABC-123}" in content
+        assert "CRM4" in content and "http://crm4.test/accts?id=%7BABC-123%7D" in content
         assert "data-copy-target" in content
         assert 'id="crm4-h"' not in client.get(native.get_absolute_url()).content.decode()
 
@@ -277,6 +277,7 @@ class TestAccountCreate:
             ("industry", "", "This field is required."),
             ("visit-country", "XX", "Select a valid choice."),
             ("parent", "No Such Company", "No account has this name"),
+            ("crm4_id", "not a guid", "Enter the CRM4 id as the old CRM shows it"),
         ],
     )
     def test_bad_input_is_explained_and_nothing_is_saved(

@@ -162,7 +162,7 @@ def test_crm4_button_copies_the_record_url(page: Page, sales_user, settings):
     crm4.get_by_role("button", name="Copy to clipboard").click()
     expect(crm4.get_by_role("status")).to_have_text("Copied.")
     assert page.evaluate("navigator.clipboard.readText()") == account.crm4_url
-    assert account.crm4_url == settings.CRM4_RECORD_URL.format(id="{1A2B-3C4D}")
+    assert account.crm4_url == settings.CRM4_RECORD_URL.format(id="%7B1A2B-3C4D%7D")
     screenshot(page, "crm4-copied")
 
 
