@@ -168,6 +168,8 @@ class Account(models.Model):
                 raise ValidationError(
                     {"parent": "A headquarters (business unit HQ) has no parent account."}
                 )
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": "An account cannot be its own parent."})
         if self.parent_id and parent_chain_loops(account=self, parent_id=self.parent_id):
             raise ValidationError(
                 {"parent": "This parent would make a loop: the account is above it already."}

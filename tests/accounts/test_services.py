@@ -132,8 +132,9 @@ class TestAccountUpdate:
 
     def test_an_account_is_not_its_own_parent(self, sales_user):
         account = AccountFactory()
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as error:
             services.account_update(account=account, user=sales_user, fields={"parent": account})
+        assert error.value.message_dict["parent"] == ["An account cannot be its own parent."]
 
     def test_hq_is_recognised_in_any_case(self, sales_user):
         account = AccountFactory(parent=AccountFactory())
