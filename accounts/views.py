@@ -191,6 +191,7 @@ class ConfirmDeleteMixin:
             **super().get_context_data(**kwargs),
             "consequence": self.consequence,
             "cancel_url": self.object.get_absolute_url(),
+            "delete_panels": settings.CONFIRM_DELETE_PANELS.get(self.object._meta.label_lower, []),
         }
 
 

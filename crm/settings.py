@@ -187,3 +187,12 @@ ACCOUNT_PANELS: list[str] = [
     "sales/includes/account_panel.html",
     "maps/includes/account_panel.html",
 ]
+# Templates other apps contribute to the page confirming a removal, by the model removed: each
+# says what of theirs uses the object and what happens to it.
+CONFIRM_DELETE_PANELS: dict[str, list[str]] = {
+    "accounts.contact": [
+        "sales/includes/contact_delete_panel.html",
+        "users/includes/contact_delete_panel.html",
+    ],
+    "accounts.address": ["sales/includes/address_delete_panel.html"],
+}

@@ -20,6 +20,7 @@ DOCUMENT_FIELDS = (
     "number",
     "status",
     *services.PARTY_FIELDS,
+    *services.SNAPSHOT_FIELDS,
     "subtotal",
     "vat_amount",
     "total",

@@ -120,6 +120,11 @@ class SalesDocument(models.Model):
     delivery_address = models.ForeignKey(
         "accounts.Address", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The parties as issued (an order when submitted, a quote when sent): the document keeps
+    # showing them when the contact or address is later changed or deleted. Blank on a draft.
+    seller_contact_name = models.CharField("seller contact as issued", max_length=201, blank=True)
+    invoice_address_text = models.TextField("invoice address as issued", blank=True)
+    delivery_address_text = models.TextField("delivery address as issued", blank=True)
     vat_rate = models.DecimalField(
         "VAT %",
         max_digits=5,

@@ -7,6 +7,7 @@ from django.db.models import (
     DecimalField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -14,7 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from accounts.models import Account
+from accounts.models import Account, Address, Contact
 from accounts.selectors import seller_accounts
 from sales.models import Approval, Invoice, Order, OrderLine, Quote, QuoteLine
 
@@ -201,4 +202,64 @@ def account_sales(*, account: Account) -> AccountSales:
         open_invoice_count=Invoice.objects.filter(customer=account, paid_at__isnull=True).count()
         if len(invoices) > PANEL_ROWS
         else len(invoices),
+    )
+
+
+@dataclass(frozen=True)
+class DocumentsUsing:
+    """The documents that use a contact or an address, named on the page confirming its removal.
+
+    Issued documents (orders, invoices, quotes no longer drafts) keep a copy of it; drafts lose it.
+    Each list holds at most USING_ROWS numbers; the counts are the totals.
+    """
+
+    issued: list[str]
+    issued_count: int
+    drafts: list[str]
+    draft_count: int
+
+    @property
+    def issued_more(self) -> int:
+        return self.issued_count - len(self.issued)
+
+    @property
+    def drafts_more(self) -> int:
+        return self.draft_count - len(self.drafts)
+
+
+USING_ROWS = 10
+
+
+def _numbers(querysets: list[QuerySet]) -> tuple[list[str], int]:
+    numbers: list[str] = []
+    count = 0
+    for queryset in querysets:
+        found = list(queryset.order_by("id").values_list("number", flat=True)[: USING_ROWS + 1])
+        numbers += found
+        count += queryset.count() if len(found) > USING_ROWS else len(found)
+    return numbers[:USING_ROWS], count
+
+
+def _documents_using(uses: Q, invoices: QuerySet[Invoice] | None = None) -> DocumentsUsing:
+    issued, issued_count = _numbers(
+        [
+            Order.objects.filter(uses),
+            Quote.objects.filter(uses).exclude(status=Quote.Status.DRAFT),
+            *([invoices] if invoices is not None else []),
+        ]
+    )
+    drafts, draft_count = _numbers([Quote.objects.filter(uses, status=Quote.Status.DRAFT)])
+    return DocumentsUsing(issued, issued_count, drafts, draft_count)
+
+
+def documents_with_seller_contact(*, contact: Contact) -> DocumentsUsing:
+    """The quotes and orders naming the contact as the seller's; an invoice shows its order's."""
+    return _documents_using(Q(seller_contact=contact))
+
+
+def documents_with_address(*, address: Address) -> DocumentsUsing:
+    """The quotes, orders and invoices sent to or delivered at the address."""
+    return _documents_using(
+        Q(invoice_address=address) | Q(delivery_address=address),
+        Invoice.objects.filter(address=address),
     )

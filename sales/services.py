@@ -42,6 +42,8 @@ PARTY_FIELDS = (
 )
 QUOTE_FIELDS = (*PARTY_FIELDS, "valid_until", "notes")
 ORDER_FIELDS = (*PARTY_FIELDS, "prepaid", "customer_reference", "notes")
+# The parties as text, copied when a document is issued.
+SNAPSHOT_FIELDS = ("seller_contact_name", "invoice_address_text", "delivery_address_text")
 NUMBER_PREFIXES = {"quote": "Q", "order": "O", "invoice": "INV"}
 # Named addresses chosen by default when the user picks none, as the wiki names them.
 INVOICE_ADDRESS_NAMES = ("invoicing", "invoice", "billing")
@@ -115,6 +117,20 @@ def _check_parties(document: SalesDocument) -> None:
             document.delivery_address = _pick_address(
                 addresses, DELIVERY_ADDRESS_NAMES, Address.Kind.VISIT
             )
+
+
+def _take_snapshot(document: SalesDocument) -> None:
+    """Copy the seller contact and the addresses as text, as the document is issued with them.
+
+    An issued document keeps showing them when the contact or address is later changed or
+    deleted. A party that is missing (deleted since an earlier copy) keeps that earlier text.
+    """
+    if document.seller_contact is not None:
+        document.seller_contact_name = str(document.seller_contact)
+    if document.invoice_address is not None:
+        document.invoice_address_text = str(document.invoice_address)
+    if document.delivery_address is not None:
+        document.delivery_address_text = str(document.delivery_address)
 
 
 def _largest_amount(model: type[SalesDocument]) -> Decimal:
@@ -245,7 +261,10 @@ def quote_set_status(*, quote: Quote, status: str, user: Any) -> Quote:
     _require(user, "sales.change_quote", "Only Sales can change quotes.")
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     quote.set_status(status)
-    quote.save(update_fields=["status"])
+    if status == Quote.Status.SENT:
+        # From now on the quote stays as the customer saw it.
+        _take_snapshot(quote)
+    quote.save(update_fields=["status", *SNAPSHOT_FIELDS])
     return quote
 
 
@@ -310,6 +329,11 @@ def order_submit(
     _require(user, "sales.add_order", "Only Sales can enter orders.")
     order = Order(quote=quote, created_by=user if getattr(user, "pk", None) else None)
     built = _prepare(order, OrderLine, fields, ORDER_FIELDS, lines)
+    if quote is not None:
+        # What the customer accepted, for the parties deleted since it was sent.
+        for field in SNAPSHOT_FIELDS:
+            setattr(order, field, getattr(quote, field))
+    _take_snapshot(order)
     # The lock makes a second order for this account wait until this one is committed,
     # so its check sees this order in the exposure.
     account = _lock_account(order.customer_id)

@@ -591,3 +591,90 @@ def test_a_blocked_order_rechecked_as_prepaid_above_the_limit_is_accepted(sales_
         "The account is on credit hold, but the order is prepaid."
     )
     assert selectors.account_exposure(account_id=customer.pk) == D("900.00")
+
+
+# --- what an issued document keeps ------------------------------------------------------------
+
+
+def test_an_order_keeps_its_seller_contact_and_addresses_as_submitted(
+    sales_user, customer, seller, seller_contact
+):
+    """Deleting or changing the contact and addresses later leaves the order as it was issued."""
+    from accounts import services as account_services
+
+    invoicing = AddressFactory(
+        account=customer, name="Invoicing", street="Postbus 7", city="Utrecht"
+    )
+    order = submit(sales_user, customer, seller_account=seller, seller_contact=seller_contact)
+    assert order.seller_contact_name == "Pat Jansen"
+    assert order.invoice_address_text == "Invoicing: Postbus 7, 5616 LZ Utrecht, Netherlands"
+    assert order.delivery_address_text == str(visit(customer))
+    delivery_text = order.delivery_address_text
+
+    account_services.contact_delete(contact=seller_contact)
+    account_services.address_delete(address=invoicing)
+    account_services.address_save(address=visit(customer), fields={"street": "Elsewhere 9"})
+
+    order.refresh_from_db()
+    assert order.seller_contact is None and order.invoice_address is None
+    assert order.seller_contact_name == "Pat Jansen"
+    assert order.invoice_address_text == "Invoicing: Postbus 7, 5616 LZ Utrecht, Netherlands"
+    assert order.delivery_address_text == delivery_text
+
+
+def test_a_quote_keeps_its_parties_once_sent_not_while_a_draft(
+    sales_user, customer, seller, seller_contact
+):
+    """A draft is still being written, so it follows the CRM; sending it fixes what it says."""
+    quote = services.quote_create(
+        user=sales_user,
+        fields={"customer": customer, "seller_account": seller, "seller_contact": seller_contact},
+        lines=[line()],
+    )
+    assert (quote.seller_contact_name, quote.invoice_address_text) == ("", "")
+    quote = services.quote_set_status(quote=quote, status=Quote.Status.SENT, user=sales_user)
+    assert quote.seller_contact_name == "Pat Jansen"
+    assert quote.invoice_address_text == str(mailing(customer))
+    assert quote.delivery_address_text == str(visit(customer))
+
+
+def test_an_order_from_a_quote_keeps_the_quotes_seller_contact_if_it_was_deleted(
+    sales_user, customer, seller, seller_contact
+):
+    """The contact left after the quote was sent: the order still names who made the offer."""
+    quote = services.quote_create(
+        user=sales_user,
+        fields={"customer": customer, "seller_account": seller, "seller_contact": seller_contact},
+        lines=[line()],
+    )
+    services.quote_set_status(quote=quote, status=Quote.Status.SENT, user=sales_user)
+    services.quote_set_status(quote=quote, status=Quote.Status.ACCEPTED, user=sales_user)
+    seller_contact.delete()
+    order = services.quote_convert_to_order(quote=quote, user=sales_user)
+    assert order.seller_contact is None
+    assert order.seller_contact_name == "Pat Jansen"
+
+
+def test_the_migration_copies_the_parties_onto_documents_issued_before(customer, seller_contact):
+    """Orders and sent quotes from before the copy get one; drafts follow the CRM still."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("sales.migrations.0006_copy_parties_onto_issued_documents")
+    order = OrderFactory(
+        customer=customer,
+        seller_account=seller_contact.account,
+        seller_contact=seller_contact,
+        invoice_address=mailing(customer),
+        delivery_address=visit(customer),
+    )
+    sent = QuoteFactory(customer=customer, status=Quote.Status.SENT, seller_contact=seller_contact)
+    draft = QuoteFactory(customer=customer, seller_contact=seller_contact)
+    migration.copy_parties(apps, None)
+    order.refresh_from_db()
+    assert order.seller_contact_name == "Pat Jansen"
+    assert order.invoice_address_text == str(mailing(customer))
+    assert order.delivery_address_text == str(visit(customer))
+    assert Quote.objects.get(pk=sent.pk).seller_contact_name == "Pat Jansen"
+    assert Quote.objects.get(pk=draft.pk).seller_contact_name == ""

@@ -868,3 +868,76 @@ def test_a_quote_past_its_date_says_so_and_is_not_accepted(as_user, sales_user, 
     assert "was valid until 1 January 2020: it can no longer be accepted" in html(response)
     quote.refresh_from_db()
     assert quote.status == Quote.Status.SENT
+
+
+# --- deleting a contact or an address that documents use --------------------------------------
+
+
+def _issued_order(user, customer, seller, seller_contact):
+    from sales import services
+
+    return services.order_submit(
+        user=user,
+        fields={"customer": customer, "seller_account": seller, "seller_contact": seller_contact},
+        lines=[{"description": "Panel", "quantity": D("1"), "unit_price": D("100.00")}],
+    )
+
+
+def test_the_invoice_still_names_the_seller_contact_after_the_contact_is_deleted(
+    as_user, sales_user, accounting_user, customer, seller, seller_contact
+):
+    from sales import services
+
+    order = _issued_order(sales_user, customer, seller, seller_contact)
+    invoice = services.order_invoice(order=order, user=accounting_user)
+    url = reverse("accounts:contact_delete", args=[seller_contact.pk])
+    response = as_user(sales_user).post(url)
+    assert response.status_code == 302
+    page = html(as_user(accounting_user).get(invoice.get_absolute_url()))
+    assert re.search(r"data-seller>\s*Bodywork Group Elfsquad, Pat Jansen\s*<", page)
+    page = html(as_user(sales_user).get(order.get_absolute_url()))
+    assert re.search(r"data-seller>\s*Bodywork Group Elfsquad, Pat Jansen\s*<", page)
+
+
+def test_the_order_still_shows_its_addresses_after_the_address_is_deleted(
+    as_user, sales_user, customer, seller, seller_contact
+):
+    invoicing = AddressFactory(account=customer, name="Invoicing", street="Postbus 7")
+    order = _issued_order(sales_user, customer, seller, seller_contact)
+    response = as_user(sales_user).post(reverse("accounts:address_delete", args=[invoicing.pk]))
+    assert response.status_code == 302
+    page = html(as_user(sales_user).get(order.get_absolute_url()))
+    assert "Invoicing: Postbus 7, 5616 LZ Eindhoven, Netherlands" in page
+
+
+def test_removing_a_contact_warns_about_the_documents_and_users_using_it(
+    as_user, sales_user, customer, seller, seller_contact
+):
+    order = _issued_order(sales_user, customer, seller, seller_contact)
+    draft = QuoteFactory(customer=customer, seller_account=seller, seller_contact=seller_contact)
+    UserFactory(username="pat", crm_account=seller, crm_contact=seller_contact)
+    url = reverse("accounts:contact_delete", args=[seller_contact.pk])
+    page = html(as_user(sales_user).get(url))
+    assert "Pat Jansen is the seller contact on 1 issued document: " in page
+    assert order.number in page
+    assert "keep the name they were issued with" in page
+    assert f"Draft quote {draft.number} loses its seller contact" in page
+    assert "The CRM contact link of user pat is cleared" in page
+
+
+def test_removing_an_address_warns_about_the_documents_using_it(
+    as_user, sales_user, customer, seller, seller_contact
+):
+    invoicing = AddressFactory(account=customer, name="Invoicing", street="Postbus 7")
+    order = _issued_order(sales_user, customer, seller, seller_contact)
+    page = html(as_user(sales_user).get(reverse("accounts:address_delete", args=[invoicing.pk])))
+    assert "“Invoicing” is used on 1 issued document: " in page
+    assert order.number in page
+    assert "keep the address they were issued with" in page
+
+
+def test_removing_an_unused_contact_warns_of_nothing_more(as_user, sales_user):
+    contact = ContactFactory()
+    page = html(as_user(sales_user).get(reverse("accounts:contact_delete", args=[contact.pk])))
+    assert "This cannot be undone." in page
+    assert "issued document" not in page and "CRM contact link" not in page
