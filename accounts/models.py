@@ -201,6 +201,8 @@ class Address(models.Model):
         OK = "ok", "Located"
         APPROXIMATE = "approximate", "Located approximately"
         FAILED = "failed", "Could not be located"
+        # The geocoding service did not answer; geocode_accounts tries again by default.
+        RETRY = "retry", "Not located yet"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="addresses")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.OTHER)

@@ -212,8 +212,9 @@ def address_geocode(*, address_id: int) -> Address | None:
             )
         except Exception:
             logger.exception("Geocoding address %s failed", address.pk)
-            result = geocoders.GeocodeResult.failed(
-                "Locating this address failed unexpectedly; it will be retried."
+            result = geocoders.GeocodeResult.retry(
+                "Locating this address failed unexpectedly; it will be retried on the next run of "
+                "geocode_accounts."
             )
     values = {
         "latitude": result.latitude,

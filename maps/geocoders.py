@@ -38,7 +38,10 @@ class Status(StrEnum):
 
     OK = "ok"
     APPROXIMATE = "approximate"
+    # The address could not be located as it is: someone has to fix it.
     FAILED = "failed"
+    # The service did not answer: the same address is looked up again on the next run.
+    RETRY = "retry"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ class GeocodeResult:
     @classmethod
     def failed(cls, message: str) -> GeocodeResult:
         return cls(status=Status.FAILED, message=message)
+
+    @classmethod
+    def retry(cls, message: str) -> GeocodeResult:
+        return cls(status=Status.RETRY, message=message)
 
 
 @dataclass(frozen=True)
@@ -238,13 +245,13 @@ class NominatimGeocoder:
                 addressdetails=False,
             )
         except GeocoderTimedOut:
-            return GeocodeResult.failed(
+            return GeocodeResult.retry(
                 "The geocoding service did not answer in time; the address was saved and will be "
                 "located on the next run of geocode_accounts, or save it again later."
             )
         except (GeocoderUnavailable, GeocoderServiceError) as error:
             logger.warning("Geocoding service error: %s", error)
-            return GeocodeResult.failed(
+            return GeocodeResult.retry(
                 "The geocoding service is unavailable; the address was saved and will be located "
                 "on the next run of geocode_accounts, or save it again later."
             )

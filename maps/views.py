@@ -38,6 +38,12 @@ def _status(points: MapPoints, *, radius_km: int, country: str) -> str:
 
 def no_coordinates_message(visit: Address) -> str:
     """What to do when the account cannot be the centre of a map."""
+    if visit.geocode_status == Address.GeocodeStatus.RETRY:
+        return (
+            f"{visit.account.name} has no coordinates yet, so the map cannot be drawn: the "
+            "geocoding service did not answer. The address is located again on the next run of "
+            "geocode_accounts; then press Update map."
+        )
     message = (
         f"{visit.account.name} has no coordinates, so the map cannot be drawn: fix its visit "
         "address (street, postal code, city and country) and save it, then press Update map."

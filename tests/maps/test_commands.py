@@ -26,7 +26,7 @@ def test_by_default_it_locates_the_addresses_never_located():
     failed = AccountFactory(visit__city="Atlantis", visit__geocode_status="failed")
     done = located_account(name="Done", at=(1.0, 2.0))
     output = run()
-    assert "1 visit address without coordinates that were never tried to geocode." in output
+    assert "1 visit address not located yet to geocode." in output
     assert "Done in" in output and "0 located, 1 located approximately, 0 failed." in output
     assert visit(new).latitude == pytest.approx(51.44, abs=0.02)
     assert visit(failed).latitude is None  # Left for --failed.
@@ -67,7 +67,7 @@ def test_an_interrupted_run_keeps_its_work_and_can_continue(monkeypatch):
     assert visit(first).latitude is not None and visit(second).latitude is None
     monkeypatch.undo()
     output = run()
-    assert "2 visit addresses without coordinates" in output
+    assert "2 visit addresses not located yet" in output
     assert visit(second).latitude is not None and visit(third).latitude is not None
 
 
@@ -82,3 +82,76 @@ def test_all_says_where_to_continue(monkeypatch):
     assert "--all --after 0" in output
     visit_id = visit(account).pk
     assert run("--all", "--after", str(visit_id)).startswith("0 visit addresses")
+
+
+def _save_with_the_service_down(settings, django_capture_on_commit_callbacks, account, **fields):
+    from maps import geocoders
+
+    geocoders._geocoder.cache_clear()
+    settings.GEOCODER = "failing"
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.address_save(address=visit(account), fields=fields)
+    finally:
+        settings.GEOCODER = "offline"
+        geocoders._geocoder.cache_clear()
+
+
+def test_the_default_run_locates_what_the_service_could_not(
+    settings, django_capture_on_commit_callbacks
+):
+    """The message promises "located on the next run of geocode_accounts": that run does it."""
+    account = AccountFactory(visit__city="Breda")
+    _save_with_the_service_down(
+        settings, django_capture_on_commit_callbacks, account, street="Markt 1"
+    )
+    address = visit(account)
+    assert address.geocode_status == Address.GeocodeStatus.RETRY and address.latitude is None
+    assert "will be located on the next run of geocode_accounts" in address.geocode_message
+    output = run()
+    assert "1 visit address not located yet to geocode." in output
+    assert visit(account).latitude == pytest.approx(51.59, abs=0.02)
+
+
+def test_the_default_run_leaves_an_address_with_no_match_until_it_is_fixed():
+    """Looking up the same wrong address again finds nothing again; --failed still tries."""
+    wrong = AccountFactory(visit__city="Atlantis")
+    services.address_geocode(address_id=visit(wrong).pk)
+    assert visit(wrong).geocode_status == Address.GeocodeStatus.FAILED
+    assert "0 visit addresses not located yet to geocode." in run()
+    assert "1 visit address whose last attempt failed to geocode." in run("--failed")
+
+
+def test_the_summary_counts_what_waits_for_the_service(settings):
+    from maps import geocoders
+
+    account = AccountFactory(visit__city="Breda")
+    settings.GEOCODER = "failing"
+    geocoders._geocoder.cache_clear()
+    try:
+        output = run("--all")
+    finally:
+        geocoders._geocoder.cache_clear()
+    assert "0 failed, 1 not located (the service did not answer)." in output
+    assert "Run the command again later for the 1 the service did not answer" in output
+    assert visit(account).geocode_status == Address.GeocodeStatus.RETRY
+
+
+def test_the_migration_marks_the_service_failures_for_a_retry():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "accounts.migrations.0009_retry_addresses_the_service_did_not_answer"
+    )
+    down = AccountFactory(
+        visit__geocode_status="failed",
+        visit__geocode_message="The geocoding service is unavailable; the address was saved.",
+    )
+    wrong = AccountFactory(
+        visit__geocode_status="failed", visit__geocode_message="No match for this city in NL."
+    )
+    migration.to_retry(apps, None)
+    assert visit(down).geocode_status == Address.GeocodeStatus.RETRY
+    assert visit(wrong).geocode_status == Address.GeocodeStatus.FAILED

@@ -134,8 +134,8 @@ def test_nominatim_no_match():
 def test_nominatim_service_failures_are_results_not_exceptions(error, says):
     geocoder = NominatimGeocoder(client=FakeNominatim(error=error), min_delay_seconds=0)
     result = geocoder.geocode(query())
-    assert result.status == Status.FAILED and says in result.message
-    assert "will be located" in result.message
+    assert result.status == Status.RETRY and says in result.message
+    assert "will be located on the next run of geocode_accounts" in result.message
 
 
 def test_nominatim_waits_between_requests():
@@ -181,4 +181,4 @@ def test_the_backend_comes_from_settings(settings):
 def test_geocode_uses_the_configured_backend(settings):
     settings.GEOCODER = "failing"
     result = geocoders.geocode(street="", postal_code="", city="Eindhoven", country="NL")
-    assert result.status == Status.FAILED
+    assert result.status == Status.RETRY

@@ -132,7 +132,7 @@ def test_a_service_failure_is_recorded(
         account = create_account(admin_user)
     geocoders._geocoder.cache_clear()
     visit = visit_of(account)
-    assert visit.geocode_status == Address.GeocodeStatus.FAILED
+    assert visit.geocode_status == Address.GeocodeStatus.RETRY
     assert "the address was saved" in visit.geocode_message
     assert visit.city == "Eindhoven"
 
@@ -147,8 +147,11 @@ def test_a_crashing_geocoder_never_undoes_the_save(
     with django_capture_on_commit_callbacks(execute=True):
         account = create_account(admin_user)
     visit = visit_of(account)
-    assert visit.geocode_status == Address.GeocodeStatus.FAILED
-    assert visit.geocode_message == "Locating this address failed unexpectedly; it will be retried."
+    assert visit.geocode_status == Address.GeocodeStatus.RETRY
+    assert visit.geocode_message == (
+        "Locating this address failed unexpectedly; it will be retried on the next run of "
+        "geocode_accounts."
+    )
 
 
 def test_a_late_answer_does_not_overwrite_a_newer_address(monkeypatch):

@@ -227,3 +227,20 @@ def test_the_account_page_links_to_its_map(as_user, sales_user, centre):
 def test_the_menu_has_the_map(as_user, sales_user):
     html = as_user(sales_user).get(reverse("accounts:list")).content.decode()
     assert f'href="{reverse("maps:overview")}"' in html
+
+
+def test_an_account_the_service_did_not_answer_for_says_it_is_retried(as_user, sales_user):
+    """Nothing to fix: the default run of geocode_accounts locates it again."""
+    account = AccountFactory(name="Later Inc")
+    Address.objects.filter(account=account, kind="visit").update(
+        geocode_status="retry", geocode_message="The geocoding service is unavailable."
+    )
+    client = as_user(sales_user)
+    html = client.get(map_url(account)).content.decode()
+    assert status(html).startswith(
+        "Later Inc has no coordinates yet, so the map cannot be drawn: the geocoding service did "
+        "not answer. The address is located again on the next run of geocode_accounts"
+    )
+    html = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+    assert "Not located yet: The geocoding service is unavailable." in html
+    assert "it is located again on the next run of geocode_accounts" in html

@@ -1,4 +1,10 @@
-"""(Re)locate the visit addresses of accounts: those never located, those that failed, or all."""
+"""(Re)locate the visit addresses of accounts: those not located yet, those that failed, or all.
+
+By default it takes the addresses never tried and those the geocoding service did not answer
+for (status "retry"), so the promise "located on the next run" holds. Addresses that were looked
+up and could not be located (no match, a PO box) wait until someone fixes them, or --failed:
+the same lookup would only fail again, and on Nominatim cost a request a second each.
+"""
 
 import sys
 import time
@@ -12,7 +18,7 @@ from accounts.models import Address
 from accounts.services import address_geocode
 
 WHICH = {
-    "missing": "without coordinates that were never tried",
+    "missing": "not located yet",
     "failed": "whose last attempt failed",
     "all": "",
 }
@@ -28,7 +34,7 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group()
         group.add_argument(
             "--failed", action="store_const", dest="which", const="failed",
-            help="Retry the addresses whose last attempt failed.",
+            help="Retry the addresses whose last attempt failed, those with no match too.",
         )  # fmt: skip
         group.add_argument(
             "--all", action="store_const", dest="which", const="all",
@@ -47,7 +53,9 @@ class Command(BaseCommand):
                 Q(geocode_status=Address.GeocodeStatus.PENDING) | Q(latitude__isnull=True)
             ).exclude(geocode_status=Address.GeocodeStatus.FAILED)
         elif which == "failed":
-            addresses = addresses.filter(geocode_status=Address.GeocodeStatus.FAILED)
+            addresses = addresses.filter(
+                geocode_status__in=[Address.GeocodeStatus.FAILED, Address.GeocodeStatus.RETRY]
+            )
         return addresses.order_by("pk")
 
     def handle(self, *args: Any, which: str, after: int, **options: Any) -> None:
@@ -99,9 +107,19 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Done in {seconds:.1f} s: {outcomes[labels.OK]} located, "
                 f"{outcomes[labels.APPROXIMATE]} located approximately, "
-                f"{outcomes[labels.FAILED]} failed."
+                f"{outcomes[labels.FAILED]} failed"
+                + (
+                    f", {outcomes[labels.RETRY]} not located (the service did not answer)."
+                    if outcomes[labels.RETRY]
+                    else "."
+                )
             )
         )
+        if outcomes[labels.RETRY]:
+            self.stdout.write(
+                f"Run the command again later for the {outcomes[labels.RETRY]} the service did "
+                "not answer: the default run retries them."
+            )
         if failures:
             self.stdout.write("Failed (fix the visit address, or retry with --failed):")
             for line in failures[:50]:
