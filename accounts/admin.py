@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django_countries import countries
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
+from import_export.results import RowResult
 
 from accounts import selectors, services
 from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
@@ -35,6 +36,11 @@ class ReadOnlyAdminMixin(NoAddOrDeleteMixin):
 
 
 # Types the domain rules refer to by code: they can be renamed, never deleted.
+# An import leaves the visit addresses pending (see accounts/resources.py): say what to run.
+IMPORT_GEOCODE_MESSAGE = (
+    "The imported visit addresses are not located yet: run manage.py geocode_accounts to place "
+    "them on the map."
+)
 PROTECTED_TYPE_CODES = {
     RelationshipType.CUSTOMER,
     RelationshipType.PROSPECT,
@@ -283,6 +289,11 @@ class AccountAdmin(ImportExportModelAdmin):
     def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         # The confirmed import is all or nothing too, should the data change after the preview.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def add_success_message(self, result: Any, request: HttpRequest) -> None:
+        super().add_success_message(result, request)
+        if result.totals[RowResult.IMPORT_TYPE_NEW] or result.totals[RowResult.IMPORT_TYPE_UPDATE]:
+            messages.warning(request, IMPORT_GEOCODE_MESSAGE)
 
 
 @admin.register(RelationshipType)

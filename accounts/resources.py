@@ -6,7 +6,9 @@ re-importing a file exported from the old CRM updates those accounts instead of 
 The parent is written both ways too, by CRM4 id and by id, so a parent without a CRM4 id is found
 again; a parent reference that matches nothing is a row error, never a parent removed.
 Rows are saved through the account services, so the rules and the credit history hold; one bad
-row stops the whole import.
+row stops the whole import. The visit addresses are not geocoded here: a geocoder at one request
+a second would hold the request for minutes, and Nominatim's policy forbids bulk jobs. They stay
+pending for `manage.py geocode_accounts`, which the admin is told to run.
 """
 
 from typing import Any
@@ -250,6 +252,7 @@ class AccountResource(resources.ModelResource):
                         fields=values,
                         visit_address=addresses.get(Address.Kind.VISIT),
                         mailing_address=addresses.get(Address.Kind.MAILING),
+                        geocode=False,
                     )
                     instance.pk = account.pk
                     instance._state.adding = False
@@ -272,7 +275,7 @@ class AccountResource(resources.ModelResource):
     @staticmethod
     def _save_address(address: Address, values: dict[str, str]) -> None:
         try:
-            services.address_save(address=address, fields=values)
+            services.address_save(address=address, fields=values, geocode=False)
         except ValidationError as error:
             raise _prefixed(error, address.kind) from error
 

@@ -90,10 +90,12 @@ def account_create(
     fields: Mapping[str, Any],
     visit_address: Mapping[str, Any] | None = None,
     mailing_address: Mapping[str, Any] | None = None,
+    geocode: bool = True,
 ) -> Account:
     """Create an account with its Visit and Mailing addresses.
 
-    Credit fields other than their defaults need the credit permission.
+    Credit fields other than their defaults need the credit permission. The visit address is
+    located after commit; with geocode=False (imports) it stays pending for geocode_accounts.
     """
     _check_credit_permission(user=user, before=None, fields=fields)
     account = Account(**fields)
@@ -110,7 +112,7 @@ def account_create(
         # (load_demo, imports). The database still enforces every constraint.
         address.full_clean(exclude=["account"], validate_constraints=False)
         address.save()
-        if kind == Address.Kind.VISIT:
+        if kind == Address.Kind.VISIT and geocode:
             _geocode_after_commit(address)
     _record_changes(account=account, before=None, user=user)
     return account
@@ -162,8 +164,12 @@ def _address_changed(before: Address, after: Address) -> bool:
 
 
 @transaction.atomic
-def address_save(*, address: Address, fields: Mapping[str, Any]) -> Address:
-    """Create or change an address. A changed visit address loses its old coordinates."""
+def address_save(*, address: Address, fields: Mapping[str, Any], geocode: bool = True) -> Address:
+    """Create or change an address. A changed visit address loses its old coordinates.
+
+    It is located again after commit; with geocode=False (imports) it stays pending for
+    geocode_accounts.
+    """
     before = Address.objects.get(pk=address.pk) if address.pk else None
     for field, value in fields.items():
         setattr(address, field, value)
@@ -179,7 +185,7 @@ def address_save(*, address: Address, fields: Mapping[str, Any]) -> Address:
         address.geocode_message = ""
     address.full_clean()
     address.save()
-    if address.kind == Address.Kind.VISIT and changed:
+    if address.kind == Address.Kind.VISIT and changed and geocode:
         _geocode_after_commit(address)
     return address
 

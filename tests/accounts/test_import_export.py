@@ -380,3 +380,54 @@ class TestExport:
     def test_export_needs_view_permission(self, client):
         client.force_login(UserFactory(is_staff=True))
         assert client.get(EXPORT_URL).status_code == 403
+
+
+class TestImportLeavesGeocodingToTheCommand:
+    """An import never geocodes inside the request: 500 rows at Nominatim's one a second would
+    hold it over 8 minutes, and Nominatim's policy forbids such bulk jobs."""
+
+    @pytest.fixture
+    def lookups(self, monkeypatch):
+        from maps import geocoders
+
+        asked = []
+        real = geocoders.geocode
+
+        def spy(**address):
+            asked.append(address)
+            return real(**address)
+
+        monkeypatch.setattr(geocoders, "geocode", spy)
+        return asked
+
+    def test_new_accounts_wait_for_geocode_accounts(
+        self, importer, lookups, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_import(importer, to_csv([old_crm_row()]))
+        assert lookups == []
+        visit = Address.objects.get(kind=Address.Kind.VISIT)
+        assert (visit.geocode_status, visit.latitude) == (Address.GeocodeStatus.PENDING, None)
+        page = response.content.decode()
+        assert "1 new" in page
+        assert (
+            "The imported visit addresses are not located yet: run manage.py geocode_accounts "
+            "to place them on the map."
+        ) in page
+        page = importer.get(visit.account.get_absolute_url()).content.decode()
+        assert "its visit address is located on the next run of geocode_accounts" in page
+
+    def test_a_changed_visit_address_waits_too(
+        self, importer, lookups, django_capture_on_commit_callbacks
+    ):
+        account = AccountFactory(crm4_id="A1B2C3D4-0001", industry__name="_Automotive")
+        Address.objects.filter(account=account, kind=Address.Kind.VISIT).update(
+            latitude=1.0, longitude=2.0, geocode_status=Address.GeocodeStatus.OK
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_import(importer, to_csv([old_crm_row(visit_city="Venlo")]))
+        assert lookups == []
+        visit = account.addresses.get(kind=Address.Kind.VISIT)
+        assert (visit.city, visit.latitude) == ("Venlo", None)
+        assert visit.geocode_status == Address.GeocodeStatus.PENDING
+        assert "run manage.py geocode_accounts" in response.content.decode()

@@ -185,3 +185,22 @@ def test_the_account_page_says_what_to_fix(as_user, sales_user, django_capture_o
     page = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
     assert "No match for this city in NL: check the city and country." in page
     assert visit_of(account).city == "Nowhereville"
+
+
+def test_a_new_account_from_the_page_is_located_as_before(
+    as_user, sales_user, lookups, django_capture_on_commit_callbacks
+):
+    """Only imports leave the geocoding to geocode_accounts; a person saving waits for it."""
+    IndustryFactory(name="_Manufacturing")
+    data = {
+        "name": "Lumen Lighting", "relationship_type": relationship_type("customer").pk,
+        "industry": IndustryFactory(name="_Manufacturing").pk, "business_unit": "HQ",
+        "visit-name": "Visit", "visit-street": "Kastanjelaan 12", "visit-postal_code": "5616 LZ",
+        "visit-city": "Eindhoven", "visit-country": "NL", "mailing-same_as_visit": "on",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(sales_user).post(reverse("accounts:create"), data)
+    assert response.status_code == 302, response.content.decode()
+    visit = Address.objects.get(kind=Address.Kind.VISIT)
+    assert len(lookups) == 1
+    assert visit.latitude == pytest.approx(51.44, abs=0.02)
