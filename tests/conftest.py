@@ -39,3 +39,19 @@ def as_user(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def lookups(monkeypatch) -> list[dict]:
+    """Every address the geocoder is asked about, still answered by the real backend."""
+    from maps import geocoders
+
+    asked = []
+    real = geocoders.geocode
+
+    def spy(**address):
+        asked.append(address)
+        return real(**address)
+
+    monkeypatch.setattr(geocoders, "geocode", spy)
+    return asked

@@ -386,20 +386,6 @@ class TestImportLeavesGeocodingToTheCommand:
     """An import never geocodes inside the request: 500 rows at Nominatim's one a second would
     hold it over 8 minutes, and Nominatim's policy forbids such bulk jobs."""
 
-    @pytest.fixture
-    def lookups(self, monkeypatch):
-        from maps import geocoders
-
-        asked = []
-        real = geocoders.geocode
-
-        def spy(**address):
-            asked.append(address)
-            return real(**address)
-
-        monkeypatch.setattr(geocoders, "geocode", spy)
-        return asked
-
     def test_new_accounts_wait_for_geocode_accounts(
         self, importer, lookups, django_capture_on_commit_callbacks
     ):

@@ -13,20 +13,6 @@ pytestmark = pytest.mark.django_db
 EINDHOVEN = {"street": "Kastanjelaan 12", "postal_code": "5616 LZ", "city": "Eindhoven"}
 
 
-@pytest.fixture
-def lookups(monkeypatch):
-    """Every address the geocoder is asked about, still answered by the real backend."""
-    asked = []
-    real = geocoders.geocode
-
-    def spy(**address):
-        asked.append(address)
-        return real(**address)
-
-    monkeypatch.setattr(geocoders, "geocode", spy)
-    return asked
-
-
 def create_account(admin_user, **visit):
     return services.account_create(
         user=admin_user,
