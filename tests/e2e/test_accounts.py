@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from accounts.models import Account, Address
-from tests.accounts.factories import AccountFactory, IndustryFactory
+from tests.accounts.factories import AccountFactory, IndustryFactory, relationship_type
 from tests.e2e.conftest import log_in, screenshot
 
 APP_BACKGROUND = "rgb(245, 246, 248)"  # --bg in static/css/app.css
@@ -180,3 +180,33 @@ def test_the_console_watch_catches_a_csp_violation(page: Page, sales_user, conso
     assert page.evaluate("window.inlineRan") is None
     assert any("Content Security Policy" in problem for problem in console_problems)
     console_problems.clear()  # expected here; in any other test it fails the test
+
+
+# The text of each matching cell, with how many lines the browser laid it out on.
+CELL_LINES_JS = """(selector) => [...document.querySelectorAll(selector)].map((cell) => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+  return [cell.textContent.trim(), tops.size];
+})"""
+
+
+def test_account_list_keeps_type_words_whole_and_wraps_long_names(page: Page, sales_user):
+    """At 1280px no relationship type splits mid-word; an unbroken name wraps inside the table."""
+    long_name = "Noord" + "brabantsche" * 8 + "Handelsmaatschappij"
+    for code in ["competitor", "consultancy", "customer", "influencer", "reseller"]:
+        AccountFactory(name=f"Kempen {code}", relationship_type=relationship_type(code))
+    AccountFactory(name=long_name)
+    log_in(page, sales_user.email)
+    page.goto("/accounts/")
+    expect(page.get_by_role("link", name=long_name, exact=True)).to_be_visible()
+
+    type_column = 4
+    lines = page.evaluate(CELL_LINES_JS, f".table tbody td:nth-child({type_column})")
+    assert len(lines) == 6
+    assert all(count == 1 for _, count in lines), lines
+    table = page.locator(".table").bounding_box()
+    content = page.locator(".content").bounding_box()
+    assert table["x"] + table["width"] <= content["x"] + content["width"]
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot(page, "account-list-1280")
