@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, Page, expect
 from accounts.demo import DEMO_PASSWORD, load_demo
 from accounts.models import Address
 from tests.e2e.conftest import log_in, screenshot
-from tests.maps.factories import located_account
+from tests.maps.factories import EINDHOVEN, located_account, point_north_of
 
 # A 1x1 grey PNG for every map tile, so the map renders without network and no request fails.
 GREY_TILE = base64.b64decode(
@@ -198,3 +198,23 @@ def test_the_map_of_all_accounts(page: Page):
     assert 2.5 < west < 4.5 and 49.4 < south < 50.8 and 5 < east < 7 and 50.8 < north < 52
     screenshot(page, "map-overview-belgium")
     assert page.evaluate("() => window.crmMap.drawn[0].map.getZoom()") >= 7
+
+
+def test_a_long_unbroken_name_wraps_inside_the_side_list(page: Page, sales_user):
+    """A name without spaces wraps in its cell: City, Distance and Open stay in the card."""
+    centre = located_account(name="Kempen Logistics")
+    long_name = "Noord" + "brabantsche" * 8 + "Handelsmaatschappij"
+    located_account(name=long_name, at=point_north_of(*EINDHOVEN, km=3))
+    serve_grey_tiles(page)
+    log_in(page, sales_user.email)
+    page.goto(f"/accounts/{centre.pk}/map/")
+    row = page.locator(".map-list tbody tr", has_text=long_name)
+    expect(row).to_be_visible()
+
+    card = page.locator(".map-list").bounding_box()
+    for cell in row.locator("td").all():
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= card["x"] + card["width"], cell.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert page.locator(".map-list").evaluate("(list) => list.scrollWidth <= list.clientWidth")
+    screenshot(page, "map-long-name")
