@@ -154,11 +154,15 @@ class SalesDocument(models.Model):
         return status in self.TRANSITIONS.get(self.status, ())
 
     def set_status(self, status: str) -> None:
-        """Move to `status`, or raise TransitionNotAllowed."""
+        """Move to `status`, or raise TransitionNotAllowed saying what the document is now.
+
+        "Order O-000003 is invoiced already, so it cannot be cancelled."
+        """
         if not self.can_become(status):
+            now = self.STATE_WORDS.get(self.status, f"is {self.get_status_display().lower()}")
+            move = self.MOVE_WORDS.get(status, f"be {self.Status(status).label.lower()}")
             raise TransitionNotAllowed(
-                f"A {self.get_status_display().lower()} {self._meta.verbose_name} cannot become "
-                f"{self.Status(status).label.lower()}."
+                f"{self._meta.verbose_name.capitalize()} {self.number} {now}, so it cannot {move}."
             )
         self.status = status
 
@@ -177,6 +181,15 @@ class Quote(SalesDocument):
         Status.DRAFT: {Status.SENT},
         Status.SENT: {Status.ACCEPTED, Status.REJECTED, Status.EXPIRED},
     }
+    # How a refused move names the quote's state and the move (see set_status).
+    STATE_WORDS = {
+        Status.DRAFT: "is still a draft",
+        Status.SENT: "has been sent",
+        Status.ACCEPTED: "is accepted already",
+        Status.REJECTED: "was rejected",
+        Status.EXPIRED: "has expired",
+    }
+    MOVE_WORDS = {Status.DRAFT: "go back to draft", Status.EXPIRED: "expire"}
 
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     valid_until = models.DateField(null=True, blank=True)
@@ -263,6 +276,16 @@ class Order(SalesDocument):
         Status.BLOCKED: {Status.ACCEPTED, Status.PENDING_APPROVAL, Status.CANCELLED},
         Status.ACCEPTED: {Status.INVOICED, Status.CANCELLED},
     }
+    # How a refused move names the order's state and the move (see set_status).
+    STATE_WORDS = {
+        Status.PENDING_APPROVAL: "is waiting for approval",
+        Status.ACCEPTED: "is accepted already",
+        Status.REJECTED: "was rejected",
+        Status.BLOCKED: "is blocked",
+        Status.INVOICED: "is invoiced already",
+        Status.CANCELLED: "is cancelled already",
+    }
+    MOVE_WORDS = {Status.PENDING_APPROVAL: "go to approval"}
 
     status = models.CharField(max_length=20, choices=Status)
     quote = models.OneToOneField(

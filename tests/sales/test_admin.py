@@ -94,7 +94,7 @@ def test_cancelling_from_the_admin_goes_through_the_rules(as_user, admin_user):
     )
     page = response.content.decode()
     assert "1 order cancelled." in page
-    assert "invoiced order cannot become cancelled" in page
+    assert f"Order {invoiced.number} is invoiced already, so it cannot be cancelled." in page
     open_order.refresh_from_db()
     invoiced.refresh_from_db()
     assert (open_order.status, invoiced.status) == ("cancelled", "invoiced")

@@ -169,7 +169,7 @@ def test_quote_status_buttons_move_it_forward(as_user, sales_user, customer):
     response = client.post(
         reverse("sales:quote_status", args=[quote.pk]), {"status": "draft"}, follow=True
     )
-    assert "A sent quote cannot become draft." in html(response)
+    assert f"Quote {quote.number} has been sent, so it cannot go back to draft." in html(response)
     client.post(reverse("sales:quote_status", args=[quote.pk]), {"status": "accepted"})
     quote.refresh_from_db()
     assert quote.status == Quote.Status.ACCEPTED
@@ -388,7 +388,9 @@ def test_a_pending_order_cannot_be_invoiced(as_user, accounting_user, waiting):
     response = as_user(accounting_user).post(
         reverse("sales:order_invoice", args=[waiting.pk]), follow=True
     )
-    assert "pending approval order cannot become invoiced" in html(response)
+    assert f"Order {waiting.number} is waiting for approval, so it cannot be invoiced." in html(
+        response
+    )
     assert not Invoice.objects.exists()
 
 
