@@ -66,8 +66,15 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         addresses = self.object.addresses.all()
         visit = next((a for a in addresses if a.kind == Address.Kind.VISIT), None)
-        context["mailing_address"] = next(
-            (a for a in addresses if a.kind == Address.Kind.MAILING), None
+        mailing = next((a for a in addresses if a.kind == Address.Kind.MAILING), None)
+        context["mailing_address"] = mailing
+        # The copy button is only worth offering when the visit address has something in it,
+        # and only worth a "Replace?" question when the copy would change the mailing address.
+        context["visit_to_copy"] = bool(visit and visit.one_line())
+        context["copy_replaces_mailing"] = bool(
+            mailing
+            and mailing.one_line()
+            and not (visit and services.addresses_match(visit, mailing))
         )
         context["other_addresses"] = [a for a in addresses if not a.is_fixed]
         # Said once: the visit address card shows it already once geocoding has recorded it.

@@ -732,3 +732,41 @@ class TestTesterFindings:
             services.address_save(address=visit, fields={"street": "Postbus 12"})
         content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
         assert content.count("A PO box cannot be placed on the map") == 1
+
+
+class TestCopyVisitToMailingButton:
+    def test_no_question_when_the_mailing_address_is_the_visit_address_already(
+        self, as_user, sales_user
+    ):
+        """Copying onto an identical mailing address loses nothing, so nothing is asked."""
+        account = AccountFactory()
+        Address.objects.filter(account=account, kind=Address.Kind.MAILING).update(
+            street="Kastanjelaan 12", postal_code="5616 LZ", city="Eindhoven", country="NL"
+        )
+        content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
+        assert "Copy visit address to mailing address</button>" in content
+        assert "data-confirm=" not in content
+
+    def test_an_empty_visit_address_disables_the_button_and_says_why(self, as_user, sales_user):
+        """With nothing to copy the button is disabled with a note; the server still refuses."""
+        account = AccountFactory(
+            visit__street="", visit__postal_code="", visit__city="", visit__country=""
+        )
+        client = as_user(sales_user)
+        content = client.get(account.get_absolute_url()).content.decode()
+        assert (
+            '<button type="submit" class="button" disabled aria-describedby="copy-note">'
+            "Copy visit address to mailing address</button>" in content
+        )
+        assert "The visit address is empty: fill it in first." in content
+        response = client.post(reverse("accounts:copy_visit_to_mailing", args=[account.pk]))
+        assert any("visit address is empty" in m for m in messages_of(response))
+
+    def test_a_filled_visit_address_offers_the_button(self, as_user, sales_user):
+        account = AccountFactory()
+        content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
+        assert (
+            '<button type="submit" class="button">Copy visit address to mailing address</button>'
+            in content
+        )
+        assert "fill it in first" not in content
