@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from accounts.models import RelationshipType
+from accounts.models import Account, RelationshipType
 from sales.models import Approval, Invoice, Order, Quote
 from tests.accounts.factories import AccountFactory, AddressFactory, ContactFactory
 from tests.sales.conftest import visit
@@ -309,7 +309,9 @@ def test_management_approves_from_the_approvals_page(as_user, management_user, w
     )
     waiting.refresh_from_db()
     assert waiting.status == Order.Status.ACCEPTED
+    assert response.redirect_chain == [(reverse("sales:approval_list"), 302)]
     page = html(response)
+    assert f"Order {waiting.number} was approved." in page
     assert "No order is waiting for approval." in page
     assert "Good payer." in page and str(management_user) in page
 
@@ -478,16 +480,31 @@ def test_order_page_has_constant_queries(
 def test_approvals_page_has_constant_queries(
     as_user, management_user, customer, django_assert_max_num_queries
 ):
-    for _ in range(5):
+    """Each row shows the customer's exposure, limit and hold now, in a fixed number of queries."""
+    for _ in range(4):
         OrderFactory(status=Order.Status.PENDING_APPROVAL)
         ApprovalFactory()
+    ApprovalFactory()
+    # Since this order waited, the customer took an accepted order and was put on hold.
+    OrderFactory(
+        customer=customer,
+        status=Order.Status.PENDING_APPROVAL,
+        total=D("1210.00"),
+        credit_reason="Needs Management's approval: open exposure 0.00 + this order 1,210.00",
+    )
     OrderFactory(customer=customer, total=D("500.00"))
+    Account.objects.filter(pk=customer.pk).update(credit_hold=True)
     client = as_user(management_user)
     with django_assert_max_num_queries(7):
         response = client.get(reverse("sales:approval_list"))
     page = html(response)
     assert page.count("<tr data-row>") == 5
     assert page.count("<tr data-decision>") == 5
+    row = re.search(r"<tr data-row>(?:(?!</tr>).)*Acme Panels.*?</tr>", page, re.S).group(0)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    assert cells == ["1,210.00", "500.00", "1,000.00"]
+    assert "On credit hold now" in row
+    assert page.count("data-hold") == 1
 
 
 def test_invoice_page_has_constant_queries(as_user, accounting_user, django_assert_max_num_queries):
