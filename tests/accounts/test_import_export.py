@@ -417,3 +417,16 @@ class TestImportLeavesGeocodingToTheCommand:
         assert (visit.city, visit.latitude) == ("Venlo", None)
         assert visit.geocode_status == Address.GeocodeStatus.PENDING
         assert "run manage.py geocode_accounts" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [EXPORT_URL, reverse("admin:accounts_account_import")])
+def test_the_import_and_export_pages_need_no_inline_script_or_style(as_user, admin_user, url):
+    """The CSP refuses inline handlers and styles, so the admin's pages carry none."""
+    response = as_user(admin_user).get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert " onchange=" not in page and " onclick=" not in page
+    assert " style=" not in page
+    if url == EXPORT_URL:
+        assert 'id="select-all-toggle"' in page
+        assert "/static/js/admin_export.js" in page
