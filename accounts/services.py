@@ -244,12 +244,12 @@ def address_delete(*, address: Address) -> None:
     address.delete()
 
 
-@transaction.atomic
 def addresses_match(first: Address, second: Address) -> bool:
     """Whether two addresses name the same place: the fields the copy action copies."""
     return all(getattr(first, field) == getattr(second, field) for field in ADDRESS_FIELDS)
 
 
+@transaction.atomic
 def account_copy_visit_to_mailing(*, account: Account) -> Address:
     """Make the Mailing address the same as the Visit address."""
     addresses = {

@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts import services
 from accounts.models import Account, AccountChange, Address, RelationshipType
@@ -176,6 +177,18 @@ class TestAddresses:
             visit.country,
         )
         assert mailing.name == "Mailing"
+
+    def test_the_copy_locks_both_addresses_in_its_own_transaction(self):
+        """Outside a transaction PostgreSQL refuses the row lock (SQLite silently has none)."""
+        account = AccountFactory()
+        with CaptureQueriesContext(connection) as queries:
+            services.account_copy_visit_to_mailing(account=account)
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert statements[0].startswith("SAVEPOINT")
+        assert (
+            any("FOR UPDATE" in sql for sql in statements)
+            == connection.features.has_select_for_update
+        )
 
     def test_further_named_addresses_can_be_added_and_removed(self):
         account = AccountFactory()
