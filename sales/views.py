@@ -197,7 +197,7 @@ class QuoteDetailView(PermissionRequiredMixin, DetailView):
                 credit_limit=customer.credit_limit,
                 exposure=selectors.account_exposure(account_id=customer.pk),
             )
-        context["convert_form"] = QuoteConvertForm()
+        context.setdefault("convert_form", QuoteConvertForm())
         context["order"] = order
         return context
 
@@ -222,7 +222,11 @@ class QuoteStatusView(PermissionRequiredMixin, View):
 
 
 class QuoteConvertView(PermissionRequiredMixin, View):
-    """The "Turn into an order" button of an accepted quote."""
+    """The "Turn into an order" button of an accepted quote.
+
+    A refusal shows the quote page again with the form as typed (purchase order number, prepaid
+    tick) and the reason beside it, so nothing is lost.
+    """
 
     permission_required = "sales.add_order"
     http_method_names = ["post"]
@@ -230,18 +234,20 @@ class QuoteConvertView(PermissionRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         quote = get_object_or_404(Quote, pk=pk)
         form = QuoteConvertForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "The purchase order number is at most 50 characters.")
-            return redirect(quote)
-        try:
-            order = services.quote_convert_to_order(
-                quote=quote, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect(quote)
-        _say_decision(request, order)
-        return redirect(order)
+        if form.is_valid():
+            try:
+                order = services.quote_convert_to_order(
+                    quote=quote, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                _say_decision(request, order)
+                return redirect(order)
+        view = QuoteDetailView(request=request, kwargs={"pk": pk}, args=())
+        view.object = view.get_object()
+        context = view.get_context_data(object=view.object, convert_form=form)
+        return render(request, "sales/quote_detail.html", context)
 
 
 class OrderDetailView(PermissionRequiredMixin, DetailView):

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal as D
 
 import pytest
+from django.test.html import parse_html
 from django.urls import reverse
 
 from accounts.models import Account, RelationshipType
@@ -960,3 +961,62 @@ def test_removing_an_unused_contact_warns_of_nothing_more(as_user, sales_user):
     page = html(as_user(sales_user).get(reverse("accounts:contact_delete", args=[contact.pk])))
     assert "This cannot be undone." in page
     assert "issued document" not in page and "CRM contact link" not in page
+
+
+# --- a refused "Turn into an order" ----------------------------------------------------------
+
+
+def _in_page(element, page):
+    """Whether the element is on the page, compared as parsed HTML (attributes in any order)."""
+    return parse_html(page).count(parse_html(element)) > 0
+
+
+def test_a_refused_conversion_keeps_the_purchase_order_number_and_the_prepaid_tick(
+    as_user, sales_user, customer
+):
+    """A purchase order number too long is refused beside the field; nothing typed is lost."""
+    quote = QuoteFactory(customer=customer, status=Quote.Status.ACCEPTED)
+    QuoteLineFactory(quote=quote)
+    reference = "PO-" + "7" * 48
+    response = as_user(sales_user).post(
+        reverse("sales:quote_convert", args=[quote.pk]),
+        {"customer_reference": reference, "prepaid": "on"},
+    )
+    assert response.status_code == 200
+    form = response.context["convert_form"]
+    assert form.errors["customer_reference"] == [
+        "Ensure this value has at most 50 characters (it has 51)."
+    ]
+    page = html(response)
+    assert _in_page(
+        f'<input type="text" name="customer_reference" value="{reference}" maxlength="50" '
+        'aria-invalid="true" aria-describedby="id_customer_reference_error" '
+        'id="id_customer_reference">',
+        page,
+    )
+    assert _in_page('<input type="checkbox" name="prepaid" id="id_prepaid" checked>', page)
+    assert not Order.objects.exists()
+
+
+def test_a_conversion_the_service_refuses_keeps_what_was_typed(as_user, sales_user, customer):
+    """The seller is no longer one of ours: the form says so and keeps what was typed."""
+    seller = AccountFactory(name="Former Seller")
+    quote = QuoteFactory(customer=customer, status=Quote.Status.ACCEPTED, seller_account=seller)
+    QuoteLineFactory(quote=quote)
+    response = as_user(sales_user).post(
+        reverse("sales:quote_convert", args=[quote.pk]),
+        {"customer_reference": "PO-2026-114", "prepaid": "on"},
+    )
+    assert response.status_code == 200
+    form = response.context["convert_form"]
+    assert form.non_field_errors() == [
+        "Former Seller is not one of our selling entities: choose an account of type Seller."
+    ]
+    page = html(response)
+    assert _in_page(
+        '<input type="text" name="customer_reference" value="PO-2026-114" maxlength="50" '
+        'id="id_customer_reference">',
+        page,
+    )
+    assert _in_page('<input type="checkbox" name="prepaid" id="id_prepaid" checked>', page)
+    assert not Order.objects.exists()
