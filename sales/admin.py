@@ -14,7 +14,15 @@ from django.http import HttpRequest
 
 from accounts.admin import NoAddOrDeleteMixin, ReadOnlyAdminMixin
 from sales import services
-from sales.models import Approval, Invoice, Order, OrderLine, Quote, QuoteLine
+from sales.models import (
+    Approval,
+    Invoice,
+    Order,
+    OrderLine,
+    PrepaymentDecision,
+    Quote,
+    QuoteLine,
+)
 
 DOCUMENT_FIELDS = (
     "number",
@@ -47,6 +55,11 @@ class OrderLineInline(ReadOnlyInline):
 class ApprovalInline(ReadOnlyInline):
     model = Approval
     fields = ("decision", "comment", "decided_by", "decided_at")
+
+
+class PrepaymentDecisionInline(ReadOnlyInline):
+    model = PrepaymentDecision
+    fields = ApprovalInline.fields
 
 
 def _run_each(
@@ -128,11 +141,13 @@ class QuoteAdmin(DocumentAdmin):
 class OrderAdmin(DocumentAdmin):
     list_display = ("number", "customer", "status", "prepaid", "total", "created_at")
     list_filter = ("status", "prepaid")
-    inlines = [OrderLineInline, ApprovalInline]
+    inlines = [OrderLineInline, ApprovalInline, PrepaymentDecisionInline]
     readonly_fields = (
         *DOCUMENT_FIELDS,
         "quote",
         "prepaid",
+        "prepayment_confirmed_at",
+        "prepayment_confirmed_by",
         "credit_reason",
         "credit_exposure",
         "credit_limit",
@@ -192,6 +207,18 @@ class InvoiceAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
 @admin.register(Approval)
 class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The history of Management's decisions: read only."""
+
+    list_display = ("order", "decision", "decided_by", "decided_at", "comment")
+    list_select_related = ("order", "decided_by")
+    list_filter = ("decision", "decided_at")
+    search_fields = ("order__number", "order__customer__name", "comment")
+    date_hierarchy = "decided_at"
+
+
+@admin.register(PrepaymentDecision)
+class PrepaymentDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The history of Accounting's word on prepaid orders: read only; it is given on the order
+    page or the approvals page, where the credit check runs."""
 
     list_display = ("order", "decision", "decided_by", "decided_at", "comment")
     list_select_related = ("order", "decided_by")

@@ -2,6 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccountChoiceField, account_id_in
 from accounts.models import Address, Contact
@@ -170,4 +171,26 @@ class ApprovalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why you approve or reject it; everyone sees this.",
         error_messages={"required": "Say why: a comment is required."},
+    )
+
+
+PREPAYMENT_ERROR = _("Choose Confirm prepayment or Not received.")
+
+
+class PrepaymentForm(forms.Form):
+    """Accounting's word on a prepaid order: the buttons say whether the money was received."""
+
+    decision = forms.ChoiceField(
+        choices=[("confirm", _("Confirm prepayment")), ("refuse", _("Not received"))],
+        widget=DecisionButtons,
+        error_messages={"required": PREPAYMENT_ERROR, "invalid_choice": PREPAYMENT_ERROR},
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "For example the date and reference of the payment; required when it was not "
+            "received. Everyone sees this."
+        ),
     )

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from sales import totals
 
@@ -248,6 +249,11 @@ class Quote(SalesDocument):
             )
         super().set_status(status)
 
+    @property
+    def can_turn_into_order(self) -> bool:
+        """An accepted quote turns into an order (once: the service refuses a second)."""
+        return self.status == self.Status.ACCEPTED
+
     def next_statuses(self) -> list["Quote.Status"]:
         return sorted(self.TRANSITIONS.get(self.status, ()), key=list(self.Status).index)
 
@@ -260,9 +266,14 @@ class QuoteLine(DocumentLine):
 
 
 class Order(SalesDocument):
-    """A customer's order. On submission the credit check decides its status."""
+    """A customer's order. On submission the credit check decides its status.
+
+    "Prepaid" is Sales' claim that the customer pays before delivery; it counts only once
+    Accounting confirms the money has been received (see sales/credit.py).
+    """
 
     class Status(models.TextChoices):
+        AWAITING_PREPAYMENT = "awaiting_prepayment", _("Awaiting prepayment")
         PENDING_APPROVAL = "pending_approval", "Pending approval"
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
@@ -271,13 +282,26 @@ class Order(SalesDocument):
         CANCELLED = "cancelled", "Cancelled"
 
     TRANSITIONS = {
+        # Confirmed: accepted. Not received: the normal credit check decides.
+        Status.AWAITING_PREPAYMENT: {
+            Status.ACCEPTED,
+            Status.PENDING_APPROVAL,
+            Status.BLOCKED,
+            Status.CANCELLED,
+        },
         Status.PENDING_APPROVAL: {Status.ACCEPTED, Status.REJECTED, Status.CANCELLED},
-        # A blocked order is checked again once the hold is lifted or the order is prepaid.
-        Status.BLOCKED: {Status.ACCEPTED, Status.PENDING_APPROVAL, Status.CANCELLED},
+        # A blocked order is checked again once the hold is lifted or the customer prepays.
+        Status.BLOCKED: {
+            Status.ACCEPTED,
+            Status.PENDING_APPROVAL,
+            Status.AWAITING_PREPAYMENT,
+            Status.CANCELLED,
+        },
         Status.ACCEPTED: {Status.INVOICED, Status.CANCELLED},
     }
     # How a refused move names the order's state and the move (see set_status).
     STATE_WORDS = {
+        Status.AWAITING_PREPAYMENT: "is waiting for Accounting to confirm its prepayment",
         Status.PENDING_APPROVAL: "is waiting for approval",
         Status.ACCEPTED: "is accepted already",
         Status.REJECTED: "was rejected",
@@ -285,14 +309,31 @@ class Order(SalesDocument):
         Status.INVOICED: "is invoiced already",
         Status.CANCELLED: "is cancelled already",
     }
-    MOVE_WORDS = {Status.PENDING_APPROVAL: "go to approval"}
+    MOVE_WORDS = {
+        Status.PENDING_APPROVAL: "go to approval",
+        Status.AWAITING_PREPAYMENT: "wait for a prepayment",
+    }
 
     status = models.CharField(max_length=20, choices=Status)
     quote = models.OneToOneField(
         Quote, on_delete=models.PROTECT, null=True, blank=True, related_name="order"
     )
     prepaid = models.BooleanField(
-        default=False, help_text="The customer pays before delivery, so a credit hold allows it."
+        default=False,
+        help_text="The customer pays before delivery. Accounting confirms the money has been "
+        "received before the order is accepted.",
+    )
+    prepayment_confirmed_at = models.DateTimeField(
+        "prepayment confirmed at", null=True, blank=True, editable=False
+    )
+    prepayment_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="prepayment confirmed by",
     )
     customer_reference = models.CharField(
         "customer's purchase order number", max_length=50, blank=True
@@ -309,7 +350,10 @@ class Order(SalesDocument):
 
     class Meta:
         ordering = ["-id"]
-        permissions = [("approve_order", "Can approve or reject orders above the credit limit")]
+        permissions = [
+            ("approve_order", "Can approve or reject orders above the credit limit"),
+            ("confirm_prepayment", "Can confirm or refuse the prepayment of an order"),
+        ]
         indexes = [
             models.Index(fields=["status", "-id"], name="order_status_idx"),
             models.Index(
@@ -322,6 +366,7 @@ class Order(SalesDocument):
             models.CheckConstraint(
                 condition=Q(
                     status__in=[
+                        "awaiting_prepayment",
                         "pending_approval",
                         "accepted",
                         "rejected",
@@ -335,10 +380,61 @@ class Order(SalesDocument):
             models.CheckConstraint(
                 condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="order_vat_rate_0_100"
             ),
+            models.CheckConstraint(
+                condition=Q(prepaid=True) | Q(prepayment_confirmed_at__isnull=True),
+                name="order_prepayment_confirmed_only_if_prepaid",
+                violation_error_message=_("Only a prepaid order has its prepayment confirmed."),
+            ),
+            # An order is accepted as prepaid only on Accounting's confirmation, never on the
+            # tick alone.
+            models.CheckConstraint(
+                condition=~Q(status="accepted", prepaid=True, prepayment_confirmed_at__isnull=True),
+                name="order_accepted_prepaid_is_confirmed",
+                violation_error_message=_(
+                    "A prepaid order is accepted only once its prepayment is confirmed."
+                ),
+            ),
         ]
 
     def get_absolute_url(self) -> str:
         return reverse("sales:order_detail", args=[self.pk])
+
+    @property
+    def prepayment_confirmed(self) -> bool:
+        return self.prepayment_confirmed_at is not None
+
+    @property
+    def prepayment_label(self) -> str:
+        """The prepaid column of the lists: "—", "To be confirmed" or "Confirmed"."""
+        if not self.prepaid:
+            return "—"
+        if self.prepayment_confirmed:
+            return _("Confirmed")
+        return _("To be confirmed")
+
+    # The moves the pages offer, asked here so no template compares status strings.
+    @property
+    def awaits_prepayment(self) -> bool:
+        """Accounting may confirm the prepayment, or say it was not received."""
+        return self.status == self.Status.AWAITING_PREPAYMENT
+
+    @property
+    def awaits_approval(self) -> bool:
+        """Management may approve or reject it."""
+        return self.status == self.Status.PENDING_APPROVAL
+
+    @property
+    def can_recheck(self) -> bool:
+        """Sales may check a blocked order's credit again."""
+        return self.status == self.Status.BLOCKED
+
+    @property
+    def can_invoice(self) -> bool:
+        return self.can_become(self.Status.INVOICED)
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.can_become(self.Status.CANCELLED)
 
 
 class OrderLine(DocumentLine):
@@ -371,10 +467,38 @@ class Approval(models.Model):
         return f"{self.order}: {self.get_decision_display()}"
 
 
+class PrepaymentDecision(models.Model):
+    """Accounting's word on a prepaid order: the money was received, or it was not."""
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", _("Prepayment confirmed")
+        REFUSED = "refused", _("Prepayment not received")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="prepayment_decisions")
+    decision = models.CharField(max_length=10, choices=Decision)
+    comment = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["confirmed", "refused"]),
+                name="prepaymentdecision_decision_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.get_decision_display()}"
+
+
 class Invoice(models.Model):
     """The invoice of an accepted order.
 
-    Until it is paid its amount counts in the exposure, unless the order was prepaid.
+    Until it is paid its amount counts in the exposure, a prepaid order's too.
     """
 
     number = models.CharField(max_length=20, unique=True, editable=False)

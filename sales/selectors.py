@@ -17,15 +17,28 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Account, Address, Contact
 from accounts.selectors import seller_accounts
-from sales.models import Approval, Invoice, Order, OrderLine, Quote, QuoteLine
+from sales.models import (
+    Approval,
+    Invoice,
+    Order,
+    OrderLine,
+    PrepaymentDecision,
+    Quote,
+    QuoteLine,
+)
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def open_orders(*, account_id: int | OuterRef) -> QuerySet[Order]:
-    """Accepted orders not yet invoiced and not prepaid: owed once delivered."""
-    return Order.objects.filter(customer_id=account_id, status=Order.Status.ACCEPTED, prepaid=False)
+    """Accepted orders not yet invoiced, except those whose prepayment Accounting confirmed.
+
+    A prepaid tick that Accounting has not confirmed is a claim, not money: such an order counts.
+    """
+    return Order.objects.filter(customer_id=account_id, status=Order.Status.ACCEPTED).exclude(
+        prepaid=True, prepayment_confirmed_at__isnull=False
+    )
 
 
 def unpaid_invoices(*, account_id: int | OuterRef) -> QuerySet[Invoice]:
@@ -41,7 +54,8 @@ def _sum_subquery(queryset: QuerySet, field: str) -> Coalesce:
 def exposure_expression(account_ref: str = "customer_id") -> Coalesce:
     """The exposure of the account in `account_ref`, as an annotation: no query per row.
 
-    A prepaid order extends no credit until it is invoiced; an unpaid invoice always counts.
+    An order whose prepayment was confirmed extends no credit until it is invoiced; an unpaid
+    invoice always counts.
     """
     orders = open_orders(account_id=OuterRef(account_ref))
     invoices = unpaid_invoices(account_id=OuterRef(account_ref))
@@ -51,7 +65,7 @@ def exposure_expression(account_ref: str = "customer_id") -> Coalesce:
 def account_exposure(*, account_id: int) -> Decimal:
     """What the account owes us on credit, in one query.
 
-    Accepted orders not yet invoiced and not prepaid, plus every unpaid invoice.
+    Accepted orders not yet invoiced and not confirmed prepaid, plus every unpaid invoice.
     """
     return (
         Account.objects.filter(pk=account_id)
@@ -88,7 +102,9 @@ def quote_list() -> QuerySet[Quote]:
 
 
 def order_list() -> QuerySet[Order]:
-    return Order.objects.select_related("customer").only(*_LIST_FIELDS, "prepaid")
+    return Order.objects.select_related("customer").only(
+        *_LIST_FIELDS, "prepaid", "prepayment_confirmed_at"
+    )
 
 
 _DETAIL_RELATED = (
@@ -110,9 +126,15 @@ def quote_detail() -> QuerySet[Quote]:
 
 
 def order_detail() -> QuerySet[Order]:
-    return Order.objects.select_related(*_DETAIL_RELATED, "quote", "invoice").prefetch_related(
+    return Order.objects.select_related(
+        *_DETAIL_RELATED, "quote", "invoice", "prepayment_confirmed_by"
+    ).prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
         Prefetch("approvals", queryset=Approval.objects.select_related("decided_by")),
+        Prefetch(
+            "prepayment_decisions",
+            queryset=PrepaymentDecision.objects.select_related("decided_by"),
+        ),
     )
 
 
@@ -122,6 +144,15 @@ def approval_pending() -> QuerySet[Order]:
         Order.objects.filter(status=Order.Status.PENDING_APPROVAL)
         .select_related("customer")
         .annotate(current_exposure=exposure_expression())
+        .order_by("id")
+    )
+
+
+def prepayment_pending() -> QuerySet[Order]:
+    """Orders waiting for Accounting to confirm their prepayment, oldest first."""
+    return (
+        Order.objects.filter(status=Order.Status.AWAITING_PREPAYMENT)
+        .select_related("customer")
         .order_by("id")
     )
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Account, Address, RelationshipType
 from accounts.services import account_set_relationship_type
@@ -25,6 +26,7 @@ from sales.models import (
     Invoice,
     Order,
     OrderLine,
+    PrepaymentDecision,
     Quote,
     QuoteLine,
     SalesDocument,
@@ -275,7 +277,7 @@ def quote_convert_to_order(
     """Turn an accepted quote into an order in one step; the credit check decides as usual."""
     _require(user, "sales.add_order", "Only Sales can enter orders.")
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if quote.status != Quote.Status.ACCEPTED:
+    if not quote.can_turn_into_order:
         raise ValidationError(
             f"Only an accepted quote turns into an order: {quote} is "
             f"{quote.get_status_display().lower()}."
@@ -298,10 +300,21 @@ def _lock_account(account_id: int) -> Account:
     )
 
 
-def _run_credit_check(order: Order, account: Account) -> credit.CreditDecision:
+def _prepayment(order: Order) -> str:
+    """Where the order's prepayment stands, in the credit check's terms."""
+    if not order.prepaid:
+        return credit.NOT_PREPAID
+    if order.prepayment_confirmed:
+        return credit.PREPAYMENT_CONFIRMED
+    return credit.PREPAYMENT_CLAIMED
+
+
+def _run_credit_check(
+    order: Order, account: Account, prepayment: str | None = None
+) -> credit.CreditDecision:
     decision = credit.credit_check(
         order_value=order.total,
-        prepaid=order.prepaid,
+        prepayment=prepayment or _prepayment(order),
         credit_hold=account.credit_hold,
         credit_limit=account.credit_limit,
         exposure=selectors.account_exposure(account_id=account.pk),
@@ -321,6 +334,9 @@ def order_submit(
     quote: Quote | None = None,
 ) -> Order:
     """Enter an order; the credit check decides whether it is accepted, waits or is blocked.
+
+    An order ticked prepaid waits for Accounting to confirm the prepayment (order_confirm_prepayment
+    or order_refuse_prepayment), whatever the hold and the limit.
 
     When an order is entered for an account of type Prospect, the account becomes a Customer
     (the documented rule), whatever the credit check decides: it stays a Customer if the order is
@@ -352,11 +368,15 @@ def order_submit(
 
 @transaction.atomic
 def order_recheck(*, order: Order, user: Any, prepaid: bool | None = None) -> Order:
-    """Check a blocked order again, after the hold was lifted or once the customer prepays."""
+    """Check a blocked order again, after the hold was lifted or once the customer prepays.
+
+    Ticking prepaid here makes the order wait for Accounting's confirmation, as on entry: a
+    blocked order is never accepted on the tick alone.
+    """
     _require(user, "sales.change_order", "Only Sales can change orders.")
     account = _lock_account(order.customer_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status != Order.Status.BLOCKED:
+    if not order.can_recheck:
         raise ValidationError(f"Only a blocked order is checked again: {order} is not blocked.")
     if prepaid is not None:
         order.prepaid = prepaid
@@ -373,10 +393,11 @@ def order_recheck(*, order: Order, user: Any, prepaid: bool | None = None) -> Or
 def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> Approval:
     """Management approves or rejects an order waiting for approval, saying why.
 
-    An order of an account put on credit hold while it waited cannot be approved unless it is
-    prepaid: the approval is refused with the reason and the order keeps waiting, so Management
-    can reject it now or approve it once Accounting lifts the hold. It is not moved to Blocked
-    behind Management's back: nothing changes unless they decide.
+    An order of an account put on credit hold while it waited cannot be approved unless
+    Accounting confirmed its prepayment (a prepaid tick alone is not enough): the approval is
+    refused with the reason and the order keeps waiting, so Management can reject it now or
+    approve it once Accounting lifts the hold. It is not moved to Blocked behind Management's
+    back: nothing changes unless they decide.
     """
     _require(
         user,
@@ -393,10 +414,14 @@ def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> App
             f"{order} is not waiting for approval any more: it is "
             f"{order.get_status_display().lower()}."
         )
-    if approve and account.credit_hold and not order.prepaid:
+    if approve and account.credit_hold and not order.prepayment_confirmed:
         raise ValidationError(
-            f"{account} is on credit hold and {order} is not prepaid, so it cannot be approved: "
-            "reject it, or approve it once Accounting lifts the hold."
+            _(
+                "%(account)s is on credit hold and %(order)s is not prepaid (no prepayment "
+                "confirmed by Accounting), so it cannot be approved: reject it, or approve it "
+                "once Accounting lifts the hold."
+            )
+            % {"account": account, "order": order}
         )
     order.set_status(Order.Status.ACCEPTED if approve else Order.Status.REJECTED)
     order.save(update_fields=["status"])
@@ -406,6 +431,93 @@ def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> App
         comment=comment,
         decided_by=user,
         decided_at=timezone.now(),
+    )
+
+
+def _lock_awaiting_prepayment(*, order: Order, user: Any) -> tuple[Order, Account]:
+    """The order and its account, locked, if the user may settle prepayments and it waits."""
+    _require(
+        user,
+        "sales.confirm_prepayment",
+        _("Only Accounting can confirm or refuse a prepayment."),
+    )
+    account = _lock_account(order.customer_id)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if not order.awaits_prepayment:
+        raise ValidationError(
+            _("%(order)s is not waiting for a prepayment: it is %(status)s.")
+            % {"order": order, "status": order.get_status_display().lower()}
+        )
+    return order, account
+
+
+def _record_prepayment(
+    *, order: Order, account: Account, user: Any, prepayment: str, comment: str
+) -> PrepaymentDecision:
+    decision = _run_credit_check(order, account, prepayment)
+    order.set_status(decision.status)
+    order.save(
+        update_fields=[
+            "status",
+            "prepaid",
+            "prepayment_confirmed_at",
+            "prepayment_confirmed_by",
+            "credit_reason",
+            "credit_exposure",
+            "credit_limit",
+        ]
+    )
+    confirmed = prepayment == credit.PREPAYMENT_CONFIRMED
+    return PrepaymentDecision.objects.create(
+        order=order,
+        decision=(
+            PrepaymentDecision.Decision.CONFIRMED
+            if confirmed
+            else PrepaymentDecision.Decision.REFUSED
+        ),
+        comment=comment,
+        decided_by=user,
+        decided_at=order.prepayment_confirmed_at if confirmed else timezone.now(),
+    )
+
+
+@transaction.atomic
+def order_confirm_prepayment(*, order: Order, user: Any, comment: str = "") -> PrepaymentDecision:
+    """Accounting confirms the money of a prepaid order has been received: it is accepted.
+
+    The order then uses no credit, on credit hold and above the limit too. Who confirmed and when
+    is kept on the order and in its prepayment history.
+    """
+    order, account = _lock_awaiting_prepayment(order=order, user=user)
+    order.prepayment_confirmed_at = timezone.now()
+    order.prepayment_confirmed_by = user
+    return _record_prepayment(
+        order=order,
+        account=account,
+        user=user,
+        prepayment=credit.PREPAYMENT_CONFIRMED,
+        comment=(comment or "").strip(),
+    )
+
+
+@transaction.atomic
+def order_refuse_prepayment(*, order: Order, user: Any, comment: str) -> PrepaymentDecision:
+    """Accounting says the prepayment was not received, and why.
+
+    The order is no longer prepaid and the normal credit check decides: blocked on credit hold,
+    waiting for Management above the limit, accepted within it.
+    """
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say why: a comment is required.")})
+    order, account = _lock_awaiting_prepayment(order=order, user=user)
+    order.prepaid = False
+    return _record_prepayment(
+        order=order,
+        account=account,
+        user=user,
+        prepayment=credit.PREPAYMENT_REFUSED,
+        comment=comment,
     )
 
 

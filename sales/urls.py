@@ -17,6 +17,11 @@ urlpatterns = [
     path("orders/<int:pk>/cancel/", views.OrderCancelView.as_view(), name="order_cancel"),
     path("orders/<int:pk>/recheck/", views.OrderRecheckView.as_view(), name="order_recheck"),
     path("orders/<int:pk>/decide/", views.OrderDecideView.as_view(), name="order_decide"),
+    path(
+        "orders/<int:pk>/prepayment/",
+        views.OrderPrepaymentView.as_view(),
+        name="order_prepayment",
+    ),
     path("orders/<int:pk>/invoice/", views.OrderInvoiceView.as_view(), name="order_invoice"),
     path("approvals/", views.ApprovalListView.as_view(), name="approval_list"),
     path("invoices/", views.InvoiceListView.as_view(), name="invoice_list"),

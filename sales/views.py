@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -20,6 +21,7 @@ from sales.forms import (
     LineFormSet,
     OrderForm,
     OrderRecheckForm,
+    PrepaymentForm,
     QuoteConvertForm,
     QuoteForm,
     line_values,
@@ -28,6 +30,7 @@ from sales.models import Invoice, Order, Quote
 
 DECISION_MESSAGES = {
     Order.Status.ACCEPTED: messages.SUCCESS,
+    Order.Status.AWAITING_PREPAYMENT: messages.WARNING,
     Order.Status.PENDING_APPROVAL: messages.WARNING,
     Order.Status.BLOCKED: messages.ERROR,
 }
@@ -35,7 +38,11 @@ DECISION_MESSAGES = {
 
 def _say_decision(request: HttpRequest, order: Order) -> None:
     level = DECISION_MESSAGES.get(order.status, messages.INFO)
-    messages.add_message(request, level, f"Order {order}: {order.credit_reason}")
+    messages.add_message(
+        request,
+        level,
+        _("Order %(order)s: %(reason)s") % {"order": order, "reason": order.credit_reason},
+    )
 
 
 class DocumentListView(PermissionRequiredMixin, CappedPaginationMixin, FilterView):
@@ -197,7 +204,7 @@ class QuoteDetailView(PermissionRequiredMixin, DetailView):
                 credit_limit=customer.credit_limit,
                 exposure=selectors.account_exposure(account_id=customer.pk),
             )
-        context["convert_form"] = QuoteConvertForm()
+        context.setdefault("convert_form", QuoteConvertForm())
         context["order"] = order
         return context
 
@@ -222,7 +229,11 @@ class QuoteStatusView(PermissionRequiredMixin, View):
 
 
 class QuoteConvertView(PermissionRequiredMixin, View):
-    """The "Turn into an order" button of an accepted quote."""
+    """The "Turn into an order" button of an accepted quote.
+
+    A refusal shows the quote page again with the form as typed (purchase order number, prepaid
+    tick) and the reason beside it, so nothing is lost.
+    """
 
     permission_required = "sales.add_order"
     http_method_names = ["post"]
@@ -230,18 +241,20 @@ class QuoteConvertView(PermissionRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         quote = get_object_or_404(Quote, pk=pk)
         form = QuoteConvertForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "The purchase order number is at most 50 characters.")
-            return redirect(quote)
-        try:
-            order = services.quote_convert_to_order(
-                quote=quote, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect(quote)
-        _say_decision(request, order)
-        return redirect(order)
+        if form.is_valid():
+            try:
+                order = services.quote_convert_to_order(
+                    quote=quote, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                _say_decision(request, order)
+                return redirect(order)
+        view = QuoteDetailView(request=request, kwargs={"pk": pk}, args=())
+        view.object = view.get_object()
+        context = view.get_context_data(object=view.object, convert_form=form)
+        return render(request, "sales/quote_detail.html", context)
 
 
 class OrderDetailView(PermissionRequiredMixin, DetailView):
@@ -254,8 +267,8 @@ class OrderDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("approval_form", ApprovalForm())
+        context.setdefault("prepayment_form", PrepaymentForm())
         context["recheck_form"] = OrderRecheckForm(initial={"prepaid": self.object.prepaid})
-        context["can_cancel"] = self.object.can_become(Order.Status.CANCELLED)
         invoice = getattr(self.object, "invoice", None)
         context["invoice"] = invoice
         return context
@@ -342,19 +355,54 @@ class OrderDecideView(PermissionRequiredMixin, View):
         return render(request, view.template_name, context, status=200)
 
 
+class OrderPrepaymentView(PermissionRequiredMixin, View):
+    """Accounting confirms that a prepaid order's money was received, or says it was not."""
+
+    permission_required = "sales.confirm_prepayment"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = get_object_or_404(Order, pk=pk)
+        form = PrepaymentForm(request.POST)
+        if form.is_valid():
+            act = (
+                services.order_confirm_prepayment
+                if form.cleaned_data["decision"] == "confirm"
+                else services.order_refuse_prepayment
+            )
+            try:
+                decision = act(order=order, user=request.user, comment=form.cleaned_data["comment"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                _say_decision(request, decision.order)
+                if request.POST.get("next") == "approvals":
+                    return redirect("sales:approval_list")
+                return redirect(decision.order)
+        view = OrderDetailView(request=request, kwargs={"pk": pk}, args=())
+        view.object = view.get_object()
+        context = view.get_context_data(object=view.object, prepayment_form=form)
+        return render(request, view.template_name, context, status=200)
+
+
 PENDING_SHOWN = 50
 
 
 class ApprovalListView(PermissionRequiredMixin, View):
-    """Orders waiting for Management, and the decisions taken: who, when and why."""
+    """Orders waiting for Management or for Accounting's prepayment confirmation, and the
+    decisions taken: who, when and why."""
 
     permission_required = "sales.view_order"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         pending = selectors.approval_pending()
+        prepayments = list(selectors.prepayment_pending()[: PENDING_SHOWN + 1])
         context = {
             "pending": list(pending[:PENDING_SHOWN]),
             "pending_count": pending.count(),
+            "prepayments": prepayments[:PENDING_SHOWN],
+            "prepayments_more": len(prepayments) > PENDING_SHOWN,
+            "can_confirm_prepayment": request.user.has_perm("sales.confirm_prepayment"),
             "decisions": list(selectors.approval_recent()[:25]),
             "can_decide": request.user.has_perm("sales.approve_order"),
             "approval_form": ApprovalForm(),

@@ -6,7 +6,15 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import RelationshipType
-from sales.models import Approval, Invoice, Order, OrderLine, Quote, QuoteLine
+from sales.models import (
+    Approval,
+    Invoice,
+    Order,
+    OrderLine,
+    PrepaymentDecision,
+    Quote,
+    QuoteLine,
+)
 from tests.accounts.factories import AccountFactory, relationship_type
 from tests.users.factories import UserFactory
 
@@ -91,4 +99,16 @@ class ApprovalFactory(DjangoModelFactory):
     order = factory.SubFactory(OrderFactory)
     decision = Approval.Decision.APPROVED
     comment = "Long-standing customer, pays on time."
+    decided_by = factory.SubFactory(UserFactory)
+
+
+class PrepaymentDecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = PrepaymentDecision
+
+    order = factory.SubFactory(
+        OrderFactory, prepaid=True, prepayment_confirmed_at=factory.LazyFunction(timezone.now)
+    )
+    decision = PrepaymentDecision.Decision.CONFIRMED
+    comment = "Bank transfer received."
     decided_by = factory.SubFactory(UserFactory)

@@ -9,6 +9,7 @@ from tests.sales.factories import (
     InvoiceFactory,
     OrderFactory,
     OrderLineFactory,
+    PrepaymentDecisionFactory,
     QuoteFactory,
     QuoteLineFactory,
 )
@@ -16,7 +17,7 @@ from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["quote", "order", "invoice", "approval"]
+MODELS = ["quote", "order", "invoice", "approval", "prepaymentdecision"]
 
 
 @pytest.fixture
@@ -27,7 +28,14 @@ def documents():
     OrderLineFactory(order=order)
     invoice = InvoiceFactory()
     approval = ApprovalFactory()
-    return {"quote": quote, "order": order, "invoice": invoice, "approval": approval}
+    prepayment = PrepaymentDecisionFactory()
+    return {
+        "quote": quote,
+        "order": order,
+        "invoice": invoice,
+        "approval": approval,
+        "prepaymentdecision": prepayment,
+    }
 
 
 @pytest.mark.parametrize("model", MODELS)

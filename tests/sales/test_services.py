@@ -5,11 +5,19 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AccountChange, RelationshipType
 from sales import selectors, services
-from sales.models import Approval, Invoice, Order, Quote, TransitionNotAllowed
+from sales.models import (
+    Approval,
+    Invoice,
+    Order,
+    PrepaymentDecision,
+    Quote,
+    TransitionNotAllowed,
+)
 from tests.accounts.factories import AccountFactory, AddressFactory, ContactFactory
 from tests.sales.conftest import line, mailing, visit
 from tests.sales.factories import InvoiceFactory, OrderFactory, QuoteFactory
@@ -245,7 +253,7 @@ def test_credit_hold_blocks_an_order_not_prepaid(sales_user, customer):
     customer.credit_hold = True
     customer.save()
     assert submit(sales_user, customer).status == Order.Status.BLOCKED
-    assert submit(sales_user, customer, prepaid=True).status == Order.Status.ACCEPTED
+    assert submit(sales_user, customer, prepaid=True).status == Order.Status.AWAITING_PREPAYMENT
 
 
 def test_no_limit_means_no_limit(sales_user, customer):
@@ -322,13 +330,17 @@ def test_a_blocked_order_is_accepted_once_the_hold_is_lifted(sales_user, custome
     assert order.credit_reason.startswith("Accepted")
 
 
-def test_a_blocked_order_marked_prepaid_is_checked_again(sales_user, customer):
+def test_a_blocked_order_marked_prepaid_waits_for_accounting(sales_user, customer):
+    """Ticking prepaid on the recheck is a claim too: the order is not accepted on it."""
     customer.credit_hold = True
     customer.save()
     order = submit(sales_user, customer)
     services.order_recheck(order=order, prepaid=True, user=sales_user)
     order.refresh_from_db()
-    assert (order.prepaid, order.status) == (True, Order.Status.ACCEPTED)
+    assert (order.prepaid, order.status) == (True, Order.Status.AWAITING_PREPAYMENT)
+    assert order.credit_reason.startswith(
+        "Waiting for Accounting to confirm the prepayment of this order of 121.00"
+    )
 
 
 def test_cancelling_an_accepted_order_lowers_the_exposure(sales_user, customer):
@@ -471,9 +483,26 @@ def test_an_order_on_hold_can_still_be_rejected(management_user, waiting):
     assert waiting.status == Order.Status.REJECTED
 
 
-def test_a_prepaid_order_on_hold_can_be_approved(management_user, customer):
-    """An order that waited before it was marked prepaid may still be approved on hold."""
+def test_a_prepaid_tick_alone_does_not_let_management_approve_on_hold(management_user, customer):
+    """An order waiting for approval with an unconfirmed prepaid tick is not approved on hold."""
     order = OrderFactory(customer=customer, status=Order.Status.PENDING_APPROVAL, prepaid=True)
+    customer.credit_hold = True
+    customer.save(update_fields=["credit_hold"])
+    with pytest.raises(ValidationError, match="no prepayment confirmed by Accounting"):
+        services.order_decide(order=order, user=management_user, approve=True, comment="Prepaid.")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_APPROVAL
+    assert not Approval.objects.exists()
+
+
+def test_a_confirmed_prepayment_lets_management_approve_on_hold(management_user, customer):
+    """Should an order waiting for approval have its prepayment confirmed, the hold allows it."""
+    order = OrderFactory(
+        customer=customer,
+        status=Order.Status.PENDING_APPROVAL,
+        prepaid=True,
+        prepayment_confirmed_at=timezone.now(),
+    )
     customer.credit_hold = True
     customer.save(update_fields=["credit_hold"])
     services.order_decide(order=order, user=management_user, approve=True, comment="Prepaid.")
@@ -562,16 +591,32 @@ def test_a_quote_changed_to_a_total_too_large_keeps_its_lines(sales_user, custom
     assert (quote.total, quote.lines.get().quantity) == (D("121.00"), D("1"))
 
 
-def test_a_prepaid_order_above_the_limit_is_accepted(sales_user, customer):
+def test_a_prepaid_order_above_the_limit_is_accepted_once_confirmed(
+    sales_user, accounting_user, customer
+):
     order = submit(sales_user, customer, line("20", "100.00"), vat_rate=D("0"), prepaid=True)
+    assert order.status == Order.Status.AWAITING_PREPAYMENT
+    services.order_confirm_prepayment(order=order, user=accounting_user)
+    order.refresh_from_db()
     assert order.status == Order.Status.ACCEPTED
-    assert order.credit_reason.startswith("Accepted: the order is prepaid, so it uses no credit")
+    assert order.credit_reason.startswith(
+        "Accepted: Accounting confirmed the prepayment, so the order uses no credit"
+    )
 
 
-def test_an_open_prepaid_order_does_not_count_in_the_exposure(customer):
-    """A prepaid order extends no credit while it waits for delivery."""
-    OrderFactory(customer=customer, total=D("5.00"), prepaid=True)
+def test_an_open_confirmed_prepaid_order_does_not_count_in_the_exposure(customer):
+    """A confirmed prepaid order extends no credit while it waits for delivery."""
+    OrderFactory(
+        customer=customer, total=D("5.00"), prepaid=True, prepayment_confirmed_at=timezone.now()
+    )
     OrderFactory(customer=customer, total=D("1.00"))
+    # Waiting for the confirmation: not accepted, so not counted either.
+    OrderFactory(
+        customer=customer,
+        total=D("50.00"),
+        prepaid=True,
+        status=Order.Status.AWAITING_PREPAYMENT,
+    )
     assert selectors.account_exposure(account_id=customer.pk) == D("1.00")
 
 
@@ -583,18 +628,24 @@ def test_an_unpaid_invoice_counts_in_the_exposure_even_for_a_prepaid_order(custo
     assert selectors.account_exposure(account_id=customer.pk) == D("60.00")
 
 
-def test_a_blocked_order_rechecked_as_prepaid_above_the_limit_is_accepted(sales_user, customer):
-    """The tester's case: the order was blocked, the customer prepays, it goes through."""
+def test_a_blocked_order_rechecked_as_prepaid_above_the_limit_is_accepted_once_confirmed(
+    sales_user, accounting_user, customer
+):
+    """The tester's case: the order was blocked, the customer prepays, it goes through once
+    Accounting has the money."""
     OrderFactory(customer=customer, total=D("900.00"))
     customer.credit_hold = True
     customer.save(update_fields=["credit_hold"])
     order = submit(sales_user, customer, line("5", "100.00"), vat_rate=D("0"))
     assert order.status == Order.Status.BLOCKED
     order = services.order_recheck(order=order, user=sales_user, prepaid=True)
+    assert order.status == Order.Status.AWAITING_PREPAYMENT
+    services.order_confirm_prepayment(order=order, user=accounting_user)
+    order.refresh_from_db()
     assert order.status == Order.Status.ACCEPTED
     assert order.credit_reason == (
-        "Accepted: the order is prepaid, so it uses no credit (open exposure 900.00, "
-        "this order 500.00, credit limit 1,000.00). "
+        "Accepted: Accounting confirmed the prepayment, so the order uses no credit (open "
+        "exposure 900.00, this order 500.00, credit limit 1,000.00). "
         "The account is on credit hold, but the order is prepaid."
     )
     assert selectors.account_exposure(account_id=customer.pk) == D("900.00")
@@ -685,3 +736,248 @@ def test_the_migration_copies_the_parties_onto_documents_issued_before(customer,
     assert order.delivery_address_text == str(visit(customer))
     assert Quote.objects.get(pk=sent.pk).seller_contact_name == "Pat Jansen"
     assert Quote.objects.get(pk=draft.pk).seller_contact_name == ""
+
+
+# --- prepaid orders wait for Accounting's confirmation ----------------------------------------
+
+
+@pytest.fixture
+def on_hold(customer):
+    """The issue's account: on credit hold, with a credit limit of 10.00."""
+    customer.credit_hold = True
+    customer.credit_limit = D("10.00")
+    customer.save(update_fields=["credit_hold", "credit_limit"])
+    return customer
+
+
+def big_prepaid(user, customer):
+    """A 60,500.00 order ticked prepaid (50,000.00 + 21% VAT)."""
+    return submit(user, customer, line("1", "50000.00"), prepaid=True)
+
+
+def test_the_issue_a_prepaid_tick_on_hold_is_neither_accepted_nor_invoiced(
+    sales_user, accounting_user, on_hold
+):
+    order = big_prepaid(sales_user, on_hold)
+    assert order.status == Order.Status.AWAITING_PREPAYMENT
+    assert (order.prepaid, order.prepayment_confirmed_at) == (True, None)
+    assert order.credit_reason.startswith(
+        "Waiting for Accounting to confirm the prepayment of this order of 60,500.00"
+    )
+    assert order.credit_reason.endswith(
+        "If it is not received: Blocked: the account is on credit hold and this order of "
+        "60,500.00 is not prepaid (open exposure 0.00, credit limit 10.00)."
+    )
+    with pytest.raises(
+        TransitionNotAllowed,
+        match=f"Order {order.number} is waiting for Accounting to confirm its prepayment, so it "
+        "cannot be invoiced\\.",
+    ):
+        services.order_invoice(order=order, user=accounting_user)
+    assert not Invoice.objects.exists()
+    assert selectors.account_exposure(account_id=on_hold.pk) == 0
+
+
+def test_accounting_confirms_the_prepayment_and_the_order_is_accepted(
+    sales_user, accounting_user, on_hold
+):
+    order = big_prepaid(sales_user, on_hold)
+    decision = services.order_confirm_prepayment(
+        order=order, user=accounting_user, comment="  Bank transfer 2026-12-01, ref 4471.  "
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.ACCEPTED
+    assert order.prepayment_confirmed_by == accounting_user
+    assert order.prepayment_confirmed_at is not None
+    assert order.credit_reason == (
+        "Accepted: Accounting confirmed the prepayment, so the order uses no credit (open "
+        "exposure 0.00, this order 60,500.00, credit limit 10.00). The account is on credit "
+        "hold, but the order is prepaid."
+    )
+    assert (decision.decision, decision.decided_by, decision.comment) == (
+        PrepaymentDecision.Decision.CONFIRMED,
+        accounting_user,
+        "Bank transfer 2026-12-01, ref 4471.",
+    )
+    assert decision.decided_at == order.prepayment_confirmed_at
+    assert selectors.account_exposure(account_id=on_hold.pk) == 0
+    invoice = services.order_invoice(order=order, user=accounting_user)
+    # Invoiced and not paid yet: owed, prepaid or not.
+    assert selectors.account_exposure(account_id=on_hold.pk) == invoice.amount == D("60500.00")
+
+
+def test_a_prepayment_not_received_on_hold_blocks_the_order(sales_user, accounting_user, on_hold):
+    order = big_prepaid(sales_user, on_hold)
+    decision = services.order_refuse_prepayment(
+        order=order, user=accounting_user, comment="Nothing on the account after 14 days."
+    )
+    order.refresh_from_db()
+    assert (order.status, order.prepaid) == (Order.Status.BLOCKED, False)
+    assert order.credit_reason == (
+        "The prepayment was not received, so the order is checked on credit: Blocked: the "
+        "account is on credit hold and this order of 60,500.00 is not prepaid (open exposure "
+        "0.00, credit limit 10.00)."
+    )
+    assert (decision.decision, decision.decided_by, decision.comment) == (
+        PrepaymentDecision.Decision.REFUSED,
+        accounting_user,
+        "Nothing on the account after 14 days.",
+    )
+    assert order.prepayment_confirmed_at is None
+
+
+def test_a_prepaid_tick_above_the_limit_without_hold_waits_too(sales_user, customer):
+    """Not on hold: ticking prepaid does not bypass the credit limit."""
+    OrderFactory(customer=customer, total=D("800.00"))
+    order = submit(sales_user, customer, line("3", "100.00"), vat_rate=D("0"), prepaid=True)
+    assert order.status == Order.Status.AWAITING_PREPAYMENT
+    assert order.credit_reason.endswith(
+        "If it is not received: Needs Management's approval: open exposure 800.00 + this order "
+        "300.00 = 1,100.00, which is 100.00 above the credit limit of 1,000.00."
+    )
+    assert selectors.account_exposure(account_id=customer.pk) == D("800.00")
+
+
+def test_a_prepayment_not_received_above_the_limit_goes_to_management(
+    sales_user, accounting_user, management_user, customer
+):
+    OrderFactory(customer=customer, total=D("800.00"))
+    order = submit(sales_user, customer, line("3", "100.00"), vat_rate=D("0"), prepaid=True)
+    services.order_refuse_prepayment(order=order, user=accounting_user, comment="Not paid.")
+    order.refresh_from_db()
+    assert (order.status, order.prepaid) == (Order.Status.PENDING_APPROVAL, False)
+    assert order.credit_reason.startswith(
+        "The prepayment was not received, so the order is checked on credit: Needs Management's "
+        "approval: open exposure 800.00 + this order 300.00 = 1,100.00"
+    )
+    services.order_decide(order=order, user=management_user, approve=True, comment="Known.")
+    assert selectors.account_exposure(account_id=customer.pk) == D("1100.00")
+
+
+def test_a_prepayment_not_received_within_the_limit_is_accepted_on_credit(
+    sales_user, accounting_user, customer
+):
+    order = submit(sales_user, customer, line("1", "100.00"), vat_rate=D("0"), prepaid=True)
+    assert order.status == Order.Status.AWAITING_PREPAYMENT
+    services.order_refuse_prepayment(order=order, user=accounting_user, comment="Not paid.")
+    order.refresh_from_db()
+    assert (order.status, order.prepaid) == (Order.Status.ACCEPTED, False)
+    assert selectors.account_exposure(account_id=customer.pk) == D("100.00")
+
+
+def test_a_confirmed_prepayment_within_the_limit_uses_no_credit(
+    sales_user, accounting_user, customer
+):
+    order = submit(sales_user, customer, line("1", "100.00"), vat_rate=D("0"), prepaid=True)
+    services.order_confirm_prepayment(order=order, user=accounting_user)
+    assert selectors.account_exposure(account_id=customer.pk) == 0
+
+
+def test_a_prepayment_not_received_needs_a_reason(sales_user, accounting_user, on_hold):
+    order = big_prepaid(sales_user, on_hold)
+    with pytest.raises(ValidationError) as error:
+        services.order_refuse_prepayment(order=order, user=accounting_user, comment="   ")
+    assert error.value.message_dict == {"comment": ["Say why: a comment is required."]}
+    order.refresh_from_db()
+    assert (order.status, order.prepaid) == (Order.Status.AWAITING_PREPAYMENT, True)
+    assert not PrepaymentDecision.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["sales_user", "management_user", "no_group_user"])
+def test_only_accounting_confirms_or_refuses_a_prepayment(request, role, sales_user, on_hold):
+    user = request.getfixturevalue(role)
+    order = big_prepaid(sales_user, on_hold)
+    with pytest.raises(PermissionDenied, match="Only Accounting can confirm or refuse"):
+        services.order_confirm_prepayment(order=order, user=user)
+    with pytest.raises(PermissionDenied):
+        services.order_refuse_prepayment(order=order, user=user, comment="No.")
+    order.refresh_from_db()
+    assert (order.status, order.prepaid, order.prepayment_confirmed_at) == (
+        Order.Status.AWAITING_PREPAYMENT,
+        True,
+        None,
+    )
+    assert not PrepaymentDecision.objects.exists()
+
+
+def test_the_accounting_group_has_the_right_from_its_migration(accounting_user, admin_user):
+    assert accounting_user.has_perm("sales.confirm_prepayment")
+    assert admin_user.has_perm("sales.confirm_prepayment")
+
+
+@pytest.mark.parametrize(
+    "status", [s for s in Order.Status if s != Order.Status.AWAITING_PREPAYMENT]
+)
+def test_only_an_order_waiting_for_its_prepayment_is_confirmed_or_refused(
+    accounting_user, customer, status
+):
+    order = OrderFactory(customer=customer, status=status)
+    with pytest.raises(ValidationError, match=f"{order.number} is not waiting for a prepayment"):
+        services.order_confirm_prepayment(order=order, user=accounting_user)
+    with pytest.raises(ValidationError, match="is not waiting for a prepayment"):
+        services.order_refuse_prepayment(order=order, user=accounting_user, comment="No.")
+    order.refresh_from_db()
+    assert (order.status, order.prepayment_confirmed_at) == (status, None)
+
+
+def test_a_prepayment_is_confirmed_once(sales_user, accounting_user, admin_user, on_hold):
+    order = big_prepaid(sales_user, on_hold)
+    services.order_confirm_prepayment(order=order, user=accounting_user)
+    with pytest.raises(ValidationError, match="not waiting for a prepayment: it is accepted"):
+        services.order_refuse_prepayment(order=order, user=admin_user, comment="Oops.")
+    order.refresh_from_db()
+    assert (order.status, order.prepayment_confirmed_by) == (Order.Status.ACCEPTED, accounting_user)
+    assert PrepaymentDecision.objects.count() == 1
+
+
+def test_a_refused_order_on_hold_can_be_claimed_prepaid_again(sales_user, accounting_user, on_hold):
+    """The customer pays after all: Sales ticks prepaid again and Accounting confirms."""
+    order = big_prepaid(sales_user, on_hold)
+    services.order_refuse_prepayment(order=order, user=accounting_user, comment="Not yet.")
+    order = services.order_recheck(order=order, user=sales_user, prepaid=True)
+    assert order.status == Order.Status.AWAITING_PREPAYMENT
+    services.order_confirm_prepayment(order=order, user=accounting_user, comment="Arrived.")
+    order.refresh_from_db()
+    assert order.status == Order.Status.ACCEPTED
+    assert [d.decision for d in order.prepayment_decisions.order_by("id")] == [
+        PrepaymentDecision.Decision.REFUSED,
+        PrepaymentDecision.Decision.CONFIRMED,
+    ]
+
+
+def test_sales_cancels_an_order_waiting_for_its_prepayment(sales_user, on_hold):
+    order = big_prepaid(sales_user, on_hold)
+    services.order_cancel(order=order, user=sales_user)
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+
+
+def test_management_cannot_approve_an_order_waiting_for_its_prepayment(
+    sales_user, management_user, on_hold
+):
+    order = big_prepaid(sales_user, on_hold)
+    with pytest.raises(ValidationError, match="not waiting for approval any more"):
+        services.order_decide(order=order, user=management_user, approve=True, comment="Fine.")
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PREPAYMENT
+
+
+def test_a_recheck_does_not_accept_an_order_waiting_for_its_prepayment(sales_user, on_hold):
+    order = big_prepaid(sales_user, on_hold)
+    with pytest.raises(ValidationError, match="Only a blocked order is checked again"):
+        services.order_recheck(order=order, user=sales_user, prepaid=True)
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PREPAYMENT
+
+
+def test_the_database_refuses_an_accepted_prepaid_order_without_a_confirmation(customer):
+    """The rule holds below the services too: no accepted order on the tick alone."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrderFactory(customer=customer, status=Order.Status.ACCEPTED, prepaid=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrderFactory(
+            customer=customer,
+            status=Order.Status.CANCELLED,
+            prepaid=False,
+            prepayment_confirmed_at=timezone.now(),
+        )

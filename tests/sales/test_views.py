@@ -3,12 +3,14 @@
 import datetime as dt
 import re
 from decimal import Decimal as D
+from html import unescape
 
 import pytest
+from django.test.html import parse_html
 from django.urls import reverse
 
 from accounts.models import Account, RelationshipType
-from sales.models import Approval, Invoice, Order, Quote
+from sales.models import Approval, Invoice, Order, PrepaymentDecision, Quote
 from tests.accounts.factories import AccountFactory, AddressFactory, ContactFactory
 from tests.sales.conftest import visit
 from tests.sales.factories import (
@@ -48,6 +50,14 @@ def form_data(account, *lines, prefix="lines", **fields):
 
 def html(response):
     return response.content.decode()
+
+
+def messages_in(page):
+    """The texts of the messages shown at the top of the page."""
+    return [
+        unescape(re.sub(r"<[^>]+>", "", m)).strip()
+        for m in re.findall(r'<li class="message[^"]*"[^>]*>(.*?)</li>', page, re.S)
+    ]
 
 
 # --- quotes ----------------------------------------------------------------------------------
@@ -282,7 +292,10 @@ def test_a_blocked_order_is_checked_again_when_prepaid(as_user, sales_user, cust
     assert "Check credit again" in html(client.get(order.get_absolute_url()))
     client.post(reverse("sales:order_recheck", args=[order.pk]), {"prepaid": "on"})
     order.refresh_from_db()
-    assert (order.status, order.prepaid) == (Order.Status.ACCEPTED, True)
+    assert (order.status, order.prepaid) == (Order.Status.AWAITING_PREPAYMENT, True)
+    page = html(client.get(order.get_absolute_url()))
+    assert "data-awaiting-prepayment" in page
+    assert "data-prepayment-form" not in page
 
 
 # --- approvals -------------------------------------------------------------------------------
@@ -494,8 +507,10 @@ def test_approvals_page_has_constant_queries(
     )
     OrderFactory(customer=customer, total=D("500.00"))
     Account.objects.filter(pk=customer.pk).update(credit_hold=True)
+    for _ in range(3):
+        OrderFactory(status=Order.Status.AWAITING_PREPAYMENT, prepaid=True)
     client = as_user(management_user)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("sales:approval_list"))
     page = html(response)
     assert page.count("<tr data-row>") == 5
@@ -505,6 +520,7 @@ def test_approvals_page_has_constant_queries(
     assert cells == ["1,210.00", "500.00", "1,000.00"]
     assert "On credit hold now" in row
     assert page.count("data-hold") == 1
+    assert page.count("<tr data-prepayment-row>") == 3
 
 
 def test_invoice_page_has_constant_queries(as_user, accounting_user, django_assert_max_num_queries):
@@ -675,7 +691,7 @@ def test_a_total_too_large_is_refused_on_the_form(
 
 
 def test_a_blocked_order_prepaid_above_the_limit_is_accepted_on_its_page(
-    as_user, sales_user, customer
+    as_user, sales_user, accounting_user, customer
 ):
     OrderFactory(customer=customer, total=D("900.00"))
     customer.credit_hold = True
@@ -686,8 +702,25 @@ def test_a_blocked_order_prepaid_above_the_limit_is_accepted_on_its_page(
     page = html(
         client.post(reverse("sales:order_recheck", args=[order.pk]), {"prepaid": "on"}, follow=True)
     )
-    assert "Accepted: the order is prepaid, so it uses no credit" in page
-    assert "Needs Management" not in page
+    # The first message is the entry's (blocked), the last the recheck's.
+    assert messages_in(page)[-1] == (
+        f"Order {order.number}: Waiting for Accounting to confirm the prepayment of this order "
+        "of 605.00: a prepaid order is accepted once the money has been received. If it is not "
+        "received: Blocked: the account is on credit hold and this order of 605.00 is not "
+        "prepaid (open exposure 900.00, credit limit 1,000.00)."
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PREPAYMENT
+    page = html(
+        as_user(accounting_user).post(
+            reverse("sales:order_prepayment", args=[order.pk]),
+            {"decision": "confirm", "comment": ""},
+            follow=True,
+        )
+    )
+    assert messages_in(page)[0].startswith(
+        f"Order {order.number}: Accepted: Accounting confirmed the prepayment"
+    )
     order.refresh_from_db()
     assert order.status == Order.Status.ACCEPTED
     account_page = html(client.get(customer.get_absolute_url()))
@@ -960,3 +993,230 @@ def test_removing_an_unused_contact_warns_of_nothing_more(as_user, sales_user):
     page = html(as_user(sales_user).get(reverse("accounts:contact_delete", args=[contact.pk])))
     assert "This cannot be undone." in page
     assert "issued document" not in page and "CRM contact link" not in page
+
+
+# --- a refused "Turn into an order" ----------------------------------------------------------
+
+
+def _in_page(element, page):
+    """Whether the element is on the page, compared as parsed HTML (attributes in any order)."""
+    return parse_html(page).count(parse_html(element)) > 0
+
+
+def test_a_refused_conversion_keeps_the_purchase_order_number_and_the_prepaid_tick(
+    as_user, sales_user, customer
+):
+    """A purchase order number too long is refused beside the field; nothing typed is lost."""
+    quote = QuoteFactory(customer=customer, status=Quote.Status.ACCEPTED)
+    QuoteLineFactory(quote=quote)
+    reference = "PO-" + "7" * 48
+    response = as_user(sales_user).post(
+        reverse("sales:quote_convert", args=[quote.pk]),
+        {"customer_reference": reference, "prepaid": "on"},
+    )
+    assert response.status_code == 200
+    form = response.context["convert_form"]
+    assert form.errors["customer_reference"] == [
+        "Ensure this value has at most 50 characters (it has 51)."
+    ]
+    page = html(response)
+    assert _in_page(
+        f'<input type="text" name="customer_reference" value="{reference}" maxlength="50" '
+        'aria-invalid="true" aria-describedby="id_customer_reference_error" '
+        'id="id_customer_reference">',
+        page,
+    )
+    assert _in_page('<input type="checkbox" name="prepaid" id="id_prepaid" checked>', page)
+    assert not Order.objects.exists()
+
+
+def test_a_conversion_the_service_refuses_keeps_what_was_typed(as_user, sales_user, customer):
+    """The seller is no longer one of ours: the form says so and keeps what was typed."""
+    seller = AccountFactory(name="Former Seller")
+    quote = QuoteFactory(customer=customer, status=Quote.Status.ACCEPTED, seller_account=seller)
+    QuoteLineFactory(quote=quote)
+    response = as_user(sales_user).post(
+        reverse("sales:quote_convert", args=[quote.pk]),
+        {"customer_reference": "PO-2026-114", "prepaid": "on"},
+    )
+    assert response.status_code == 200
+    form = response.context["convert_form"]
+    assert form.non_field_errors() == [
+        "Former Seller is not one of our selling entities: choose an account of type Seller."
+    ]
+    page = html(response)
+    assert _in_page(
+        '<input type="text" name="customer_reference" value="PO-2026-114" maxlength="50" '
+        'id="id_customer_reference">',
+        page,
+    )
+    assert _in_page('<input type="checkbox" name="prepaid" id="id_prepaid" checked>', page)
+    assert not Order.objects.exists()
+
+
+# --- prepaid orders wait for Accounting's confirmation ----------------------------------------
+
+
+@pytest.fixture
+def awaiting(customer):
+    """The issue's order: 60,500.00 ticked prepaid for an account on hold with a limit of 10."""
+    Account.objects.filter(pk=customer.pk).update(credit_hold=True, credit_limit=D("10.00"))
+    return OrderFactory(
+        customer=customer,
+        status=Order.Status.AWAITING_PREPAYMENT,
+        prepaid=True,
+        total=D("60500.00"),
+        credit_reason="Waiting for Accounting to confirm the prepayment of this order of 60,500.00",
+    )
+
+
+def test_a_prepaid_order_entered_on_hold_waits_and_says_so(as_user, sales_user, customer):
+    customer.credit_hold = True
+    customer.save(update_fields=["credit_hold"])
+    response = as_user(sales_user).post(
+        reverse("sales:order_create"),
+        form_data(customer, ("Machine", "1", "50000"), prepaid="on", customer_reference="PO-9"),
+        follow=True,
+    )
+    order = Order.objects.get()
+    assert (order.status, order.prepaid) == (Order.Status.AWAITING_PREPAYMENT, True)
+    page = html(response)
+    assert messages_in(page)[0].startswith(
+        f"Order {order.number}: Waiting for Accounting to confirm the prepayment of this order of "
+        "60,500.00"
+    )
+    assert '<span class="badge status-awaiting_prepayment">Awaiting prepayment</span>' in page
+    assert re.search(r"<dd data-prepaid>Yes: waiting for Accounting", page)
+    assert "Invoice this order" not in page
+
+
+def test_accounting_confirms_a_prepayment_on_the_order_page(as_user, accounting_user, awaiting):
+    client = as_user(accounting_user)
+    page = html(client.get(awaiting.get_absolute_url()))
+    assert "data-prepayment-form" in page
+    response = client.post(
+        reverse("sales:order_prepayment", args=[awaiting.pk]),
+        {"decision": "confirm", "comment": "Transfer ref 4471."},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == awaiting.get_absolute_url()
+    page = html(response)
+    assert messages_in(page) == [
+        f"Order {awaiting.number}: Accepted: Accounting confirmed the prepayment, so the order "
+        "uses no credit (open exposure 0.00, this order 60,500.00, credit limit 10.00). The "
+        "account is on credit hold, but the order is prepaid."
+    ]
+    awaiting.refresh_from_db()
+    assert (awaiting.status, awaiting.prepayment_confirmed_by) == (
+        Order.Status.ACCEPTED,
+        accounting_user,
+    )
+    decision = PrepaymentDecision.objects.get()
+    assert (decision.decision, decision.comment) == ("confirmed", "Transfer ref 4471.")
+    assert re.search(rf"<dd data-prepaid>Yes: confirmed by {accounting_user} on ", page)
+    assert '<p data-prepayment-decision="confirmed"><strong>Prepayment confirmed</strong>' in page
+    assert "Invoice this order" in page
+
+
+def test_accounting_says_a_prepayment_was_not_received_from_the_approvals_page(
+    as_user, accounting_user, awaiting
+):
+    client = as_user(accounting_user)
+    page = html(client.get(reverse("sales:approval_list")))
+    assert page.count("<tr data-prepayment-row>") == 1
+    assert awaiting.number in page
+    response = client.post(
+        reverse("sales:order_prepayment", args=[awaiting.pk]),
+        {"decision": "refuse", "comment": "Nothing received.", "next": "approvals"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("sales:approval_list")
+    page = html(response)
+    assert messages_in(page)[0].startswith(
+        f"Order {awaiting.number}: The prepayment was not received, so the order is checked on "
+        "credit: Blocked: the account is on credit hold"
+    )
+    assert "<tr data-prepayment-row>" not in page
+    awaiting.refresh_from_db()
+    assert (awaiting.status, awaiting.prepaid) == (Order.Status.BLOCKED, False)
+    assert PrepaymentDecision.objects.get().comment == "Nothing received."
+
+
+def test_a_prepayment_not_received_without_a_reason_is_refused_on_the_form(
+    as_user, accounting_user, awaiting
+):
+    response = as_user(accounting_user).post(
+        reverse("sales:order_prepayment", args=[awaiting.pk]), {"decision": "refuse"}
+    )
+    assert response.status_code == 200
+    form = response.context["prepayment_form"]
+    assert form.errors == {"comment": ["Say why: a comment is required."]}
+    awaiting.refresh_from_db()
+    assert (awaiting.status, awaiting.prepaid) == (Order.Status.AWAITING_PREPAYMENT, True)
+    assert not PrepaymentDecision.objects.exists()
+
+
+@pytest.mark.parametrize("decision", [None, "approve", "maybe"])
+def test_a_prepayment_decision_other_than_the_two_buttons_changes_nothing(
+    as_user, accounting_user, awaiting, decision
+):
+    data = {"comment": "Paid in cash."} | ({"decision": decision} if decision else {})
+    response = as_user(accounting_user).post(
+        reverse("sales:order_prepayment", args=[awaiting.pk]), data
+    )
+    form = response.context["prepayment_form"]
+    assert form.errors == {"decision": ["Choose Confirm prepayment or Not received."]}
+    assert form["comment"].value() == "Paid in cash."
+    awaiting.refresh_from_db()
+    assert awaiting.status == Order.Status.AWAITING_PREPAYMENT
+
+
+@pytest.mark.parametrize("role", ["sales_user", "management_user", "no_group_user"])
+def test_only_accounting_confirms_a_prepayment_on_the_page(request, as_user, role, awaiting):
+    client = as_user(request.getfixturevalue(role))
+    for decision in ("confirm", "refuse"):
+        response = client.post(
+            reverse("sales:order_prepayment", args=[awaiting.pk]),
+            {"decision": decision, "comment": "Paid."},
+        )
+        assert response.status_code == 403
+    awaiting.refresh_from_db()
+    assert (awaiting.status, awaiting.prepaid, awaiting.prepayment_confirmed_at) == (
+        Order.Status.AWAITING_PREPAYMENT,
+        True,
+        None,
+    )
+    assert not PrepaymentDecision.objects.exists()
+    if role != "no_group_user":
+        page = html(client.get(awaiting.get_absolute_url()))
+        assert "data-prepayment-form" not in page
+        assert "data-awaiting-prepayment" in page
+
+
+def test_an_order_waiting_for_its_prepayment_is_not_invoiced_on_the_page(
+    as_user, accounting_user, awaiting
+):
+    page = html(
+        as_user(accounting_user).post(
+            reverse("sales:order_invoice", args=[awaiting.pk]), follow=True
+        )
+    )
+    assert messages_in(page) == [
+        f"Order {awaiting.number} is waiting for Accounting to confirm its prepayment, so it "
+        "cannot be invoiced."
+    ]
+    assert not Invoice.objects.exists()
+
+
+def test_the_order_list_shows_and_filters_the_prepayments_to_confirm(
+    as_user, accounting_user, awaiting, customer
+):
+    OrderFactory(customer=customer, prepaid=True, prepayment_confirmed_at=dt.datetime.now(dt.UTC))
+    OrderFactory(customer=customer)
+    client = as_user(accounting_user)
+    page = html(client.get(reverse("sales:order_list")))
+    cells = re.findall(r"<td data-prepaid>([^<]*)</td>", page)
+    assert sorted(cells) == ["Confirmed", "To be confirmed", "—"]
+    page = html(client.get(reverse("sales:order_list") + "?status=awaiting_prepayment"))
+    assert page.count("<tr data-row>") == 1
+    assert awaiting.number in page
