@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts.models import Account, Contact
 from users.models import User
 
+VIEW_USER_PERMISSION = "users.view_user"
 CHANGE_USER_PERMISSION = "users.change_user"
 
 
