@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -74,6 +74,22 @@ def _record_changes(*, account: Account, before: Account | None, user: Any) -> N
     AccountChange.objects.bulk_create(changes)
 
 
+def _save_unique(instance: models.Model, **save_kwargs: Any) -> None:
+    """Save a row whose unique constraints were checked by full_clean() just before.
+
+    Two requests can both pass that check before either saves (eight people entering the same
+    CRM4 id at once); the database then refuses all but the first. The savepoint keeps the
+    caller's transaction usable, and checking again now sees the winner's row, so the loser gets
+    the same message on the form as when the duplicate existed already, instead of a 500.
+    """
+    try:
+        with transaction.atomic():
+            instance.save(**save_kwargs)
+    except IntegrityError:
+        instance.validate_constraints()
+        raise
+
+
 def _check_credit_permission(*, user: Any, before: Account | None, fields: Mapping) -> None:
     for field in CREDIT_FIELDS:
         if field not in fields:
@@ -101,7 +117,7 @@ def account_create(
     account = Account(**fields)
     account.name_key = account_name_key(account.name)
     account.full_clean()
-    account.save()
+    _save_unique(account)
     for kind, name, values in (
         (Address.Kind.VISIT, "Visit", visit_address or {}),
         (Address.Kind.MAILING, "Mailing", mailing_address or {}),
@@ -127,7 +143,7 @@ def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) ->
         setattr(account, field, value)
     account.name_key = account_name_key(account.name)
     account.full_clean()
-    account.save(update_fields=[*fields, "name_key", "updated_at"])
+    _save_unique(account, update_fields=[*fields, "name_key", "updated_at"])
     _record_changes(account=account, before=before, user=user)
     return account
 
@@ -184,7 +200,7 @@ def address_save(*, address: Address, fields: Mapping[str, Any], geocode: bool =
         address.geocode_status = Address.GeocodeStatus.PENDING
         address.geocode_message = ""
     address.full_clean()
-    address.save()
+    _save_unique(address)
     if address.kind == Address.Kind.VISIT and changed and geocode:
         _geocode_after_commit(address)
     return address
