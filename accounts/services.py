@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
@@ -213,12 +214,20 @@ PO_BOX_MESSAGE = (
 
 
 def _geocode_after_commit(address: Address) -> None:
-    # After commit, so a slow or failing geocoder can neither hold nor undo the user's save.
-    transaction.on_commit(partial(address_geocode, address_id=address.pk), robust=True)
+    # After commit, so a slow or failing geocoder can neither hold nor undo the user's save; and
+    # within a short budget, since the user still waits for the page.
+    transaction.on_commit(
+        partial(address_geocode, address_id=address.pk, budget=settings.GEOCODER_SAVE_BUDGET),
+        robust=True,
+    )
 
 
-def address_geocode(*, address_id: int) -> Address | None:
-    """Locate a visit address and record the outcome; a failure is recorded, never raised."""
+def address_geocode(*, address_id: int, budget: float | None = None) -> Address | None:
+    """Locate a visit address and record the outcome; a failure is recorded, never raised.
+
+    With a budget (seconds), a service slower than that leaves the address "Not located yet" for
+    geocode_accounts, which calls this without one and waits for the backend's own timeout.
+    """
     address = Address.objects.filter(pk=address_id, kind=Address.Kind.VISIT).first()
     if address is None:
         return None
@@ -226,11 +235,16 @@ def address_geocode(*, address_id: int) -> Address | None:
         result = geocoders.GeocodeResult.failed(PO_BOX_MESSAGE)
     else:
         try:
-            result = geocoders.geocode(
-                street=address.street,
-                postal_code=address.postal_code,
-                city=address.city,
-                country=address.country.code,
+            where = {
+                "street": address.street,
+                "postal_code": address.postal_code,
+                "city": address.city,
+                "country": address.country.code,
+            }
+            result = (
+                geocoders.geocode(**where)
+                if budget is None
+                else geocoders.geocode_within(seconds=budget, **where)
             )
         except Exception:
             logger.exception("Geocoding address %s failed", address.pk)

@@ -170,6 +170,9 @@ GEOCODER = env("GEOCODER", default="offline")
 NOMINATIM_USER_AGENT = env("NOMINATIM_USER_AGENT", default="")
 NOMINATIM_DOMAIN = env("NOMINATIM_DOMAIN", default="nominatim.openstreetmap.org")
 GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=5.0)
+# How long a save waits for its visit address to be located (seconds); a slower service leaves it
+# for `manage.py geocode_accounts`, which waits GEOCODER_TIMEOUT.
+GEOCODER_SAVE_BUDGET = env.float("GEOCODER_SAVE_BUDGET", default=2.0)
 # Where the offline geocoder keeps the city index it builds on first use.
 GEOCODER_CACHE_DIR = env.path("GEOCODER_CACHE_DIR", default=BASE_DIR / ".cache")
 
