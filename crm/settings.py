@@ -117,8 +117,16 @@ AXES_RESET_ON_SUCCESS = True
 # Email and username must share one failure counter, or the lock-out can be walked around.
 AXES_USERNAME_CALLABLE = "users.backends.canonical_username"
 # Lock a login name from one address: an IP alone would lock out a whole office behind one proxy,
-# a username alone would let anyone lock out a colleague.
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# a username alone would let anyone lock out a colleague. And an address across all login names,
+# at a higher limit, so one guesser cannot try ten passwords on every colleague. Axes has one
+# limit; users.throttling's handler gives each parameter its own.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+AXES_HANDLER = "users.throttling.LoginThrottleHandler"
+# Behind proxies every client has the proxy's address. X-Forwarded-For is trusted for exactly
+# this many proxies (the ones we run); 0 ignores it, since a client can write anything there.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "users.throttling.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
