@@ -12,6 +12,16 @@ VIEW_USER_PERMISSION = "users.view_user"
 CHANGE_USER_PERMISSION = "users.change_user"
 
 
+def user_can_see_users(user: Any) -> bool:
+    """The users page names everyone's email: administrators only, or who was given the right.
+
+    Changing users implies seeing them, as in the Django admin: the link forms return there.
+    """
+    return bool(
+        user and (user.has_perm(VIEW_USER_PERMISSION) or user.has_perm(CHANGE_USER_PERMISSION))
+    )
+
+
 def user_can_change_crm_link(user: Any) -> bool:
     """Only users who may change users (administrators) edit the CRM links."""
     return bool(user and user.has_perm(CHANGE_USER_PERMISSION))

@@ -19,9 +19,11 @@ class UserListView(PermissionRequiredMixin, ListView):
     """Administrators (and whoever may view users) see the list; those who may change users edit
     the links. It names everyone's email, so other staff get a 403."""
 
-    permission_required = services.VIEW_USER_PERMISSION
     paginate_by = 50
     template_name = "users/user_list.html"
+
+    def has_permission(self) -> bool:
+        return services.user_can_see_users(self.request.user)
 
     def get_queryset(self) -> QuerySet[User]:
         return selectors.user_list().order_by("username", "id")

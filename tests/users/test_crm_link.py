@@ -112,11 +112,19 @@ def user_viewer(db):
     return viewer
 
 
+@pytest.fixture
+def user_changer(db):
+    """Someone given only the right to change users: seeing them comes with it."""
+    changer = UserFactory(username="changer")
+    changer.user_permissions.add(Permission.objects.get(codename="change_user"))
+    return changer
+
+
 def user_rows(response) -> list[str]:
     return USER_ROW.findall(response.content.decode())
 
 
-@pytest.mark.parametrize("role", ["admin_user", "user_viewer"])
+@pytest.mark.parametrize("role", ["admin_user", "user_viewer", "user_changer"])
 def test_administrators_and_user_viewers_see_the_users_page(request, as_user, role):
     """The page lists every user: only for those allowed to view users."""
     user = request.getfixturevalue(role)
@@ -139,7 +147,8 @@ def test_other_roles_may_not_see_who_works_here(request, as_user, role):
 
 @pytest.mark.parametrize(
     ("role", "offered"),
-    [(r, False) for r in ROLE_FIXTURES] + [("admin_user", True), ("user_viewer", True)],
+    [(r, False) for r in ROLE_FIXTURES]
+    + [("admin_user", True), ("user_viewer", True), ("user_changer", True)],
 )
 def test_the_menu_offers_users_only_to_those_who_may_see_them(request, as_user, role, offered):
     html = as_user(request.getfixturevalue(role)).get(reverse("accounts:list")).content.decode()
