@@ -219,7 +219,7 @@ def test_a_save_waits_for_a_hung_geocoder_only_its_budget(
     waited = time.monotonic() - started
     assert response.status_code == 302
     assert len(hung.asked) == 1
-    assert 0.5 <= waited < 5
+    assert 0.5 <= waited < 10  # Far from the 30 s the service takes, with room for a busy CI.
     visit.refresh_from_db()
     assert (visit.city, visit.latitude) == ("Rotterdam", None)
     assert visit.geocode_status == Address.GeocodeStatus.RETRY
