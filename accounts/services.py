@@ -5,8 +5,9 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -74,6 +75,22 @@ def _record_changes(*, account: Account, before: Account | None, user: Any) -> N
     AccountChange.objects.bulk_create(changes)
 
 
+def _save_unique(instance: models.Model, **save_kwargs: Any) -> None:
+    """Save a row whose unique constraints were checked by full_clean() just before.
+
+    Two requests can both pass that check before either saves (eight people entering the same
+    CRM4 id at once); the database then refuses all but the first. The savepoint keeps the
+    caller's transaction usable, and checking again now sees the winner's row, so the loser gets
+    the same message on the form as when the duplicate existed already, instead of a 500.
+    """
+    try:
+        with transaction.atomic():
+            instance.save(**save_kwargs)
+    except IntegrityError:
+        instance.validate_constraints()
+        raise
+
+
 def _check_credit_permission(*, user: Any, before: Account | None, fields: Mapping) -> None:
     for field in CREDIT_FIELDS:
         if field not in fields:
@@ -101,7 +118,7 @@ def account_create(
     account = Account(**fields)
     account.name_key = account_name_key(account.name)
     account.full_clean()
-    account.save()
+    _save_unique(account)
     for kind, name, values in (
         (Address.Kind.VISIT, "Visit", visit_address or {}),
         (Address.Kind.MAILING, "Mailing", mailing_address or {}),
@@ -127,7 +144,7 @@ def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) ->
         setattr(account, field, value)
     account.name_key = account_name_key(account.name)
     account.full_clean()
-    account.save(update_fields=[*fields, "name_key", "updated_at"])
+    _save_unique(account, update_fields=[*fields, "name_key", "updated_at"])
     _record_changes(account=account, before=before, user=user)
     return account
 
@@ -184,7 +201,7 @@ def address_save(*, address: Address, fields: Mapping[str, Any], geocode: bool =
         address.geocode_status = Address.GeocodeStatus.PENDING
         address.geocode_message = ""
     address.full_clean()
-    address.save()
+    _save_unique(address)
     if address.kind == Address.Kind.VISIT and changed and geocode:
         _geocode_after_commit(address)
     return address
@@ -197,12 +214,20 @@ PO_BOX_MESSAGE = (
 
 
 def _geocode_after_commit(address: Address) -> None:
-    # After commit, so a slow or failing geocoder can neither hold nor undo the user's save.
-    transaction.on_commit(partial(address_geocode, address_id=address.pk), robust=True)
+    # After commit, so a slow or failing geocoder can neither hold nor undo the user's save; and
+    # within a short budget, since the user still waits for the page.
+    transaction.on_commit(
+        partial(address_geocode, address_id=address.pk, budget=settings.GEOCODER_SAVE_BUDGET),
+        robust=True,
+    )
 
 
-def address_geocode(*, address_id: int) -> Address | None:
-    """Locate a visit address and record the outcome; a failure is recorded, never raised."""
+def address_geocode(*, address_id: int, budget: float | None = None) -> Address | None:
+    """Locate a visit address and record the outcome; a failure is recorded, never raised.
+
+    With a budget (seconds), a service slower than that leaves the address "Not located yet" for
+    geocode_accounts, which calls this without one and waits for the backend's own timeout.
+    """
     address = Address.objects.filter(pk=address_id, kind=Address.Kind.VISIT).first()
     if address is None:
         return None
@@ -210,11 +235,16 @@ def address_geocode(*, address_id: int) -> Address | None:
         result = geocoders.GeocodeResult.failed(PO_BOX_MESSAGE)
     else:
         try:
-            result = geocoders.geocode(
-                street=address.street,
-                postal_code=address.postal_code,
-                city=address.city,
-                country=address.country.code,
+            where = {
+                "street": address.street,
+                "postal_code": address.postal_code,
+                "city": address.city,
+                "country": address.country.code,
+            }
+            result = (
+                geocoders.geocode(**where)
+                if budget is None
+                else geocoders.geocode_within(seconds=budget, **where)
             )
         except Exception:
             logger.exception("Geocoding address %s failed", address.pk)

@@ -18,3 +18,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = False
+# A fresh checkout builds the offline geocoder's index on the first lookup (8 to 25 s): that must
+# not run out the budget of a save. Tests of the budget set their own.
+GEOCODER_SAVE_BUDGET = 120.0
+# A file rather than SQLite's in-memory database, so tests with several threads (people saving
+# at the same moment) share one database, as they do in production.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405

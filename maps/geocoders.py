@@ -19,6 +19,8 @@ import sqlite3
 import tempfile
 import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -28,6 +30,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
+from geopy.adapters import RequestsAdapter
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable
 
 logger = logging.getLogger(__name__)
@@ -220,6 +224,7 @@ class NominatimGeocoder:
                 user_agent=settings.NOMINATIM_USER_AGENT,
                 domain=settings.NOMINATIM_DOMAIN,
                 timeout=settings.GEOCODER_TIMEOUT,
+                adapter_factory=_adapter_without_retries,
             )
         # Errors are ours to record, not to retry here: a save waits for this call.
         self._geocode = RateLimiter(
@@ -245,10 +250,7 @@ class NominatimGeocoder:
                 addressdetails=False,
             )
         except GeocoderTimedOut:
-            return GeocodeResult.retry(
-                "The geocoding service did not answer in time; the address was saved and will be "
-                "located on the next run of geocode_accounts, or save it again later."
-            )
+            return GeocodeResult.retry(timed_out_message())
         except (GeocoderUnavailable, GeocoderServiceError) as error:
             logger.warning("Geocoding service error: %s", error)
             return GeocodeResult.retry(
@@ -268,6 +270,19 @@ class NominatimGeocoder:
             longitude=location.longitude,
             message="" if precise else "Only the area was found, not the street.",
         )
+
+
+def _adapter_without_retries(*, proxies: Any, ssl_context: Any) -> RequestsAdapter:
+    # geopy's requests adapter retries a failed connection twice, so a hung service held a save
+    # for three timeouts (15 s). Retrying is geocode_accounts' job.
+    return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+
+
+def timed_out_message() -> str:
+    return gettext(
+        "The geocoding service did not answer in time; the address was saved and will be "
+        "located on the next run of geocode_accounts, or save it again later."
+    )
 
 
 class FailingGeocoder:
@@ -316,3 +331,27 @@ def geocode(*, street: str, postal_code: str, city: str, country: str) -> Geocod
     return get_geocoder().geocode(
         Query(street=street, postal_code=postal_code, city=city, country=str(country or ""))
     )
+
+
+# A few threads for lookups a save waits on. While the service hangs they stay busy and later
+# saves give up at their budget too, instead of starting a thread each.
+_save_lookups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="geocode-save")
+
+
+def geocode_within(
+    *, seconds: float, street: str, postal_code: str, city: str, country: str
+) -> GeocodeResult:
+    """geocode(), but give up after `seconds`: a user's save must not wait on a hung service.
+
+    A lookup that takes longer comes back as RETRY (geocode_accounts locates it later); it is
+    left to finish in the background, and its late answer is dropped.
+    """
+    lookup = _save_lookups.submit(
+        geocode, street=street, postal_code=postal_code, city=city, country=country
+    )
+    try:
+        return lookup.result(timeout=seconds)
+    except FutureTimeout:
+        lookup.cancel()  # Still queued behind hung lookups: never start it.
+        logger.warning("The geocoder did not answer within %s s; left for later", seconds)
+        return GeocodeResult.retry(timed_out_message())

@@ -55,3 +55,24 @@ def lookups(monkeypatch) -> list[dict]:
 
     monkeypatch.setattr(geocoders, "geocode", spy)
     return asked
+
+
+@pytest.fixture
+def slow_geocoder(settings, monkeypatch):
+    """Make the configured geocoder one that takes the given seconds to answer."""
+    from maps import geocoders
+    from tests.maps.fakes import SlowGeocoder
+
+    made: list[SlowGeocoder] = []
+
+    def install(seconds: float) -> SlowGeocoder:
+        made.append(SlowGeocoder(seconds))
+        monkeypatch.setitem(geocoders.BACKENDS, "slow", lambda: made[-1])
+        geocoders._geocoder.cache_clear()
+        settings.GEOCODER = "slow"
+        return made[-1]
+
+    yield install
+    for geocoder in made:
+        geocoder.released.set()  # Lets a lookup given up on finish, rather than outlive the test.
+    geocoders._geocoder.cache_clear()

@@ -41,6 +41,7 @@ def production_env(*, database_url: str, static_root: Path) -> dict[str, str]:
         "SECRET_KEY": "p7Hq-2xV!m9Rk4@Ld8#Zw3^Ts6&Nb1*Gf5(Jc0)Yu4_Ea7+Qo2=Wi9",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "BEHIND_TLS_PROXY": "true",
+        "TRUSTED_PROXY_COUNT": "1",
         "DATABASE_URL": database_url,
         "STATIC_ROOT": str(static_root),
         "GEOCODER": "offline",

@@ -8,7 +8,18 @@ from django.db import transaction
 from accounts.models import Account, Contact
 from users.models import User
 
+VIEW_USER_PERMISSION = "users.view_user"
 CHANGE_USER_PERMISSION = "users.change_user"
+
+
+def user_can_see_users(user: Any) -> bool:
+    """The users page names everyone's email: administrators only, or who was given the right.
+
+    Changing users implies seeing them, as in the Django admin: the link forms return there.
+    """
+    return bool(
+        user and (user.has_perm(VIEW_USER_PERMISSION) or user.has_perm(CHANGE_USER_PERMISSION))
+    )
 
 
 def user_can_change_crm_link(user: Any) -> bool:

@@ -15,11 +15,15 @@ from users.forms import UserCrmAccountForm, UserCrmContactForm
 from users.models import User
 
 
-class UserListView(ListView):
-    """Every signed-in user sees the list; only those who may change users edit the links."""
+class UserListView(PermissionRequiredMixin, ListView):
+    """Administrators (and whoever may view users) see the list; those who may change users edit
+    the links. It names everyone's email, so other staff get a 403."""
 
     paginate_by = 50
     template_name = "users/user_list.html"
+
+    def has_permission(self) -> bool:
+        return services.user_can_see_users(self.request.user)
 
     def get_queryset(self) -> QuerySet[User]:
         return selectors.user_list().order_by("username", "id")

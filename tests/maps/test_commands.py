@@ -155,3 +155,13 @@ def test_the_migration_marks_the_service_failures_for_a_retry():
     migration.to_retry(apps, None)
     assert visit(down).geocode_status == Address.GeocodeStatus.RETRY
     assert visit(wrong).geocode_status == Address.GeocodeStatus.FAILED
+
+
+def test_the_command_waits_longer_than_a_save_would(settings, slow_geocoder):
+    """A service slower than a save's budget still locates the addresses geocode_accounts takes:
+    the command waits for the backend's own timeout (GEOCODER_TIMEOUT)."""
+    settings.GEOCODER_SAVE_BUDGET = 0.05
+    account = AccountFactory(visit__geocode_status=Address.GeocodeStatus.RETRY)
+    slow_geocoder(0.3)
+    assert "1 located, 0 located approximately, 0 failed." in run()
+    assert visit(account).geocode_status == Address.GeocodeStatus.OK

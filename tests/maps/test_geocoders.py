@@ -182,3 +182,11 @@ def test_geocode_uses_the_configured_backend(settings):
     settings.GEOCODER = "failing"
     result = geocoders.geocode(street="", postal_code="", city="Eindhoven", country="NL")
     assert result.status == Status.RETRY
+
+
+def test_nominatim_leaves_retrying_to_geocode_accounts(settings):
+    """geopy's HTTP adapter retried a failed connection twice: a save waited three timeouts."""
+    settings.NOMINATIM_USER_AGENT = "crm-tests (it@example.com)"
+    client = NominatimGeocoder()._geocode.func.__self__
+    for scheme in ("http://", "https://"):
+        assert client.adapter.session.get_adapter(scheme).max_retries.total == 0

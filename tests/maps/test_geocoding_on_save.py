@@ -1,5 +1,8 @@
 """Saving an account's visit address locates it after commit; failures never undo the save."""
 
+import re
+import time
+
 import pytest
 from django.urls import reverse
 
@@ -190,3 +193,48 @@ def test_a_new_account_from_the_page_is_located_as_before(
     visit = Address.objects.get(kind=Address.Kind.VISIT)
     assert len(lookups) == 1
     assert visit.latitude == pytest.approx(51.44, abs=0.02)
+
+
+# --- a hung geocoding service ----------------------------------------------------------------
+
+GEO_LINE = re.compile(r'<p class="geo geo-(?P<status>[a-z]+)">(?P<text>.*?)</p>', re.S)
+
+
+def test_a_save_waits_for_a_hung_geocoder_only_its_budget(
+    as_user, sales_user, settings, slow_geocoder, django_capture_on_commit_callbacks
+):
+    """The service takes 30 s; the save answers after the 0.5 s budget, the address is kept
+    "Not located yet", and the account page says the service did not answer in time."""
+    settings.GEOCODER_SAVE_BUDGET = 0.5
+    account = AccountFactory()
+    visit = visit_of(account)
+    hung = slow_geocoder(30)
+    client = as_user(sales_user)
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:address_update", args=[visit.pk]),
+            {"street": "Dock 4", "postal_code": "3011", "city": "Rotterdam", "country": "NL"},
+        )
+    waited = time.monotonic() - started
+    assert response.status_code == 302
+    assert len(hung.asked) == 1
+    assert 0.5 <= waited < 10  # Far from the 30 s the service takes, with room for a busy CI.
+    visit.refresh_from_db()
+    assert (visit.city, visit.latitude) == ("Rotterdam", None)
+    assert visit.geocode_status == Address.GeocodeStatus.RETRY
+    line = GEO_LINE.search(client.get(account.get_absolute_url()).content.decode())
+    assert line["status"] == "retry"
+    assert line["text"].startswith(
+        "Not located yet: The geocoding service did not answer in time; the address was saved"
+    )
+
+
+def test_a_geocoder_within_the_budget_locates_the_address_at_once(
+    admin_user, settings, slow_geocoder, django_capture_on_commit_callbacks
+):
+    settings.GEOCODER_SAVE_BUDGET = 5
+    slow_geocoder(0.05)
+    with django_capture_on_commit_callbacks(execute=True):
+        account = create_account(admin_user)
+    assert visit_of(account).geocode_status == Address.GeocodeStatus.OK

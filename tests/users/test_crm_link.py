@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -11,6 +14,8 @@ from users.models import User
 pytestmark = pytest.mark.django_db
 
 ROLE_FIXTURES = ["sales_user", "accounting_user", "management_user", "no_group_user"]
+USER_ROW = re.compile(r'<tr data-user="([^"]*)"')
+SIDEBAR = re.compile(r'<nav class="sidebar".*?</nav>', re.S)
 
 
 @pytest.fixture
@@ -99,12 +104,56 @@ def test_only_user_administrators_change_links(request, role, seller):
 # --- the users page --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", [*ROLE_FIXTURES, "admin_user"])
-def test_everyone_sees_the_users_page(request, as_user, role):
+@pytest.fixture
+def user_viewer(db):
+    """Someone given only the right to view users, in the admin."""
+    viewer = UserFactory(username="viewer")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_user"))
+    return viewer
+
+
+@pytest.fixture
+def user_changer(db):
+    """Someone given only the right to change users: seeing them comes with it."""
+    changer = UserFactory(username="changer")
+    changer.user_permissions.add(Permission.objects.get(codename="change_user"))
+    return changer
+
+
+def user_rows(response) -> list[str]:
+    return USER_ROW.findall(response.content.decode())
+
+
+@pytest.mark.parametrize("role", ["admin_user", "user_viewer", "user_changer"])
+def test_administrators_and_user_viewers_see_the_users_page(request, as_user, role):
+    """The page lists every user: only for those allowed to view users."""
     user = request.getfixturevalue(role)
+    UserFactory(username="pat")
     response = as_user(user).get(reverse("users:list"))
     assert response.status_code == 200
-    assert user.email in response.content.decode()
+    assert set(user_rows(response)) == set(User.objects.values_list("username", flat=True))
+
+
+@pytest.mark.parametrize("role", ROLE_FIXTURES)
+def test_other_roles_may_not_see_who_works_here(request, as_user, role):
+    """Sales, Accounting, Management and users without a group get a 403, not the list of
+    names and email addresses."""
+    UserFactory(username="pat", email="pat@ourcompany.example")
+    response = as_user(request.getfixturevalue(role)).get(reverse("users:list"))
+    assert response.status_code == 403
+    assert user_rows(response) == []
+    assert "pat@ourcompany.example" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [(r, False) for r in ROLE_FIXTURES]
+    + [("admin_user", True), ("user_viewer", True), ("user_changer", True)],
+)
+def test_the_menu_offers_users_only_to_those_who_may_see_them(request, as_user, role, offered):
+    html = as_user(request.getfixturevalue(role)).get(reverse("accounts:list")).content.decode()
+    menu = SIDEBAR.search(html).group(0)
+    assert (f'href="{reverse("users:list")}"' in menu) is offered
 
 
 def test_the_list_shows_none_until_an_account_is_chosen(as_user, admin_user, seller):
@@ -122,12 +171,16 @@ def test_the_list_shows_the_link(as_user, admin_user, seller):
     assert "Pat Jansen" in html
 
 
-@pytest.mark.parametrize("role", ROLE_FIXTURES)
-def test_others_see_the_page_read_only(request, as_user, role, seller):
+def test_a_user_viewer_sees_the_page_read_only(as_user, user_viewer, seller):
+    person = UserFactory(crm_account=seller)
+    html = as_user(user_viewer).get(reverse("users:list")).content.decode()
+    assert reverse("users:crm_account", args=[person.pk]) not in html
+
+
+@pytest.mark.parametrize("role", [*ROLE_FIXTURES, "user_viewer"])
+def test_others_cannot_change_the_links(request, as_user, role, seller):
     person = UserFactory(crm_account=seller)
     client = as_user(request.getfixturevalue(role))
-    html = client.get(reverse("users:list")).content.decode()
-    assert reverse("users:crm_account", args=[person.pk]) not in html
     assert client.get(reverse("users:crm_account", args=[person.pk])).status_code == 403
     for name, value in [("crm_account", "Other #1"), ("crm_contact", "")]:
         response = client.post(reverse(f"users:{name}", args=[person.pk]), {name: value})
