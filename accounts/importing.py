@@ -67,6 +67,10 @@ class RowRefused(Exception):
     """One row breaks a rule; its message says which and how to fix it."""
 
 
+class RowDeferred(Exception):
+    """The row's parent is further down the file: it is imported after the other rows."""
+
+
 @dataclass(frozen=True)
 class Refusal:
     line: int
@@ -107,6 +111,8 @@ class _Scan:
     header: list[str]
     # Lines of each CRM4 id and each id that occur more than once.
     duplicate_crm4_ids: dict[str, list[int]]
+    # The first line of each CRM4 id, to wait for a parent that comes further down.
+    crm4_first_lines: dict[str, int]
     duplicate_ids: dict[str, list[int]]
 
 
@@ -175,6 +181,7 @@ def _scan(open_source: Callable[[], TextIO]) -> _Scan:
         rows=rows,
         header=header,
         duplicate_crm4_ids={k: v for k, v in crm4_lines.items() if len(v) > 1},
+        crm4_first_lines={k: v[0] for k, v in crm4_lines.items()},
         duplicate_ids={k: v for k, v in id_lines.items() if len(v) > 1},
     )
 
@@ -239,6 +246,10 @@ class _Importer:
         self.touched: dict[int, int] = {}
         self.names_in_db: dict[str, int | None] = {}
         self.now = timezone.now()
+        # Rows whose parent comes further down the file, and their CRM4 ids.
+        self.deferred: list[tuple[int, dict[str, str]]] = []
+        self.deferred_crm4_ids: set[str] = set()
+        self.last_round = False
 
     # The run: batches of rows, each read, checked and written together.
 
@@ -256,6 +267,13 @@ class _Importer:
         if batch:
             self.run_batch(batch)
             done += len(batch)
+        # Children listed above their parents (the admin's export sorts by name), in rounds
+        # until a round imports nothing more; the last round refuses what is left.
+        while self.deferred:
+            waiting, self.deferred, self.deferred_crm4_ids = self.deferred, [], set()
+            for start in range(0, len(waiting), self.batch_size):
+                self.check_batch(waiting[start : start + self.batch_size])
+            self.last_round = len(self.deferred) == len(waiting)
         if progress:
             progress(done, self.result.rows)
 
@@ -266,6 +284,9 @@ class _Importer:
                 parsed.append((line, self.cells(cells, problem)))
             except RowRefused as error:
                 self.refuse(line, {}, str(error))
+        self.check_batch(parsed)
+
+    def check_batch(self, parsed: list[tuple[int, dict[str, str]]]) -> None:
         self.prefetch(values for _line, values in parsed)
         valid: list[_Row] = []
         for line, values in parsed:
@@ -273,6 +294,11 @@ class _Importer:
                 row = self.check(line, values)
             except RowRefused as error:
                 self.refuse(line, values, str(error))
+                continue
+            except RowDeferred:
+                self.deferred.append((line, values))
+                if values.get("crm4_id"):
+                    self.deferred_crm4_ids.add(values["crm4_id"])
                 continue
             valid.append(row)
         if not self.dry_run:
@@ -503,6 +529,8 @@ class _Importer:
             key = self.file_crm4_ids.get(crm4_id)
             if key is None and crm4_id in self.by_crm4_id:
                 key = self.by_crm4_id[crm4_id].pk
+            if key is None and self.comes_later(crm4_id, line):
+                raise RowDeferred
             if key is None:
                 errors.setdefault("parent_crm4_id", []).append(
                     self.missing_parent(crm4_id)
@@ -535,6 +563,14 @@ class _Importer:
             if not parent_crm4_id:
                 return account.parent_id
         return None
+
+    def comes_later(self, crm4_id: str, line: int) -> bool:
+        """Whether the parent's row is still to be imported, further down or deferred itself."""
+        if self.last_round or crm4_id in self.refused_crm4_ids:
+            return False
+        return (
+            self.scan.crm4_first_lines.get(crm4_id, 0) > line or crm4_id in self.deferred_crm4_ids
+        )
 
     def missing_parent(self, crm4_id: str) -> str:
         line = self.refused_crm4_ids.get(crm4_id)

@@ -155,6 +155,21 @@ class TestRows:
         assert "0 accounts added, 0 updated, 2 unchanged" in out
         assert list(Account.objects.order_by("pk").values()) == before
 
+    def test_children_above_their_parents_wait_for_them(self, tmp_path):
+        """The admin's export sorts by name, so a child may come before its parent."""
+        rows = [
+            old_crm_row(crm4_id="C", name="Child", business_unit="", parent_crm4_id="B"),
+            old_crm_row(crm4_id="B", name="Branch", business_unit="", parent_crm4_id="A"),
+            old_crm_row(crm4_id="D", name="Orphan", business_unit="", parent_crm4_id="Z"),
+            old_crm_row(crm4_id="A", name="Top"),
+        ]
+
+        out, _ = run(write_csv(tmp_path / "in.csv", rows))
+
+        parents = dict(Account.objects.values_list("crm4_id", "parent__crm4_id"))
+        assert parents == {"A": None, "B": "A", "C": "B"}
+        assert "No account has CRM4 id “Z”" in refused_lines(out)[4]
+
     def test_parent_by_name(self, tmp_path):
         AccountFactory(name="Rhein Fahrzeugbau GmbH", business_unit="HQ")
         rows = [
