@@ -28,9 +28,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TextIO
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from accounts import services
 from accounts.formulae import unescape_formula
@@ -39,6 +41,7 @@ from accounts.resources import ADDRESS_COLUMNS, FILE_FIELDS, YesNoWidget
 from accounts.rules import account_name_key
 
 BATCH_SIZE = 1000
+UPDATE_BATCH_SIZE = 500
 PARENT_NAME = "parent_name"
 # The admin's columns (its "parent" field is the parent_crm4_id column), and a parent by name.
 COLUMNS = tuple(
@@ -85,6 +88,8 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # New accounts without a CRM4 id: nothing matches them when the file is imported again.
+    created_without_crm4_id: int = 0
     refused: list[Refusal] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -335,6 +340,7 @@ class _Importer:
     def count(self, row: _Row) -> None:
         if row.is_new:
             self.result.created += 1
+            self.result.created_without_crm4_id += not row.account.crm4_id
         elif row.changed_fields or row.changed_addresses:
             self.result.updated += 1
         else:
@@ -612,10 +618,16 @@ class _Importer:
                 addresses.setdefault(kind, {})[part] = value.upper() if part == "country" else value
         for kind, parts in addresses.items():
             try:
-                Address(kind=kind, **parts).clean_fields(exclude=_NON_ADDRESS_FIELDS)
+                Address(kind=kind, **parts).clean_fields(exclude=_NOT_CHECKED_ADDRESS_FIELDS)
             except ValidationError as error:
                 for part, messages in error.message_dict.items():
                     errors.setdefault(f"{kind}_{part}", []).extend(messages)
+            # The country field's own check rebuilds its 250 choices each time: 3 ms a row.
+            country = parts.get("country", "")
+            if country and country not in _COUNTRY_CODES:
+                errors.setdefault(f"{kind}_country", []).append(
+                    _COUNTRY_FIELD.error_messages["invalid_choice"] % {"value": country}
+                )
         return addresses
 
     def check_account(self, account: Account, *, errors: dict) -> None:
@@ -760,12 +772,12 @@ class _Importer:
         for row in updated:
             row.account.updated_at = self.now
         if updated:
-            Account.objects.bulk_update(
-                [row.account for row in updated], [*fields, "name_key", "updated_at"]
+            update_rows(
+                Account, [row.account for row in updated], [*fields, "name_key", "updated_at"]
             )
         addresses = [address for row in rows for address in row.changed_addresses]
         if addresses:
-            Address.objects.bulk_update(addresses, [*services.ADDRESS_FIELDS, *GEOCODE_RESET])
+            update_rows(Address, addresses, [*services.ADDRESS_FIELDS, *GEOCODE_RESET])
         changes: list[AccountChange] = []
         for row in rows:
             changes += services.account_changes(
@@ -812,10 +824,50 @@ class _Importer:
             del self.file_crm4_ids[row.account.crm4_id]
 
 
+def update_rows(model: type[Model], objects: list[Model], field_names: list[str]) -> None:
+    """Write these fields of these rows with one UPDATE ... FROM (VALUES ...) per 500 rows.
+
+    Django's bulk_update sets each column with a CASE over every id of its query: 30,000
+    accounts took 131 s on PostgreSQL (50 s with 100 rows a query), most of it building the
+    expressions. A join with a VALUES list (PostgreSQL, SQLite 3.33+) takes a few seconds.
+    """
+    fields = [model._meta.get_field(name) for name in dict.fromkeys(field_names)]
+    pk = model._meta.pk
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    # VALUES columns are called column1, column2, ... on both databases; PostgreSQL types them
+    # from the literals, so each is cast to its column's type where it is set.
+    typed = connection.vendor == "postgresql"
+    assignments = ", ".join(
+        f"{quote(field.column)} = "
+        + (f"CAST(v.column{n} AS {field.db_type(connection)})" if typed else f"v.column{n}")
+        for n, field in enumerate(fields, start=2)
+    )
+    key = f"CAST(v.column1 AS {pk.db_type(connection)})" if typed else "v.column1"
+    marks = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    for start in range(0, len(objects), UPDATE_BATCH_SIZE):
+        chunk = objects[start : start + UPDATE_BATCH_SIZE]
+        params: list[Any] = []
+        for obj in chunk:
+            params.append(obj.pk)
+            params.extend(
+                field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} "
+                f"FROM (VALUES {', '.join([marks] * len(chunk))}) AS v "
+                f"WHERE {table}.{quote(pk.column)} = {key}",
+                params,
+            )
+
+
 _KEYS = {"relationship_type", "industry"}
-_NON_ADDRESS_FIELDS = [
+_NOT_CHECKED_ADDRESS_FIELDS = [
     f.name for f in Address._meta.fields if f.name not in services.ADDRESS_FIELDS
-]
+] + ["country"]
+_COUNTRY_FIELD = Address._meta.get_field("country")
+_COUNTRY_CODES = frozenset(code for code, _name in countries)
 
 
 def _format(errors: dict[str, list[str]]) -> str:

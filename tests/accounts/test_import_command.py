@@ -131,19 +131,38 @@ class TestRows:
             industry__name="_Automotive",
             relationship_type=rtype(RelationshipType.CUSTOMER),
         )
-        row = old_crm_row(name="Brabant Groep B.V.", visit_street="Hurksestraat 1")
-        row["relationship_type"] = ""
+        parent = AccountFactory(crm4_id="P-1", business_unit="HQ")
+        row = old_crm_row(
+            name="Brabant Groep B.V.",
+            visit_street="Hurksestraat 1",
+            relationship_type="",
+            business_unit="Plant",
+            parent_crm4_id="P-1",
+            credit_limit="750.50",
+            credit_hold="yes",
+        )
 
         out, _ = run(write_csv(tmp_path / "in.csv", [row]))
 
         assert "0 accounts added, 1 updated" in out
         account.refresh_from_db()
         assert account.name == "Brabant Groep B.V."
+        assert (account.parent, account.business_unit) == (parent, "Plant")
+        assert (account.credit_limit, account.credit_hold) == (Decimal("750.50"), True)
+        history = {c.field: (c.old_value, c.new_value) for c in account.changes.all()}
+        assert history == {"credit_limit": ("", "750.50"), "credit_hold": ("No", "Yes")}
         assert account.name_key == "brabant groep"
         # An empty cell does not turn a customer back into a prospect.
         assert account.relationship_type.code == RelationshipType.CUSTOMER
         assert account.addresses.get(kind=Address.Kind.VISIT).street == "Hurksestraat 1"
-        assert Account.objects.count() == 1
+        assert Account.objects.count() == 2
+
+    def test_rows_without_crm4_id_are_added_again_and_the_summary_says_so(self, tmp_path):
+        path = write_csv(tmp_path / "in.csv", [old_crm_row(crm4_id=""), old_crm_row()])
+        out, _ = run(path)
+        assert "1 new account has no CRM4 id (nor id)" in out
+        run(path)
+        assert Account.objects.count() == 3
 
     def test_a_file_imported_twice_changes_nothing_the_second_time(self, tmp_path):
         path = write_csv(tmp_path / "in.csv", [old_crm_row(), old_crm_row(crm4_id="X-2")])

@@ -150,6 +150,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Columns ignored (not account columns): %s.") % ", ".join(result.ignored_columns)
             )
+        if result.created_without_crm4_id:
+            self.stdout.write(
+                ngettext(
+                    "%(count)s new account has no CRM4 id (nor id): importing the same file "
+                    "again would add it again.",
+                    "%(count)s new accounts have no CRM4 id (nor id): importing the same file "
+                    "again would add them again.",
+                    result.created_without_crm4_id,
+                )
+                % {"count": result.created_without_crm4_id}
+            )
         if (result.created or result.updated) and not result.dry_run:
             self.stdout.write(
                 _(
