@@ -114,6 +114,7 @@ class _Row:
 class _Scan:
     rows: int
     header: list[str]
+    delimiter: str
     # Lines of each CRM4 id and each id that occur more than once.
     duplicate_crm4_ids: dict[str, list[int]]
     # The first line of each CRM4 id, to wait for a parent that comes further down.
@@ -121,13 +122,13 @@ class _Scan:
     duplicate_ids: dict[str, list[int]]
 
 
-def read_rows(source: TextIO) -> Iterator[tuple[int, list[str] | None, str]]:
+def read_rows(source: TextIO, delimiter: str) -> Iterator[tuple[int, list[str] | None, str]]:
     """(line, cells, problem) for each record of a CSV file after its header.
 
     The line is where the record starts in the file (the header is line 1). A record the csv
     module cannot read comes back with cells None and the problem; reading goes on after it.
     """
-    reader = csv.reader(source)
+    reader = csv.reader(source, delimiter=delimiter)
     next(reader, None)
     line = reader.line_num + 1
     while True:
@@ -143,9 +144,16 @@ def read_rows(source: TextIO) -> Iterator[tuple[int, list[str] | None, str]]:
         line = reader.line_num + 1
 
 
-def read_header(source: TextIO) -> list[str]:
+def sniff_delimiter(source: TextIO) -> str:
+    """The header's separator: a comma, or the semicolon of a Dutch Excel, or a tab."""
+    first = source.readline()
+    source.seek(0)
+    return max(",;\t", key=first.count) if any(c in first for c in ",;\t") else ","
+
+
+def read_header(source: TextIO, delimiter: str) -> list[str]:
     try:
-        header = next(csv.reader(source), None)
+        header = next(csv.reader(source, delimiter=delimiter), None)
     except csv.Error as error:
         raise ImportFileError(_("The first line is not a CSV header: %s.") % error) from error
     if not header:
@@ -162,11 +170,12 @@ def _scan(open_source: Callable[[], TextIO]) -> _Scan:
     try:
         with open_source() as source:
             encoding = getattr(source, "encoding", None) or encoding
-            header = read_header(source)
+            delimiter = sniff_delimiter(source)
+            header = read_header(source, delimiter)
             source.seek(0)
             crm4_at = header.index("crm4_id") if "crm4_id" in header else None
             id_at = header.index("id") if "id" in header else None
-            for line, cells, _problem in read_rows(source):
+            for line, cells, _problem in read_rows(source, delimiter):
                 rows += 1
                 if cells is None or len(cells) != len(header):
                     continue
@@ -185,6 +194,7 @@ def _scan(open_source: Callable[[], TextIO]) -> _Scan:
     return _Scan(
         rows=rows,
         header=header,
+        delimiter=delimiter,
         duplicate_crm4_ids={k: v for k, v in crm4_lines.items() if len(v) > 1},
         crm4_first_lines={k: v[0] for k, v in crm4_lines.items()},
         duplicate_ids={k: v for k, v in id_lines.items() if len(v) > 1},
@@ -223,7 +233,7 @@ def accounts_import(
     importer = _Importer(scan=scan, user=user, dry_run=dry_run, batch_size=batch_size)
     importer.result.ignored_columns = [column for column in header if column not in COLUMNS]
     with open_source() as source:
-        importer.run(read_rows(source), progress)
+        importer.run(read_rows(source, scan.delimiter), progress)
     return importer.result
 
 

@@ -72,6 +72,18 @@ class TestEncodings:
         assert account.crm4_id == "A1B2C3D4-0001"
         assert "1 accounts added" in out
 
+    def test_reads_the_semicolons_of_a_dutch_excel(self, tmp_path):
+        path = tmp_path / "in.csv"
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=HEADER, delimiter=";")
+        writer.writeheader()
+        writer.writerow(old_crm_row(name="Van Dijk, Bouw & Zn B.V."))
+        path.write_bytes(out.getvalue().encode("cp1252"))
+
+        run(path)
+
+        assert Account.objects.get().name == "Van Dijk, Bouw & Zn B.V."
+
     def test_encoding_can_be_named(self, tmp_path):
         path = write_csv(tmp_path / "in.csv", [self.ROW], encoding="cp1252")
         run(path, "--encoding", "latin-1")
