@@ -287,6 +287,11 @@ class AccountResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if instance.pk is None and instance.relationship_type_id is None:
+            # A new account starts as Prospect, as on the account pages and in import_accounts.
+            instance.relationship_type = RelationshipType.objects.get(
+                code=RelationshipType.PROSPECT
+            )
         if any(column in row for column in PARENT_COLUMNS):
             try:
                 instance.parent = self._parent(instance, row)

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from accounts.formulae import escape_formula, unescape_formula
 from accounts.models import Account, Address
 from accounts.resources import ADMIN_IMPORT_MAX_ROWS, AccountResource, count_csv_rows
-from tests.accounts.factories import AccountFactory
+from tests.accounts.factories import AccountFactory, IndustryFactory
 from tests.accounts.test_import_export import (
     EXPORT_URL,
     IMPORT_URL,
@@ -190,3 +190,10 @@ class TestAdminImportLimits:
         assert "is on line 1 of this file too" in errors[3][0]
         assert not response.context.get("confirm_form")
         assert not Account.objects.filter(name__in=["First", "Second", "Other"]).exists()
+
+
+def test_admin_import_makes_a_row_without_relationship_type_a_prospect(client, admin_user):
+    IndustryFactory(name="_Automotive")
+    client.force_login(admin_user)
+    admin_import(client, to_csv([old_crm_row(relationship_type="")]))
+    assert Account.objects.get().relationship_type.code == "prospect"
