@@ -201,6 +201,18 @@ class TestRows:
         assert parents == {"A": None, "B": "A", "C": "B"}
         assert "No account has CRM4 id “Z”" in refused_lines(out)[4]
 
+    def test_an_existing_account_gets_a_new_parent_from_the_same_file(self, tmp_path):
+        account = AccountFactory(crm4_id="X", industry__name="_Automotive")
+        rows = [
+            old_crm_row(crm4_id="N", name="New Holding"),
+            old_crm_row(crm4_id="X", name=account.name, business_unit="", parent_crm4_id="N"),
+        ]
+
+        run(write_csv(tmp_path / "in.csv", rows))
+
+        account.refresh_from_db()
+        assert account.parent.crm4_id == "N"
+
     def test_parent_by_name(self, tmp_path):
         AccountFactory(name="Rhein Fahrzeugbau GmbH", business_unit="HQ")
         rows = [
