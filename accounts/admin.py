@@ -10,12 +10,16 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django_countries import countries
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV
 from import_export.results import RowResult
 
 from accounts import selectors, services
 from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
-from accounts.resources import AccountResource
+from accounts.resources import (
+    ADMIN_IMPORT_MAX_ROWS,
+    AccountImportForm,
+    AccountResource,
+    FormulaSafeCSV,
+)
 
 
 class NoAddOrDeleteMixin:
@@ -142,8 +146,10 @@ class AccountAdmin(ImportExportModelAdmin):
     form = AccountAdminForm
     add_form = AccountAddAdminForm
     resource_classes = [AccountResource]
-    import_formats = [CSV]
-    export_formats = [CSV]
+    import_formats = [FormulaSafeCSV]
+    export_formats = [FormulaSafeCSV]
+    import_form_class = AccountImportForm
+    import_template_name = "admin/accounts/account/import.html"
     list_display = (
         "name",
         "relationship_type",
@@ -289,6 +295,12 @@ class AccountAdmin(ImportExportModelAdmin):
     def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         # The confirmed import is all or nothing too, should the data change after the preview.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def get_import_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_import_context_data(**kwargs),
+            "import_max_rows": ADMIN_IMPORT_MAX_ROWS,
+        }
 
     def add_success_message(self, result: Any, request: HttpRequest) -> None:
         super().add_success_message(result, request)

@@ -52,6 +52,14 @@ def _history_value(account: Account, field: str) -> str:
 
 def _record_changes(*, account: Account, before: Account | None, user: Any) -> None:
     """Keep a history line for each guarded field whose value changed."""
+    AccountChange.objects.bulk_create(account_changes(account=account, before=before, user=user))
+
+
+def account_changes(*, account: Account, before: Account | None, user: Any) -> list[AccountChange]:
+    """The history lines for a change of account (unsaved, so an import can write them in bulk).
+
+    `before` holds the old values of the guarded fields; None for a new account.
+    """
     now = timezone.now()
     changes = []
     for field in AccountChange.Field.values:
@@ -72,7 +80,7 @@ def _record_changes(*, account: Account, before: Account | None, user: Any) -> N
                     changed_at=now,
                 )
             )
-    AccountChange.objects.bulk_create(changes)
+    return changes
 
 
 def _save_unique(instance: models.Model, **save_kwargs: Any) -> None:

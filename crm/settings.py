@@ -201,6 +201,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Exported CSV cells that a spreadsheet would run as formulae are escaped; the import undoes it
+# (accounts/formulae.py, accounts.resources.FormulaSafeCSV).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # The Microsoft CRM 4 record of an imported account: {id} is the account's CRM4 id (IK).
 CRM4_RECORD_URL = env(
     "CRM4_RECORD_URL",

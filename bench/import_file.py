@@ -1,0 +1,77 @@
+"""Write a CSV file of N generated accounts in the admin's export columns, for import_accounts.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_import
+    .venv/bin/python bench/import_file.py --rows 50000 --industries
+    .venv/bin/python manage.py import_accounts bench/data/import_50000.csv
+
+The import needs the industries of the file (--industries adds them).
+
+The rows come from bench/fill.py's generator (same names, cities, types and shares): a CRM 4
+export, so no id column. A parent is given by its CRM4 id when it has one (60% do); a child of
+an account without one gets none. Industries and relationship types are written by name.
+"""
+
+import argparse
+import csv
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from accounts.importing import COLUMNS  # noqa: E402
+from bench.fill import INDUSTRIES, TYPE_WEIGHTS, Generator, reference_data  # noqa: E402
+
+HEADER = [column for column in COLUMNS if column not in ("id", "parent_id", "parent_name")]
+TYPE_NAMES = {code: code.capitalize() for code in TYPE_WEIGHTS}
+
+
+def write(*, rows: int, out: Path, encoding: str) -> None:
+    # The generator writes whatever it is given for the type and industry: here their names.
+    generator = Generator(size=rows, type_ids=TYPE_NAMES, industry_ids=INDUSTRIES)
+    crm4_ids: dict[int, str] = {}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding=encoding, newline="", errors="replace") as file:
+        writer = csv.writer(file)
+        writer.writerow(HEADER)
+        for account, addresses, _contacts in generator.rows():
+            (pk, name, _key, rtype, industry, unit, parent, email, phone, website, limit, hold,
+             crm4_id, *_times) = account  # fmt: skip
+            if crm4_id:
+                crm4_ids[pk] = crm4_id
+            visit, mailing = addresses[0], addresses[1]
+            writer.writerow(
+                [
+                    crm4_id, name, rtype, industry, unit, crm4_ids.get(parent, ""), email, phone,
+                    website, "" if limit is None else f"{limit:.2f}", "yes" if hold else "no",
+                    *visit[4:8], *mailing[4:8],
+                ]
+            )  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--encoding", default="utf-8")
+    parser.add_argument(
+        "--industries",
+        action="store_true",
+        help="Also add the file's industries to the database DATABASE_URL names (needed once).",
+    )
+    args = parser.parse_args()
+    if args.industries:
+        reference_data()
+    out = args.out or ROOT / "bench" / "data" / f"import_{args.rows}.csv"
+    write(rows=args.rows, out=out, encoding=args.encoding)
+    print(out)
+
+
+if __name__ == "__main__":
+    main()
