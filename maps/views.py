@@ -6,6 +6,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -38,19 +39,10 @@ def _status(points: MapPoints, *, radius_km: int, country: str) -> str:
 
 def no_coordinates_message(visit: Address) -> str:
     """What to do when the account cannot be the centre of a map."""
-    if visit.geocode_status == Address.GeocodeStatus.RETRY:
-        return (
-            f"{visit.account.name} has no coordinates yet, so the map cannot be drawn: the "
-            "geocoding service did not answer. The address is located again on the next run of "
-            "geocode_accounts; then press Update map."
-        )
-    message = (
-        f"{visit.account.name} has no coordinates, so the map cannot be drawn: fix its visit "
-        "address (street, postal code, city and country) and save it, then press Update map."
-    )
-    if visit.geocode_message:
-        message += f" The last attempt to locate it said: {visit.geocode_message}"
-    return message
+    return gettext("%(account)s has no coordinates, so the map cannot be drawn. %(reason)s") % {
+        "account": visit.account.name,
+        "reason": visit.no_coordinates_reason,
+    }
 
 
 class AccountMapView(PermissionRequiredMixin, TemplateView):

@@ -109,20 +109,16 @@ def test_a_po_box_is_not_located_and_gets_a_warning(
 
 @pytest.mark.parametrize("error", ["unavailable", "timed out"])
 def test_a_service_failure_is_recorded(
-    admin_user, settings, monkeypatch, django_capture_on_commit_callbacks, error
+    admin_user, failing_geocoder, django_capture_on_commit_callbacks, error
 ):
     from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
 
-    exception = GeocoderUnavailable() if error == "unavailable" else GeocoderTimedOut()
-    monkeypatch.setitem(geocoders.BACKENDS, "failing", lambda: geocoders.FailingGeocoder(exception))
-    geocoders._geocoder.cache_clear()
-    settings.GEOCODER = "failing"
+    failing_geocoder(GeocoderUnavailable() if error == "unavailable" else GeocoderTimedOut())
     with django_capture_on_commit_callbacks(execute=True):
         account = create_account(admin_user)
-    geocoders._geocoder.cache_clear()
     visit = visit_of(account)
     assert visit.geocode_status == Address.GeocodeStatus.RETRY
-    assert "the address was saved" in visit.geocode_message
+    assert visit.geocode_message.startswith("The geocoding service")
     assert visit.city == "Eindhoven"
 
 
@@ -137,9 +133,9 @@ def test_a_crashing_geocoder_never_undoes_the_save(
         account = create_account(admin_user)
     visit = visit_of(account)
     assert visit.geocode_status == Address.GeocodeStatus.RETRY
-    assert visit.geocode_message == (
-        "Locating this address failed unexpectedly; it will be retried on the next run of "
-        "geocode_accounts."
+    assert visit.no_coordinates_reason == (
+        "Locating this address failed unexpectedly. Waiting for the next run of "
+        "manage.py geocode_accounts."
     )
 
 
@@ -225,8 +221,9 @@ def test_a_save_waits_for_a_hung_geocoder_only_its_budget(
     assert visit.geocode_status == Address.GeocodeStatus.RETRY
     line = GEO_LINE.search(client.get(account.get_absolute_url()).content.decode())
     assert line["status"] == "retry"
-    assert line["text"].startswith(
-        "Not located yet: The geocoding service did not answer in time; the address was saved"
+    assert line["text"] == (
+        "Not located yet: The geocoding service did not answer in time. Waiting for the next run "
+        "of manage.py geocode_accounts."
     )
 
 

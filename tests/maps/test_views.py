@@ -11,6 +11,7 @@ from accounts.models import Address
 from maps import selectors
 from maps.geo import geodesic_km
 from tests.accounts.factories import AccountFactory
+from tests.html import parse
 from tests.maps.factories import EINDHOVEN, located_account
 
 pytestmark = pytest.mark.django_db
@@ -106,10 +107,8 @@ def test_an_account_without_coordinates_says_how_to_fix_it(as_user, sales_user):
     )
     html = as_user(sales_user).get(map_url(account)).content.decode()
     assert status(html) == (
-        "Nowhere Inc has no coordinates, so the map cannot be drawn: fix its visit address "
-        "(street, postal code, city and country) and save it, then press Update map. The last "
-        "attempt to locate it said: No match for this city in NL: check the city. "
-        "Edit the visit address"
+        "Nowhere Inc has no coordinates, so the map cannot be drawn. No match for this city in "
+        "NL: check the city. Edit the visit address"
     )
     assert "map-data" not in html
 
@@ -217,11 +216,20 @@ def test_the_overview_uses_the_account_list_filters(
 
 
 def test_the_account_page_links_to_its_map(as_user, sales_user, centre):
-    html = as_user(sales_user).get(reverse("accounts:detail", args=[centre.pk])).content.decode()
-    assert map_url(centre) in html
+    client = as_user(sales_user)
+    panel = parse(client.get(reverse("accounts:detail", args=[centre.pk])).content).find(
+        "section", aria_labelledby="map-h"
+    )
+    assert [a.attrs["href"] for a in panel.find_all("a")] == [map_url(centre)]
     unlocated = AccountFactory()
-    html = as_user(sales_user).get(reverse("accounts:detail", args=[unlocated.pk])).content.decode()
-    assert "no coordinates yet" in html
+    panel = parse(client.get(reverse("accounts:detail", args=[unlocated.pk])).content).find(
+        "section", aria_labelledby="map-h"
+    )
+    assert panel.find_all("a") == []
+    assert panel.find("p", class_="geo-failed").text == (
+        "This account has no coordinates yet, so it cannot be shown on the map: see its visit "
+        "address above."
+    )
 
 
 def test_the_menu_has_the_map(as_user, sales_user):
@@ -237,10 +245,13 @@ def test_an_account_the_service_did_not_answer_for_says_it_is_retried(as_user, s
     )
     client = as_user(sales_user)
     html = client.get(map_url(account)).content.decode()
-    assert status(html).startswith(
-        "Later Inc has no coordinates yet, so the map cannot be drawn: the geocoding service did "
-        "not answer. The address is located again on the next run of geocode_accounts"
+    assert status(html) == (
+        "Later Inc has no coordinates, so the map cannot be drawn. The geocoding service is "
+        "unavailable. Waiting for the next run of manage.py geocode_accounts. "
+        "Edit the visit address"
     )
-    html = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
-    assert "Not located yet: The geocoding service is unavailable." in html
-    assert "it is located again on the next run of geocode_accounts" in html
+    page = parse(client.get(reverse("accounts:detail", args=[account.pk])).content)
+    assert page.find("p", class_="geo-retry").text == (
+        "Not located yet: The geocoding service is unavailable. Waiting for the next run of "
+        "manage.py geocode_accounts."
+    )
