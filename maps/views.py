@@ -3,11 +3,9 @@ from typing import Any
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import selectors as account_selectors
@@ -17,7 +15,7 @@ from maps import selectors
 from maps.forms import AccountMapForm
 from maps.geo import bounding_box
 from maps.rendering import DATA_ID, points_payload, render_map
-from maps.selectors import DEFAULT_RADIUS_KM, Centre, MapPoints
+from maps.selectors import Centre, MapPoints
 
 # The overview spans countries: cells of this size keep a large database to a few hundred.
 OVERVIEW_CELL_KM = 25.0
@@ -101,28 +99,8 @@ class AccountMapView(PermissionRequiredMixin, TemplateView):
             map=render_map(bounds=bounding_box(centre.latitude, centre.longitude, radius_km)),
             map_data=json.dumps(payload),
             map_data_id=DATA_ID,
-            map_script_url=reverse("maps:account_map_script", args=[account.pk])
-            + f"?radius={radius_km}",
         )
         return context
-
-
-class AccountMapScriptView(PermissionRequiredMixin, View):
-    """Folium's script for an account's map, from its own URL so the page has no inline script.
-
-    It holds no account data: the pins come from the page.
-    """
-
-    permission_required = "accounts.view_account"
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        visit = get_object_or_404(
-            Address.objects.filter(latitude__isnull=False), kind=Address.Kind.VISIT, account_id=pk
-        )
-        form = AccountMapForm({**AccountMapForm.DEFAULTS, "radius": request.GET.get("radius")})
-        radius_km = form.cleaned_data["radius"] if form.is_valid() else DEFAULT_RADIUS_KM
-        rendered = render_map(bounds=bounding_box(visit.latitude, visit.longitude, radius_km))
-        return HttpResponse(rendered.script, content_type="text/javascript; charset=utf-8")
 
 
 class MapOverviewView(PermissionRequiredMixin, TemplateView):
@@ -152,16 +130,5 @@ class MapOverviewView(PermissionRequiredMixin, TemplateView):
             map=render_map(bounds=None),
             map_data=json.dumps(payload),
             map_data_id=DATA_ID,
-            map_script_url=reverse("maps:overview_script"),
         )
         return context
-
-
-class MapOverviewScriptView(PermissionRequiredMixin, View):
-    """Folium's script for the overview map; it fits itself to the pins the page holds."""
-
-    permission_required = "accounts.view_account"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        script = render_map(bounds=None).script
-        return HttpResponse(script, content_type="text/javascript; charset=utf-8")
