@@ -95,3 +95,9 @@ def rows(html: str | bytes) -> list[list[str]]:
         for body in parse(html).find_all("tbody")
         for row in body.find_all("tr")
     ]
+
+
+def field_errors(html: str | bytes, name: str) -> str:
+    """The errors shown beside the form field `name` (with its form's prefix); "" for none."""
+    found = parse(html).find_all("div", id=f"id_{name}_errors")
+    return found[0].text if found else ""

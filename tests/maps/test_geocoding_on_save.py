@@ -10,6 +10,7 @@ from accounts import services
 from accounts.models import Address
 from maps import geocoders
 from tests.accounts.factories import AccountFactory, IndustryFactory, relationship_type
+from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -167,8 +168,11 @@ def test_the_account_page_says_what_to_fix(as_user, sales_user, django_capture_o
              "country": "NL"},
         )  # fmt: skip
     assert response.status_code == 302
-    page = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
-    assert "No match for this city in NL: check the city and country." in page
+    page = parse(client.get(reverse("accounts:detail", args=[account.pk])).content)
+    card = page.find("section", aria_labelledby="addresses-h").find("p", class_="geo")
+    assert card.text == (
+        "Could not be located: No match for this city in NL: check the city and country."
+    )
     assert visit_of(account).city == "Nowhereville"
 
 
