@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django_countries import countries
 from import_export.admin import ImportExportModelAdmin
 from import_export.results import RowResult
@@ -40,11 +41,6 @@ class ReadOnlyAdminMixin(NoAddOrDeleteMixin):
 
 
 # Types the domain rules refer to by code: they can be renamed, never deleted.
-# An import leaves the visit addresses pending (see accounts/resources.py): say what to run.
-IMPORT_GEOCODE_MESSAGE = (
-    "The imported visit addresses are not located yet: run manage.py geocode_accounts to place "
-    "them on the map."
-)
 PROTECTED_TYPE_CODES = {
     RelationshipType.CUSTOMER,
     RelationshipType.PROSPECT,
@@ -305,7 +301,13 @@ class AccountAdmin(ImportExportModelAdmin):
     def add_success_message(self, result: Any, request: HttpRequest) -> None:
         super().add_success_message(result, request)
         if result.totals[RowResult.IMPORT_TYPE_NEW] or result.totals[RowResult.IMPORT_TYPE_UPDATE]:
-            messages.warning(request, IMPORT_GEOCODE_MESSAGE)
+            # The import leaves the visit addresses pending (accounts/resources.py).
+            reason = Address.GeocodeStatus.PENDING.no_coordinates_reason()
+            messages.warning(
+                request,
+                gettext("The imported visit addresses are not located yet. %(reason)s")
+                % {"reason": reason},
+            )
 
 
 @admin.register(RelationshipType)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_countries.fields import CountryField
 
 HQ = "HQ"
@@ -204,6 +205,26 @@ class Address(models.Model):
         # The geocoding service did not answer; geocode_accounts tries again by default.
         RETRY = "retry", "Not located yet"
 
+        def no_coordinates_reason(self, *, message: str = "", has_place: bool = True) -> str:
+            """Why an address in this status has no coordinates, and what happens next.
+
+            The one sentence the account page, the map and the admin say. `message` is what the
+            last lookup recorded; `has_place` whether the city and country are filled in. Which
+            addresses geocode_accounts takes is maps.selectors.addresses_to_geocode: keep the two
+            in step.
+            """
+            if self == self.FAILED:
+                return message or gettext(
+                    "Fix the visit address (street, postal code, city and country) and save it."
+                )
+            if not has_place:
+                return gettext("Fill in at least the city and country of the visit address.")
+            if self == self.RETRY:
+                return gettext(
+                    "%(cause)s Waiting for the next run of manage.py geocode_accounts."
+                ) % {"cause": message or gettext("The geocoding service did not answer.")}
+            return gettext("Waiting for the next run of manage.py geocode_accounts.")
+
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="addresses")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.OTHER)
     name = models.CharField(max_length=50, help_text='An easy name, such as "Shipping".')
@@ -284,6 +305,15 @@ class Address(models.Model):
     def one_line(self) -> str:
         parts = [self.street, f"{self.postal_code} {self.city}".strip(), self.country.name]
         return ", ".join(p for p in parts if p)
+
+    @property
+    def no_coordinates_reason(self) -> str:
+        """Why this address has no coordinates and what happens next; empty when it has them."""
+        if self.latitude is not None:
+            return ""
+        return self.GeocodeStatus(self.geocode_status).no_coordinates_reason(
+            message=self.geocode_message, has_place=bool(self.city.strip() and self.country)
+        )
 
     @property
     def is_fixed(self) -> bool:

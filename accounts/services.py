@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
 from accounts.rules import account_name_key, looks_like_po_box
@@ -257,8 +258,7 @@ def address_geocode(*, address_id: int, budget: float | None = None) -> Address 
         except Exception:
             logger.exception("Geocoding address %s failed", address.pk)
             result = geocoders.GeocodeResult.retry(
-                "Locating this address failed unexpectedly; it will be retried on the next run of "
-                "geocode_accounts."
+                gettext("Locating this address failed unexpectedly.")
             )
     values = {
         "latitude": result.latitude,

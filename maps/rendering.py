@@ -3,15 +3,17 @@
 Folium's own markers and popups are not used: a Python object per pin does not scale past a few
 hundred, and folium puts popup HTML inside a JavaScript template literal where `${...}` in an
 account name would run. Here the pins travel as JSON in an HTML-escaped data attribute, folium's
-script carries no data and is served from its own URL (no inline script for the CSP), and
-static/maps/map.js builds popups and tooltips from DOM text nodes only.
+script carries no data and runs under the page's CSP nonce, and static/maps/map.js builds popups
+and tooltips from DOM text nodes only.
+
+Only folium's public API is used (Figure rendering, default_js/default_css), and each map is
+rendered once: the page holds its element, its script and the links to its assets.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
 import folium
-from branca.element import CssLink, JavascriptLink
 from django.conf import settings
 from django.templatetags.static import static
 from folium.elements import JSCSSMixin
@@ -43,15 +45,15 @@ class AccountPoints(JSCSSMixin):
         """
         {% macro script(this, kwargs) %}
             window.crmMap.draw(
-                {{ this._parent.get_name() }}, window.crmMap.data({{ this.data_id|tojson }})
+                {{ this.map_name }}, window.crmMap.data({{ this.data_id|tojson }})
             );
         {% endmacro %}
         """
     )
 
-    def __init__(self, data_id: str) -> None:
+    def __init__(self, *, map_name: str, data_id: str) -> None:
         super().__init__()
-        self._name = "AccountPoints"
+        self.map_name = map_name
         self.data_id = data_id
         self.default_js = [
             ("markerclusterjs", static("vendor/leaflet-markercluster/leaflet.markercluster.js")),
@@ -66,9 +68,7 @@ class AccountPoints(JSCSSMixin):
         ]
 
 
-# The map's element id and the id of the element holding its data: fixed, because the page and
-# the script are rendered by two requests.
-MAP_ID = "crm"
+# The id of the element holding the map's data, which map.js reads.
 DATA_ID = "map-data"
 
 
@@ -83,26 +83,22 @@ class RenderedMap:
 
 
 def render_map(*, bounds: BoundingBox | None) -> RenderedMap:
-    """Render a map fitted to `bounds`, or to its data when there are no bounds.
-
-    The pins come from the page's data element, so the script is the same for every request
-    with the same bounds and can be served from its own URL.
-    """
+    """Render a map fitted to `bounds`, or to its data when there are no bounds."""
     fmap = CrmMap(location=[51.0, 8.0], zoom_start=5)
-    fmap._id = MAP_ID
     if bounds is not None:
         west = min(r[0] for r in bounds.longitudes)
         east = max(r[1] for r in bounds.longitudes)
         fmap.fit_bounds([[bounds.min_latitude, west], [bounds.max_latitude, east]])
-    AccountPoints(DATA_ID).add_to(fmap)
+    points = AccountPoints(map_name=fmap.get_name(), data_id=DATA_ID).add_to(fmap)
     root = fmap.get_root()
     root.render()
-    links = list(root.header._children.values())
+    # The assets are the ones named here; folium's header holds inline styles besides, which
+    # the CSP would refuse and the layout does not want.
     return RenderedMap(
         html=root.html.render(),
         script=root.script.render(),
-        js=[link.url for link in links if isinstance(link, JavascriptLink)],
-        css=[link.url for link in links if isinstance(link, CssLink)],
+        js=[url for element in (fmap, points) for _, url in element.default_js],
+        css=[url for element in (fmap, points) for _, url in element.default_css],
     )
 
 

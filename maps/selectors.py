@@ -196,3 +196,26 @@ def nearby_page(
             centre.latitude, centre.longitude, address.latitude, address.longitude
         )
     return page
+
+
+def addresses_to_geocode(
+    *, last_attempt_failed: bool = False, everything: bool = False, after_id: int = 0
+) -> QuerySet[Address]:
+    """The visit addresses `manage.py geocode_accounts` locates, by id so a run can resume.
+
+    By default those waiting for it: never tried, or the service did not answer ("Not located
+    yet"), as Address.GeocodeStatus.no_coordinates_reason promises. One looked up and not found
+    waits until someone fixes it: the same lookup would fail again, and cost Nominatim a request.
+    `last_attempt_failed` takes instead those whose last attempt found nothing or had no answer;
+    `everything` every visit address.
+    """
+    addresses = Address.objects.filter(kind=Address.Kind.VISIT, pk__gt=after_id).order_by("pk")
+    if everything:
+        return addresses
+    if last_attempt_failed:
+        return addresses.filter(
+            geocode_status__in=[Address.GeocodeStatus.FAILED, Address.GeocodeStatus.RETRY]
+        )
+    return addresses.filter(
+        Q(geocode_status=Address.GeocodeStatus.PENDING) | Q(latitude__isnull=True)
+    ).exclude(geocode_status=Address.GeocodeStatus.FAILED)

@@ -6,11 +6,5 @@ app_name = "maps"
 
 urlpatterns = [
     path("accounts/<int:pk>/map/", views.AccountMapView.as_view(), name="account_map"),
-    path(
-        "accounts/<int:pk>/map/map.js",
-        views.AccountMapScriptView.as_view(),
-        name="account_map_script",
-    ),
     path("map/", views.MapOverviewView.as_view(), name="overview"),
-    path("map/map.js", views.MapOverviewScriptView.as_view(), name="overview_script"),
 ]

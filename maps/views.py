@@ -3,10 +3,9 @@ from typing import Any
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views import View
+from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from accounts import selectors as account_selectors
@@ -16,7 +15,7 @@ from maps import selectors
 from maps.forms import AccountMapForm
 from maps.geo import bounding_box
 from maps.rendering import DATA_ID, points_payload, render_map
-from maps.selectors import DEFAULT_RADIUS_KM, Centre, MapPoints
+from maps.selectors import Centre, MapPoints
 
 # The overview spans countries: cells of this size keep a large database to a few hundred.
 OVERVIEW_CELL_KM = 25.0
@@ -38,19 +37,10 @@ def _status(points: MapPoints, *, radius_km: int, country: str) -> str:
 
 def no_coordinates_message(visit: Address) -> str:
     """What to do when the account cannot be the centre of a map."""
-    if visit.geocode_status == Address.GeocodeStatus.RETRY:
-        return (
-            f"{visit.account.name} has no coordinates yet, so the map cannot be drawn: the "
-            "geocoding service did not answer. The address is located again on the next run of "
-            "geocode_accounts; then press Update map."
-        )
-    message = (
-        f"{visit.account.name} has no coordinates, so the map cannot be drawn: fix its visit "
-        "address (street, postal code, city and country) and save it, then press Update map."
-    )
-    if visit.geocode_message:
-        message += f" The last attempt to locate it said: {visit.geocode_message}"
-    return message
+    return gettext("%(account)s has no coordinates, so the map cannot be drawn. %(reason)s") % {
+        "account": visit.account.name,
+        "reason": visit.no_coordinates_reason,
+    }
 
 
 class AccountMapView(PermissionRequiredMixin, TemplateView):
@@ -109,28 +99,8 @@ class AccountMapView(PermissionRequiredMixin, TemplateView):
             map=render_map(bounds=bounding_box(centre.latitude, centre.longitude, radius_km)),
             map_data=json.dumps(payload),
             map_data_id=DATA_ID,
-            map_script_url=reverse("maps:account_map_script", args=[account.pk])
-            + f"?radius={radius_km}",
         )
         return context
-
-
-class AccountMapScriptView(PermissionRequiredMixin, View):
-    """Folium's script for an account's map, from its own URL so the page has no inline script.
-
-    It holds no account data: the pins come from the page.
-    """
-
-    permission_required = "accounts.view_account"
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        visit = get_object_or_404(
-            Address.objects.filter(latitude__isnull=False), kind=Address.Kind.VISIT, account_id=pk
-        )
-        form = AccountMapForm({**AccountMapForm.DEFAULTS, "radius": request.GET.get("radius")})
-        radius_km = form.cleaned_data["radius"] if form.is_valid() else DEFAULT_RADIUS_KM
-        rendered = render_map(bounds=bounding_box(visit.latitude, visit.longitude, radius_km))
-        return HttpResponse(rendered.script, content_type="text/javascript; charset=utf-8")
 
 
 class MapOverviewView(PermissionRequiredMixin, TemplateView):
@@ -160,16 +130,5 @@ class MapOverviewView(PermissionRequiredMixin, TemplateView):
             map=render_map(bounds=None),
             map_data=json.dumps(payload),
             map_data_id=DATA_ID,
-            map_script_url=reverse("maps:overview_script"),
         )
         return context
-
-
-class MapOverviewScriptView(PermissionRequiredMixin, View):
-    """Folium's script for the overview map; it fits itself to the pins the page holds."""
-
-    permission_required = "accounts.view_account"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        script = render_map(bounds=None).script
-        return HttpResponse(script, content_type="text/javascript; charset=utf-8")

@@ -58,21 +58,40 @@ def lookups(monkeypatch) -> list[dict]:
 
 
 @pytest.fixture
-def slow_geocoder(settings, monkeypatch):
-    """Make the configured geocoder one that takes the given seconds to answer."""
+def use_geocoder(settings, monkeypatch):
+    """Make a test double the configured geocoder, selected by settings.GEOCODER like the real
+    backends, and the real one again after the test."""
     from maps import geocoders
+
+    def install(geocoder):
+        monkeypatch.setitem(geocoders.BACKENDS, "test-double", lambda: geocoder)
+        geocoders._geocoder.cache_clear()
+        settings.GEOCODER = "test-double"
+        return geocoder
+
+    yield install
+    geocoders._geocoder.cache_clear()
+
+
+@pytest.fixture
+def failing_geocoder(use_geocoder):
+    """Make the configured geocoder a service that fails with the given geopy error."""
+    from tests.maps.fakes import FailingGeocoder
+
+    return lambda error=None: use_geocoder(FailingGeocoder(error))
+
+
+@pytest.fixture
+def slow_geocoder(use_geocoder):
+    """Make the configured geocoder one that takes the given seconds to answer."""
     from tests.maps.fakes import SlowGeocoder
 
     made: list[SlowGeocoder] = []
 
     def install(seconds: float) -> SlowGeocoder:
         made.append(SlowGeocoder(seconds))
-        monkeypatch.setitem(geocoders.BACKENDS, "slow", lambda: made[-1])
-        geocoders._geocoder.cache_clear()
-        settings.GEOCODER = "slow"
-        return made[-1]
+        return use_geocoder(made[-1])
 
     yield install
     for geocoder in made:
         geocoder.released.set()  # Lets a lookup given up on finish, rather than outlive the test.
-    geocoders._geocoder.cache_clear()

@@ -52,7 +52,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 # --- Templates: nothing a CSP without 'unsafe-inline' would block. ---
 
 TAG = re.compile(r"<[a-zA-Z][^<>]*>", re.DOTALL)
-INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>", re.IGNORECASE)
+# A script with the request's CSP nonce is allowed: the policy lets exactly that one run.
+INLINE_SCRIPT = re.compile(
+    r"<script\b(?![^>]*\b(?:src\s*=|nonce=\"\{\{ request\.csp_nonce \}\}\"))[^>]*>",
+    re.IGNORECASE,
+)
 STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
@@ -89,6 +93,7 @@ def project_templates() -> list[Path]:
     "snippet",
     [
         "<script>alert(1)</script>",
+        '<script nonce="abc">alert(1)</script>',
         '<script type="module">import "x";</script>',
         '<button onclick="go()">Go</button>',
         "<body\n  onload='start()'>",
@@ -105,6 +110,7 @@ def test_the_template_scan_catches_what_the_csp_blocks(snippet):
     "snippet",
     [
         "<script src=\"{% static 'js/app.js' %}\" defer></script>",
+        '<script nonce="{{ request.csp_nonce }}">{{ map.script|safe }}</script>',
         '<p data-onclick="x">Click on the button; style is ours.</p>',
         '<input name="online" class="styled">',
     ],

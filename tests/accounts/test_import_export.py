@@ -11,6 +11,7 @@ from accounts.models import Account, AccountChange, Address, RelationshipType
 from accounts.resources import AccountResource
 from tests.accounts.factories import AccountFactory, IndustryFactory
 from tests.accounts.factories import relationship_type as rtype
+from tests.html import parse
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -382,6 +383,17 @@ class TestExport:
         assert client.get(EXPORT_URL).status_code == 403
 
 
+WAITING_FOR_GEOCODE_ACCOUNTS = (
+    "The imported visit addresses are not located yet. Waiting for the next run of "
+    "manage.py geocode_accounts."
+)
+
+
+def warnings(response) -> list[str]:
+    """The admin's warning messages at the top of the page."""
+    return [li.text for li in parse(response.content).find_all("li", class_="warning")]
+
+
 class TestImportLeavesGeocodingToTheCommand:
     """An import never geocodes inside the request: 500 rows at Nominatim's one a second would
     hold it over 8 minutes, and Nominatim's policy forbids such bulk jobs."""
@@ -394,14 +406,12 @@ class TestImportLeavesGeocodingToTheCommand:
         assert lookups == []
         visit = Address.objects.get(kind=Address.Kind.VISIT)
         assert (visit.geocode_status, visit.latitude) == (Address.GeocodeStatus.PENDING, None)
-        page = response.content.decode()
-        assert "1 new" in page
-        assert (
-            "The imported visit addresses are not located yet: run manage.py geocode_accounts "
-            "to place them on the map."
-        ) in page
-        page = importer.get(visit.account.get_absolute_url()).content.decode()
-        assert "its visit address is located on the next run of geocode_accounts" in page
+        assert "1 new" in response.content.decode()
+        assert WAITING_FOR_GEOCODE_ACCOUNTS in warnings(response)
+        page = parse(importer.get(visit.account.get_absolute_url()).content)
+        assert page.find("p", class_="geo-pending").text == (
+            "Not geocoded yet: Waiting for the next run of manage.py geocode_accounts."
+        )
 
     def test_a_changed_visit_address_waits_too(
         self, importer, lookups, django_capture_on_commit_callbacks
@@ -416,7 +426,7 @@ class TestImportLeavesGeocodingToTheCommand:
         visit = account.addresses.get(kind=Address.Kind.VISIT)
         assert (visit.city, visit.latitude) == ("Venlo", None)
         assert visit.geocode_status == Address.GeocodeStatus.PENDING
-        assert "run manage.py geocode_accounts" in response.content.decode()
+        assert WAITING_FOR_GEOCODE_ACCOUNTS in warnings(response)
 
 
 @pytest.mark.parametrize("url", [EXPORT_URL, reverse("admin:accounts_account_import")])

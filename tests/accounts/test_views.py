@@ -13,6 +13,7 @@ from tests.accounts.factories import (
     IndustryFactory,
 )
 from tests.accounts.factories import relationship_type as rtype
+from tests.html import field_errors, parse, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -111,13 +112,14 @@ class TestAccountList:
         assert names("name") == ["A", "B", "C"]
 
     def test_rows_show_name_city_type_and_a_link(self, as_user, sales_user):
-        account = AccountFactory(name="Bodywork Group Elfsquad")
+        account = AccountFactory(name="Bodywork Group Elfsquad", industry__name="_Automotive")
         response = as_user(sales_user).get(reverse("accounts:list"))
         assert response.status_code == 200
-        content = response.content.decode()
-        assert reverse("accounts:detail", args=[account.pk]) in content
-        assert "Eindhoven" in content and "Prospect" in content
-        assert "1 account" in content
+        [row] = rows(response.content)
+        assert row[:5] == ["Bodywork Group Elfsquad", "Eindhoven", "NL", "Prospect", "_Automotive"]
+        page = parse(response.content)
+        assert page.find("tbody").find("a").attrs["href"] == account.get_absolute_url()
+        assert page.find("p", class_="count").text == "1 account"
 
     def test_paginates_by_25(self, as_user, sales_user):
         AccountFactory.create_batch(30)
@@ -131,13 +133,15 @@ class TestAccountList:
         monkeypatch.setattr("accounts.views.COUNT_CAP", 3)
         AccountFactory.create_batch(4, name="Bouwbedrijf")
         client = as_user(sales_user)
-        content = client.get(reverse("accounts:list"), {"q": "bouw"}).content.decode()
-        assert "More than 2 accounts match" in content
-        content = client.get(reverse("accounts:list")).content.decode()
-        assert "More than 3 accounts match" in content
+
+        def count(**query):
+            content = client.get(reverse("accounts:list"), query).content
+            return parse(content).find("p", class_="count").text
+
+        assert count(q="bouw").startswith("More than 2 accounts match")
+        assert count().startswith("More than 3 accounts match")
         AccountFactory.create_batch(1, name="Other")
-        content = client.get(reverse("accounts:list"), {"q": "other"}).content.decode()
-        assert "1 account" in content
+        assert count(q="other") == "1 account"
 
     def test_an_unknown_filter_value_does_not_crash(self, as_user, sales_user):
         response = as_user(sales_user).get(
@@ -173,37 +177,47 @@ class TestAccountDetail:
             changed_by=accounting_user,
             changed_at="2026-11-01T10:00:00Z",
         )
-        content = as_user(accounting_user).get(account.get_absolute_url()).content.decode()
-        for text in [
-            "Parent Holding",
-            "Grandchild",
-            "Ada Lovelace",
-            "Shipping",
-            "Tilburg",
+        page = parse(as_user(accounting_user).get(account.get_absolute_url()).content)
+        details = page.find("section", aria_labelledby="details-h")
+        assert parent.get_absolute_url() in [a.attrs["href"] for a in details.find_all("a")]
+        assert details.find("ul", class_="inline-list").text == "Grandchild"
+        assert [card.find("h3").text for card in page.find_all("div", class_="address")] == [
             "Visit address",
             "Mailing address",
-            "5,000.00",
-        ]:
-            assert text in content, text
+            "Shipping",
+        ]
+        assert "Tilburg" in page.find_all("div", class_="address")[2].find("address").text
+        contacts = page.find("section", aria_labelledby="contacts-h")
+        assert [row.find("td").text for row in contacts.find_all("tr")[1:]] == ["Ada Lovelace"]
+        credit = page.find("section", aria_labelledby="credit-h")
+        assert credit.find("dd").text == "5,000.00"
         # Accounting may not change addresses, so the button is not offered.
-        assert "Copy visit address to mailing address" not in content
+        addresses = page.find("section", aria_labelledby="addresses-h")
+        assert addresses.find_all("button") == []
 
     def test_addresses_are_listed_visit_mailing_then_others(self, as_user, sales_user):
         account = AccountFactory()
         AddressFactory(account=account, name="Alpha warehouse")
-        content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
-        positions = [content.index(t) for t in ["Visit address", "Mailing address", "Alpha"]]
-        assert positions == sorted(positions)
+        page = parse(as_user(sales_user).get(account.get_absolute_url()).content)
+        assert [card.find("h3").text for card in page.find_all("div", class_="address")] == [
+            "Visit address",
+            "Mailing address",
+            "Alpha warehouse",
+        ]
 
     @override_settings(CRM4_RECORD_URL="http://crm4.test/accts?id={id}")
     def test_crm4_tab_with_the_record_url_only_when_imported(self, as_user, sales_user):
         imported = AccountFactory(crm4_id="{ABC-123}")
         native = AccountFactory()
         client = as_user(sales_user)
-        content = client.get(imported.get_absolute_url()).content.decode()
-        assert "CRM4" in content and "http://crm4.test/accts?id=%7BABC-123%7D" in content
-        assert "data-copy-target" in content
-        assert 'id="crm4-h"' not in client.get(native.get_absolute_url()).content.decode()
+        tab = parse(client.get(imported.get_absolute_url()).content).find(
+            "section", aria_labelledby="crm4-h"
+        )
+        url = tab.find("input", id="crm4-url").attrs["value"]
+        assert url == "http://crm4.test/accts?id=%7BABC-123%7D"
+        assert tab.find("button").attrs["data-copy-target"] == "crm4-url"
+        native_page = parse(client.get(native.get_absolute_url()).content)
+        assert native_page.find_all(id="crm4-h") == []
 
     def test_a_po_box_visit_address_is_warned_about(self, as_user, sales_user):
         account = AccountFactory()
@@ -287,13 +301,13 @@ class TestAccountCreate:
             reverse("accounts:create"), create_data(**{field: value})
         )
         assert response.status_code == 200
-        content = response.content.decode()
-        assert message in content
+        assert message in field_errors(response.content, field)
         assert not Account.objects.exists()
         # What the user typed stays in the form.
-        assert "Kastanjelaan 12" in content
-        if value:
-            assert value in content
+        page = parse(response.content)
+        assert page.find("input", name="visit-street").attrs["value"] == "Kastanjelaan 12"
+        if typed := page.find_all("input", name=field):
+            assert typed[0].attrs.get("value", "") == value
 
     def test_a_likely_duplicate_warns_and_links_before_saving(self, as_user, sales_user):
         existing = AccountFactory(name="Bodywork Group B.V.")
@@ -425,8 +439,15 @@ class TestCreditOnPages:
         assert response.status_code == 302
         account.refresh_from_db()
         assert (account.credit_limit, account.credit_hold) == (Decimal("7500"), True)
-        content = client.get(account.get_absolute_url()).content.decode()
-        assert "7500.00" in content and accounting_user.get_full_name() in content
+        history = [
+            row[1:]
+            for row in rows(client.get(account.get_absolute_url()).content)
+            if row[2] in ("Credit limit", "Credit hold")
+        ]
+        assert sorted(history) == [
+            [str(accounting_user), "Credit hold", "No", "Yes"],
+            [str(accounting_user), "Credit limit", "—", "7500.00"],
+        ]
 
     def test_a_negative_limit_is_explained(self, as_user, accounting_user):
         account = AccountFactory()
@@ -434,7 +455,7 @@ class TestCreditOnPages:
             reverse("accounts:update", args=[account.pk]), edit_data(account, credit_limit="-5")
         )
         assert response.status_code == 200
-        assert "greater than or equal to 0" in response.content.decode()
+        assert "greater than or equal to 0" in field_errors(response.content, "credit_limit")
         account.refresh_from_db()
         assert account.credit_limit is None
 
@@ -457,7 +478,11 @@ class TestParent:
             reverse("accounts:update", args=[top.pk]), edit_data(top, parent=f"Child #{child.pk}")
         )
         assert response.status_code == 200
-        assert "loop" in response.content.decode()
+        assert field_errors(response.content, "parent") == (
+            "This parent would make a loop: the account is above it already."
+        )
+        top.refresh_from_db()
+        assert top.parent is None
 
     def test_hq_with_a_parent_is_explained(self, as_user, sales_user):
         parent = AccountFactory(name="Holding")
@@ -467,7 +492,11 @@ class TestParent:
             edit_data(account, business_unit="hq", parent=f"Holding #{parent.pk}"),
         )
         assert response.status_code == 200
-        assert "headquarters" in response.content.decode()
+        assert field_errors(response.content, "parent") == (
+            "A headquarters (business unit HQ) has no parent account."
+        )
+        account.refresh_from_db()
+        assert (account.business_unit, account.parent) == ("", None)
 
     def test_lookup_suggests_accounts_by_name(self, as_user, sales_user):
         AccountFactory(name="Holding Europe")
@@ -546,7 +575,9 @@ class TestAddressPages:
         shipping = AddressFactory(name="Shipping")
         client = as_user(sales_user)
         url = reverse("accounts:address_delete", args=[shipping.pk])
-        assert "Remove" in client.get(url).content.decode()
+        page = parse(client.get(url).content)
+        assert page.find("h1").text == f"Remove {shipping}?"
+        assert Address.objects.filter(pk=shipping.pk).exists()
         assert client.post(url).status_code == 302
         assert not Address.objects.filter(pk=shipping.pk).exists()
 
@@ -580,9 +611,9 @@ class TestContactPages:
             {"first_name": "Grace", "last_name": "", "email": "nope"},
         )
         assert response.status_code == 200
-        content = response.content.decode()
-        assert "This field is required." in content and "Enter a valid email address." in content
-        assert 'value="Grace"' in content
+        assert field_errors(response.content, "last_name") == "This field is required."
+        assert field_errors(response.content, "email") == "Enter a valid email address."
+        assert parse(response.content).find("input", name="first_name").attrs["value"] == "Grace"
         assert not Contact.objects.exists()
 
     def test_a_contact_stays_with_its_account(self, as_user, sales_user):
@@ -660,7 +691,9 @@ class TestRobustness:
         assert any("no visit address" in m for m in messages_of(response))
 
 
-class TestTesterFindings:
+class TestMistakesAndEdgeCases:
+    """A typo, an empty address, a bad page number: each refused or shown sensibly."""
+
     def test_a_credit_limit_typo_is_refused_not_taken_as_no_limit(self, as_user, accounting_user):
         account = AccountFactory(credit_limit=Decimal("75000"))
         client = as_user(accounting_user)
@@ -671,7 +704,7 @@ class TestTesterFindings:
             reverse("accounts:update", args=[account.pk]), edit_data(account, credit_limit="5e")
         )
         assert response.status_code == 200
-        assert "Enter a number." in response.content.decode()
+        assert field_errors(response.content, "credit_limit") == "Enter a number."
         account.refresh_from_db()
         assert account.credit_limit == Decimal("75000")
 

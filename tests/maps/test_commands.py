@@ -84,30 +84,26 @@ def test_all_says_where_to_continue(monkeypatch):
     assert run("--all", "--after", str(visit_id)).startswith("0 visit addresses")
 
 
-def _save_with_the_service_down(settings, django_capture_on_commit_callbacks, account, **fields):
-    from maps import geocoders
-
-    geocoders._geocoder.cache_clear()
-    settings.GEOCODER = "failing"
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.address_save(address=visit(account), fields=fields)
-    finally:
-        settings.GEOCODER = "offline"
-        geocoders._geocoder.cache_clear()
+def _save_with_the_service_down(failing_geocoder, capture_on_commit, account, **fields):
+    failing_geocoder()
+    with capture_on_commit(execute=True):
+        services.address_save(address=visit(account), fields=fields)
 
 
 def test_the_default_run_locates_what_the_service_could_not(
-    settings, django_capture_on_commit_callbacks
+    settings, failing_geocoder, django_capture_on_commit_callbacks
 ):
-    """The message promises "located on the next run of geocode_accounts": that run does it."""
+    """The page says "Waiting for the next run of manage.py geocode_accounts": it does it."""
     account = AccountFactory(visit__city="Breda")
     _save_with_the_service_down(
-        settings, django_capture_on_commit_callbacks, account, street="Markt 1"
+        failing_geocoder, django_capture_on_commit_callbacks, account, street="Markt 1"
     )
     address = visit(account)
     assert address.geocode_status == Address.GeocodeStatus.RETRY and address.latitude is None
-    assert "will be located on the next run of geocode_accounts" in address.geocode_message
+    assert address.no_coordinates_reason.endswith(
+        "Waiting for the next run of manage.py geocode_accounts."
+    )
+    settings.GEOCODER = "offline"
     output = run()
     assert "1 visit address not located yet to geocode." in output
     assert visit(account).latitude == pytest.approx(51.59, abs=0.02)
@@ -122,16 +118,10 @@ def test_the_default_run_leaves_an_address_with_no_match_until_it_is_fixed():
     assert "1 visit address whose last attempt failed to geocode." in run("--failed")
 
 
-def test_the_summary_counts_what_waits_for_the_service(settings):
-    from maps import geocoders
-
+def test_the_summary_counts_what_waits_for_the_service(failing_geocoder):
     account = AccountFactory(visit__city="Breda")
-    settings.GEOCODER = "failing"
-    geocoders._geocoder.cache_clear()
-    try:
-        output = run("--all")
-    finally:
-        geocoders._geocoder.cache_clear()
+    failing_geocoder()
+    output = run("--all")
     assert "0 failed, 1 not located (the service did not answer)." in output
     assert "Run the command again later for the 1 the service did not answer" in output
     assert visit(account).geocode_status == Address.GeocodeStatus.RETRY

@@ -10,6 +10,7 @@ from accounts import services
 from accounts.models import Address
 from maps import geocoders
 from tests.accounts.factories import AccountFactory, IndustryFactory, relationship_type
+from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -109,20 +110,16 @@ def test_a_po_box_is_not_located_and_gets_a_warning(
 
 @pytest.mark.parametrize("error", ["unavailable", "timed out"])
 def test_a_service_failure_is_recorded(
-    admin_user, settings, monkeypatch, django_capture_on_commit_callbacks, error
+    admin_user, failing_geocoder, django_capture_on_commit_callbacks, error
 ):
     from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
 
-    exception = GeocoderUnavailable() if error == "unavailable" else GeocoderTimedOut()
-    monkeypatch.setitem(geocoders.BACKENDS, "failing", lambda: geocoders.FailingGeocoder(exception))
-    geocoders._geocoder.cache_clear()
-    settings.GEOCODER = "failing"
+    failing_geocoder(GeocoderUnavailable() if error == "unavailable" else GeocoderTimedOut())
     with django_capture_on_commit_callbacks(execute=True):
         account = create_account(admin_user)
-    geocoders._geocoder.cache_clear()
     visit = visit_of(account)
     assert visit.geocode_status == Address.GeocodeStatus.RETRY
-    assert "the address was saved" in visit.geocode_message
+    assert visit.geocode_message.startswith("The geocoding service")
     assert visit.city == "Eindhoven"
 
 
@@ -137,9 +134,9 @@ def test_a_crashing_geocoder_never_undoes_the_save(
         account = create_account(admin_user)
     visit = visit_of(account)
     assert visit.geocode_status == Address.GeocodeStatus.RETRY
-    assert visit.geocode_message == (
-        "Locating this address failed unexpectedly; it will be retried on the next run of "
-        "geocode_accounts."
+    assert visit.no_coordinates_reason == (
+        "Locating this address failed unexpectedly. Waiting for the next run of "
+        "manage.py geocode_accounts."
     )
 
 
@@ -171,8 +168,11 @@ def test_the_account_page_says_what_to_fix(as_user, sales_user, django_capture_o
              "country": "NL"},
         )  # fmt: skip
     assert response.status_code == 302
-    page = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
-    assert "No match for this city in NL: check the city and country." in page
+    page = parse(client.get(reverse("accounts:detail", args=[account.pk])).content)
+    card = page.find("section", aria_labelledby="addresses-h").find("p", class_="geo")
+    assert card.text == (
+        "Could not be located: No match for this city in NL: check the city and country."
+    )
     assert visit_of(account).city == "Nowhereville"
 
 
@@ -225,8 +225,9 @@ def test_a_save_waits_for_a_hung_geocoder_only_its_budget(
     assert visit.geocode_status == Address.GeocodeStatus.RETRY
     line = GEO_LINE.search(client.get(account.get_absolute_url()).content.decode())
     assert line["status"] == "retry"
-    assert line["text"].startswith(
-        "Not located yet: The geocoding service did not answer in time; the address was saved"
+    assert line["text"] == (
+        "Not located yet: The geocoding service did not answer in time. Waiting for the next run "
+        "of manage.py geocode_accounts."
     )
 
 

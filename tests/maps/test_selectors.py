@@ -114,3 +114,27 @@ def test_the_list_shows_geodesic_distances_and_pages():
     assert helmond.distance_km == pytest.approx(13.3, abs=0.1)
     last = selectors.nearby_page(addresses, total=total, sort="name", page_number=2, centre=CENTRE)
     assert [a.account.name for a in last] == ["Z 49"]
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({}, ["Never tried", "No answer"]),
+        ({"last_attempt_failed": True}, ["No answer", "No match"]),
+        ({"everything": True}, ["Located", "Never tried", "No answer", "No match"]),
+    ],
+)
+def test_which_addresses_geocode_accounts_takes(options, expected):
+    """By default those waiting for it; an address with no match waits for someone to fix it."""
+    located_account(name="Located")
+    AccountFactory(name="Never tried")
+    AccountFactory(name="No answer", visit__geocode_status="retry")
+    AccountFactory(name="No match", visit__geocode_status="failed")
+    assert names(selectors.addresses_to_geocode(**options)) == expected
+
+
+def test_geocode_accounts_can_continue_after_an_address():
+    first, second = AccountFactory(name="First"), AccountFactory(name="Second")
+    after = first.addresses.get(kind="visit").pk
+    assert names(selectors.addresses_to_geocode(everything=True, after_id=after)) == ["Second"]
+    assert second.addresses.get(kind="visit").pk > after

@@ -1,10 +1,4 @@
-"""(Re)locate the visit addresses of accounts: those not located yet, those that failed, or all.
-
-By default it takes the addresses never tried and those the geocoding service did not answer
-for (status "retry"), so the promise "located on the next run" holds. Addresses that were looked
-up and could not be located (no match, a PO box) wait until someone fixes them, or --failed:
-the same lookup would only fail again, and on Nominatim cost a request a second each.
-"""
+"""(Re)locate the visit addresses of accounts; which ones is maps.selectors.addresses_to_geocode."""
 
 import sys
 import time
@@ -12,10 +6,10 @@ from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db.models import Q, QuerySet
 
 from accounts.models import Address
 from accounts.services import address_geocode
+from maps.selectors import addresses_to_geocode
 
 WHICH = {
     "missing": "not located yet",
@@ -46,20 +40,11 @@ class Command(BaseCommand):
             help="Skip addresses up to this id (to continue an interrupted --all run).",
         )  # fmt: skip
 
-    def addresses(self, which: str, after: int) -> QuerySet[Address]:
-        addresses = Address.objects.filter(kind=Address.Kind.VISIT, pk__gt=after)
-        if which == "missing":
-            addresses = addresses.filter(
-                Q(geocode_status=Address.GeocodeStatus.PENDING) | Q(latitude__isnull=True)
-            ).exclude(geocode_status=Address.GeocodeStatus.FAILED)
-        elif which == "failed":
-            addresses = addresses.filter(
-                geocode_status__in=[Address.GeocodeStatus.FAILED, Address.GeocodeStatus.RETRY]
-            )
-        return addresses.order_by("pk")
-
     def handle(self, *args: Any, which: str, after: int, **options: Any) -> None:
-        ids = list(self.addresses(which, after).values_list("pk", flat=True))
+        addresses = addresses_to_geocode(
+            last_attempt_failed=which == "failed", everything=which == "all", after_id=after
+        )
+        ids = list(addresses.values_list("pk", flat=True))
         total = len(ids)
         label = f"visit address{'es' if total != 1 else ''} {WHICH[which]}".strip()
         self.stdout.write(f"{total} {label} to geocode.")
