@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Address, RelationshipType
+from accounts.sellers import seller_errors
 from accounts.services import account_set_relationship_type
 from sales import credit, selectors, totals
 from sales.models import (
@@ -85,20 +86,13 @@ def _pick_address(addresses: list[Address], names: Iterable[str], kind: str) -> 
 
 def _check_parties(document: SalesDocument) -> None:
     """The seller is one of ours with its own contact; the addresses are the customer's."""
-    errors: dict[str, str] = {}
-    seller = document.seller_account
-    if seller is not None and seller.relationship_type.code != RelationshipType.SELLER:
-        errors["seller_account"] = (
-            f"{seller} is not one of our selling entities: choose an account of type Seller."
-        )
-    contact = document.seller_contact
-    if contact is not None:
-        if seller is None:
-            errors["seller_contact"] = "Choose the seller before its contact."
-        elif contact.account_id != seller.pk:
-            errors["seller_contact"] = (
-                f"{contact} is not a contact of {seller}: choose one of the seller's contacts."
-            )
+    errors = seller_errors(
+        account=document.seller_account,
+        contact=document.seller_contact,
+        account_field="seller_account",
+        contact_field="seller_contact",
+        account_label=_("seller"),
+    )
     customer = document.customer
     for field in ("invoice_address", "delivery_address"):
         address = getattr(document, field)
@@ -534,14 +528,6 @@ def order_cancel(*, order: Order, user: Any) -> Order:
 # --- invoices --------------------------------------------------------------------------------
 
 
-def _address_text(account: Account, address: Address | None) -> str:
-    if address is None:
-        return account.name
-    lines = [account.name, address.street, f"{address.postal_code} {address.city}".strip()]
-    lines.append(address.country.name if address.country else "")
-    return "\n".join(line for line in lines if line)
-
-
 @transaction.atomic
 def order_invoice(*, order: Order, user: Any, date: datetime.date | None = None) -> Invoice:
     """Invoice an accepted order: its amount moves from open orders to unpaid invoices."""
@@ -559,7 +545,11 @@ def order_invoice(*, order: Order, user: Any, date: datetime.date | None = None)
         date=date,
         due_date=date + datetime.timedelta(days=PAYMENT_TERM_DAYS),
         address=order.invoice_address,
-        address_text=_address_text(order.customer, order.invoice_address),
+        address_text=(
+            order.invoice_address.as_letter(addressee=order.customer.name)
+            if order.invoice_address
+            else order.customer.name
+        ),
         amount=order.total,
         created_by=user if getattr(user, "pk", None) else None,
     )

@@ -85,7 +85,9 @@ def test_the_seller_must_be_one_of_ours(sales_user, customer):
 
 
 def test_the_seller_contact_must_belong_to_the_seller(sales_user, customer, seller):
-    with pytest.raises(ValidationError, match="not a contact of Bodywork Group Elfsquad"):
+    with pytest.raises(
+        ValidationError, match="not of Bodywork Group Elfsquad: choose one of the seller"
+    ):
         services.quote_create(
             user=sales_user,
             fields={

@@ -1042,7 +1042,8 @@ def test_a_conversion_the_service_refuses_keeps_what_was_typed(as_user, sales_us
     assert response.status_code == 200
     form = response.context["convert_form"]
     assert form.non_field_errors() == [
-        "Former Seller is not one of our selling entities: choose an account of type Seller."
+        "Former Seller is a Prospect, not one of our selling entities: "
+        "choose an account of type Seller."
     ]
     page = html(response)
     assert _in_page(
