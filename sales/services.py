@@ -403,7 +403,7 @@ def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> App
         raise ValidationError({"comment": "Say why: a comment is required."})
     account = _lock_account(order.customer_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status != Order.Status.PENDING_APPROVAL:
+    if not order.awaits_approval:
         raise ValidationError(
             f"{order} is not waiting for approval any more: it is "
             f"{order.get_status_display().lower()}."

@@ -196,8 +196,7 @@ class QuoteDetailView(PermissionRequiredMixin, DetailView):
         quote: Quote = self.object
         # The selector joined the order the quote became, if any.
         order = getattr(quote, "order", None)
-        open_ = quote.status not in (Quote.Status.REJECTED, Quote.Status.EXPIRED)
-        if open_ and order is None:
+        if quote.may_become_an_order and order is None:
             customer = quote.customer
             context["credit_warning"] = credit.quote_credit_warning(
                 quote_value=quote.total,

@@ -983,3 +983,42 @@ def test_the_database_refuses_an_accepted_prepaid_order_without_a_confirmation(c
             prepaid=False,
             prepayment_confirmed_at=timezone.now(),
         )
+
+
+# --- the moves a document offers --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", [Quote, Order])
+def test_each_document_lists_exactly_the_moves_its_transitions_allow(model):
+    """Quote and order pages ask the same method what comes next; nothing else decides it."""
+    for status in model.Status:
+        document = model(status=status)
+        allowed = [s for s in model.Status if document.can_become(s)]
+        assert document.next_statuses() == allowed, status
+        assert set(allowed) == set(model.TRANSITIONS.get(status, ())), status
+
+
+def test_an_order_offers_each_action_only_where_its_status_allows_it():
+    offered = {
+        status: {
+            name
+            for name in (
+                "awaits_prepayment",
+                "awaits_approval",
+                "can_recheck",
+                "can_invoice",
+                "can_cancel",
+            )
+            if getattr(Order(status=status), name)
+        }
+        for status in Order.Status
+    }
+    assert offered == {
+        Order.Status.AWAITING_PREPAYMENT: {"awaits_prepayment", "can_cancel"},
+        Order.Status.PENDING_APPROVAL: {"awaits_approval", "can_cancel"},
+        Order.Status.ACCEPTED: {"can_invoice", "can_cancel"},
+        Order.Status.REJECTED: set(),
+        Order.Status.BLOCKED: {"can_recheck", "can_cancel"},
+        Order.Status.INVOICED: set(),
+        Order.Status.CANCELLED: set(),
+    }
