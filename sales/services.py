@@ -45,6 +45,8 @@ PARTY_FIELDS = (
 )
 QUOTE_FIELDS = (*PARTY_FIELDS, "valid_until", "notes")
 ORDER_FIELDS = (*PARTY_FIELDS, "prepaid", "customer_reference", "notes")
+# What the back office may change on an entered order.
+ORDER_DETAIL_FIELDS = ("customer_reference", "notes")
 # The parties as text, copied when a document is issued.
 SNAPSHOT_FIELDS = ("seller_contact_name", "invoice_address_text", "delivery_address_text")
 NUMBER_PREFIXES = {"quote": "Q", "order": "O", "invoice": "INV"}
@@ -513,6 +515,25 @@ def order_refuse_prepayment(*, order: Order, user: Any, comment: str) -> Prepaym
         prepayment=credit.PREPAYMENT_REFUSED,
         comment=comment,
     )
+
+
+@transaction.atomic
+def order_set_details(*, order: Order, user: Any, customer_reference: str, notes: str) -> Order:
+    """Change an order's purchase order number and notes only, as the back office does.
+
+    Only these two columns are written: the status, the parties and the credit check's figures
+    stay as the services last left them, even if they changed while the form was open.
+    """
+    _require(user, "sales.change_order", _("Only Sales can change orders."))
+    current = Order.objects.select_for_update().get(pk=order.pk)
+    current.customer_reference, current.notes = customer_reference, notes
+    current.full_clean(
+        exclude=[f.name for f in Order._meta.fields if f.name not in ORDER_DETAIL_FIELDS],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    current.save(update_fields=list(ORDER_DETAIL_FIELDS))
+    return current
 
 
 @transaction.atomic

@@ -1022,3 +1022,13 @@ def test_an_order_offers_each_action_only_where_its_status_allows_it():
         Order.Status.INVOICED: set(),
         Order.Status.CANCELLED: set(),
     }
+
+
+def test_only_sales_changes_an_orders_details(management_user):
+    order = OrderFactory(customer_reference="PO-1")
+    with pytest.raises(PermissionDenied):
+        services.order_set_details(
+            order=order, user=management_user, customer_reference="PO-2", notes=""
+        )
+    order.refresh_from_db()
+    assert order.customer_reference == "PO-1"
