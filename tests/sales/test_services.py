@@ -461,7 +461,7 @@ def test_only_accounting_invoices_and_records_payments(request, role, customer):
     assert Invoice.objects.count() == 1
 
 
-# --- findings of the review ------------------------------------------------------------------
+# --- credit hold while waiting for approval; prospects; a draft's terms ---------------------------
 
 
 def test_an_order_of_an_account_put_on_hold_meanwhile_is_not_approved(management_user, waiting):
@@ -546,7 +546,7 @@ def test_a_drafts_terms_change_and_a_sent_quotes_do_not(sales_user, customer):
     assert sent.notes == "As sent."
 
 
-# --- findings of the tester ------------------------------------------------------------------
+# --- totals too large for the columns; prepaid orders and the exposure ----------------------------
 
 TOO_LARGE = "The total is too large: at most 999,999,999,999.99."
 
@@ -633,8 +633,8 @@ def test_an_unpaid_invoice_counts_in_the_exposure_even_for_a_prepaid_order(custo
 def test_a_blocked_order_rechecked_as_prepaid_above_the_limit_is_accepted_once_confirmed(
     sales_user, accounting_user, customer
 ):
-    """The tester's case: the order was blocked, the customer prepays, it goes through once
-    Accounting has the money."""
+    """The order was blocked, the customer prepays: it goes through once Accounting has the
+    money."""
     OrderFactory(customer=customer, total=D("900.00"))
     customer.credit_hold = True
     customer.save(update_fields=["credit_hold"])
