@@ -7,6 +7,7 @@ from accounts import services
 from accounts.models import Address
 from tests.accounts.factories import AccountFactory
 from tests.maps.factories import located_account
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,9 @@ def _save_with_the_service_down(settings, django_capture_on_commit_callbacks, ac
     settings.GEOCODER = "failing"
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            services.address_save(address=visit(account), fields=fields)
+            services.address_save(
+                address=visit(account), user=UserFactory(is_superuser=True), fields=fields
+            )
     finally:
         settings.GEOCODER = "offline"
         geocoders._geocoder.cache_clear()

@@ -671,9 +671,11 @@ def test_an_order_keeps_its_seller_contact_and_addresses_as_submitted(
     assert order.delivery_address_text == str(visit(customer))
     delivery_text = order.delivery_address_text
 
-    account_services.contact_delete(contact=seller_contact)
-    account_services.address_delete(address=invoicing)
-    account_services.address_save(address=visit(customer), fields={"street": "Elsewhere 9"})
+    account_services.contact_delete(contact=seller_contact, user=sales_user)
+    account_services.address_delete(address=invoicing, user=sales_user)
+    account_services.address_save(
+        address=visit(customer), user=sales_user, fields={"street": "Elsewhere 9"}
+    )
 
     order.refresh_from_db()
     assert order.seller_contact is None and order.invoice_address is None
