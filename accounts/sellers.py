@@ -4,6 +4,8 @@ The rule in one place: the seller is an account of type Seller, and the seller's
 contact of that account. The sales documents and the users' CRM link both ask here.
 """
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -20,18 +22,14 @@ def account_is_seller(*, account_id: int | None) -> bool:
     return account_id is not None and seller_accounts().filter(pk=account_id).exists()
 
 
-def seller_errors(
-    *,
-    account: Account | None,
-    contact: Contact | None,
-    account_field: str,
-    contact_field: str,
-    account_label: str,
-) -> dict[str, str]:
-    """What is wrong with a seller and its contact, by form field; empty when both are fine.
+def seller_errors(*, on: Any, fields: tuple[str, str], label: str) -> dict[str, str]:
+    """What is wrong with the seller and its contact in `on`'s two `fields`, by field name.
 
-    `account_label` names the account as the form does ("seller", "CRM account").
+    Empty when both are fine. `label` names the account as the form does ("seller").
     """
+    account_field, contact_field = fields
+    account: Account | None = getattr(on, account_field)
+    contact: Contact | None = getattr(on, contact_field)
     errors: dict[str, str] = {}
     if account is not None and account.relationship_type.code != RelationshipType.SELLER:
         errors[account_field] = _(
@@ -41,9 +39,7 @@ def seller_errors(
     if contact is None:
         return errors
     if account is None:
-        errors[contact_field] = _("Choose a %(label)s before its contact.") % {
-            "label": account_label
-        }
+        errors[contact_field] = _("Choose a %(label)s before its contact.") % {"label": label}
     elif contact.account_id != account.pk:
         errors[contact_field] = _(
             "%(contact)s is a contact of %(other)s, not of %(account)s: choose one of the "
@@ -52,6 +48,6 @@ def seller_errors(
             "contact": contact,
             "other": contact.account,
             "account": account,
-            "label": account_label,
+            "label": label,
         }
     return errors

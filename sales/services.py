@@ -88,13 +88,8 @@ def _pick_address(addresses: list[Address], names: Iterable[str], kind: str) -> 
 
 def _check_parties(document: SalesDocument) -> None:
     """The seller is one of ours with its own contact; the addresses are the customer's."""
-    errors = seller_errors(
-        account=document.seller_account,
-        contact=document.seller_contact,
-        account_field="seller_account",
-        contact_field="seller_contact",
-        account_label=_("seller"),
-    )
+    fields = ("seller_account", "seller_contact")
+    errors = seller_errors(on=document, fields=fields, label=_("seller"))
     customer = document.customer
     for field in ("invoice_address", "delivery_address"):
         address = getattr(document, field)

@@ -52,12 +52,7 @@ class User(AbstractUser):
     def clean(self) -> None:
         """A user cannot be linked to an account that is not a Seller, nor to another's contact."""
         super().clean()
-        errors = seller_errors(
-            account=self.crm_account,
-            contact=self.crm_contact,
-            account_field="crm_account",
-            contact_field="crm_contact",
-            account_label=_("CRM account"),
-        )
+        fields = ("crm_account", "crm_contact")
+        errors = seller_errors(on=self, fields=fields, label=_("CRM account"))
         if errors:
             raise ValidationError(errors)
