@@ -5,16 +5,15 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
 from accounts.rules import account_name_key, looks_like_po_box
+from common.permissions import require_permission
 from maps import geocoders
 
 logger = logging.getLogger(__name__)
@@ -36,18 +35,6 @@ ACCOUNT_FIELDS = (
 CREDIT_FIELDS = ("credit_limit", "credit_hold")
 ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
 CREDIT_PERMISSION = "accounts.change_account_credit"
-
-
-def _require(user: Any, permission: str) -> None:
-    """Every write checks the user's right here, so no caller can skip it; views answer 403."""
-    if user is not None and user.has_perm(permission):
-        return
-    app_label, codename = permission.split(".")
-    action, model_name = codename.split("_", 1)
-    things = apps.get_model(app_label, model_name)._meta.verbose_name_plural
-    raise PermissionDenied(
-        _("Your role may not %(action)s %(things)s.") % {"action": action, "things": things}
-    )
 
 
 def user_can_change_credit(user: Any) -> bool:
@@ -128,7 +115,7 @@ def account_create(
     Credit fields other than their defaults need the credit permission. The visit address is
     located after commit; with geocode=False (imports) it stays pending for geocode_accounts.
     """
-    _require(user, "accounts.add_account")
+    require_permission(user, "accounts.add_account")
     _check_credit_permission(user=user, before=None, fields=fields)
     account = Account(**fields)
     account.name_key = account_name_key(account.name)
@@ -153,7 +140,7 @@ def account_create(
 @transaction.atomic
 def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) -> Account:
     """Change an account's own fields. Credit fields need the credit permission."""
-    _require(user, "accounts.change_account")
+    require_permission(user, "accounts.change_account")
     before = Account.objects.select_for_update().get(pk=account.pk)
     _check_credit_permission(user=user, before=before, fields=fields)
     for field, value in fields.items():
@@ -170,7 +157,7 @@ def account_set_relationship_type(
     *, account: Account, relationship_type: RelationshipType, user: Any
 ) -> Account:
     """Change the relationship type and keep the change in the account's history."""
-    _require(user, "accounts.change_account")
+    require_permission(user, "accounts.change_account")
     before = Account.objects.select_for_update().get(pk=account.pk)
     account.relationship_type = relationship_type
     account.save(update_fields=["relationship_type", "updated_at"])
@@ -184,7 +171,7 @@ def account_delete(*, account: Account, user: Any) -> None:
 
     An account that documents (quotes, orders, invoices) refer to is kept.
     """
-    _require(user, "accounts.delete_account")
+    require_permission(user, "accounts.delete_account")
     try:
         account.delete()
     except ProtectedError as error:
@@ -207,7 +194,7 @@ def address_save(
     It is located again after commit; with geocode=False (imports) it stays pending for
     geocode_accounts.
     """
-    _require(user, "accounts.change_address" if address.pk else "accounts.add_address")
+    require_permission(user, "accounts.change_address" if address.pk else "accounts.add_address")
     before = Address.objects.get(pk=address.pk) if address.pk else None
     for field, value in fields.items():
         setattr(address, field, value)
@@ -290,7 +277,7 @@ def address_geocode(*, address_id: int, budget: float | None = None) -> Address 
 
 def address_delete(*, address: Address, user: Any) -> None:
     """Remove a further named address; Visit and Mailing addresses stay with their account."""
-    _require(user, "accounts.delete_address")
+    require_permission(user, "accounts.delete_address")
     if address.is_fixed:
         raise ValidationError(f"The {address.get_kind_display().lower()} cannot be removed.")
     address.delete()
@@ -304,7 +291,7 @@ def addresses_match(first: Address, second: Address) -> bool:
 @transaction.atomic
 def account_copy_visit_to_mailing(*, account: Account, user: Any) -> Address:
     """Make the Mailing address the same as the Visit address."""
-    _require(user, "accounts.change_address")
+    require_permission(user, "accounts.change_address")
     addresses = {
         a.kind: a
         for a in Address.objects.select_for_update().filter(
@@ -324,7 +311,7 @@ def account_copy_visit_to_mailing(*, account: Account, user: Any) -> Address:
 
 def contact_save(*, contact: Contact, user: Any, fields: Mapping[str, Any]) -> Contact:
     """Create or change a contact; it stays with the account it was created for."""
-    _require(user, "accounts.change_contact" if contact.pk else "accounts.add_contact")
+    require_permission(user, "accounts.change_contact" if contact.pk else "accounts.add_contact")
     account_id = contact.account_id
     for field, value in fields.items():
         setattr(contact, field, value)
@@ -335,5 +322,5 @@ def contact_save(*, contact: Contact, user: Any, fields: Mapping[str, Any]) -> C
 
 
 def contact_delete(*, contact: Contact, user: Any) -> None:
-    _require(user, "accounts.delete_contact")
+    require_permission(user, "accounts.delete_contact")
     contact.delete()

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact
+from common.permissions import require_permission
 from users.models import User
 
 VIEW_USER_PERMISSION = "users.view_user"
@@ -28,8 +29,11 @@ def user_can_change_crm_link(user: Any) -> bool:
 
 
 def _check_permission(by: Any) -> None:
-    if not user_can_change_crm_link(by):
-        raise PermissionDenied("Only administrators can change a user's CRM account and contact.")
+    require_permission(
+        by,
+        CHANGE_USER_PERMISSION,
+        _("Only administrators can change a user's CRM account and contact."),
+    )
 
 
 @transaction.atomic
