@@ -22,6 +22,11 @@ def account_is_seller(*, account_id: int | None) -> bool:
     return account_id is not None and seller_accounts().filter(pk=account_id).exists()
 
 
+def is_contact_of(*, contact: Contact, account: Account | None) -> bool:
+    """Whether the contact works for the account (a seller's contact must)."""
+    return account is not None and contact.account_id == account.pk
+
+
 def seller_errors(*, on: Any, fields: tuple[str, str], label: str) -> dict[str, str]:
     """What is wrong with the seller and its contact in `on`'s two `fields`, by field name.
 
@@ -40,7 +45,7 @@ def seller_errors(*, on: Any, fields: tuple[str, str], label: str) -> dict[str, 
         return errors
     if account is None:
         errors[contact_field] = _("Choose a %(label)s before its contact.") % {"label": label}
-    elif contact.account_id != account.pk:
+    elif not is_contact_of(contact=contact, account=account):
         errors[contact_field] = _(
             "%(contact)s is a contact of %(other)s, not of %(account)s: choose one of the "
             "%(label)s's contacts."
