@@ -249,7 +249,7 @@ class AccountAdmin(ImportExportModelAdmin):
             instance = inline_form.instance
             if inline_form in formset.deleted_forms:
                 if instance.pk:
-                    self._delete_inline(instance)
+                    self._delete_inline(instance, user=request.user)
                     formset.deleted_objects.append(instance)
                 continue
             if not inline_form.has_changed():
@@ -259,27 +259,27 @@ class AccountAdmin(ImportExportModelAdmin):
                 setattr(instance, fk_name, formset.instance)
             values = _changed_values(inline_form, exclude=("id", fk_name))
             if isinstance(instance, Address):
-                services.address_save(address=instance, fields=values)
+                services.address_save(address=instance, user=request.user, fields=values)
             else:
-                services.contact_save(contact=instance, fields=values)
+                services.contact_save(contact=instance, user=request.user, fields=values)
             if is_new:
                 formset.new_objects.append(instance)
             else:
                 formset.changed_objects.append((instance, list(values)))
 
     @staticmethod
-    def _delete_inline(instance: Address | Contact) -> None:
+    def _delete_inline(instance: Address | Contact, *, user: Any) -> None:
         if isinstance(instance, Address):
-            services.address_delete(address=instance)
+            services.address_delete(address=instance, user=user)
         else:
-            services.contact_delete(contact=instance)
+            services.contact_delete(contact=instance, user=user)
 
     def delete_model(self, request: HttpRequest, obj: Account) -> None:
-        services.account_delete(account=obj)
+        services.account_delete(account=obj, user=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
         for account in queryset:
-            services.account_delete(account=account)
+            services.account_delete(account=account, user=request.user)
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         # An import adds and changes accounts, so it needs both rights.
@@ -384,14 +384,16 @@ class ContactAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Contact, form: forms.ModelForm, change: bool
     ) -> None:
-        services.contact_save(contact=obj, fields=_changed_values(form, exclude=("account",)))
+        services.contact_save(
+            contact=obj, user=request.user, fields=_changed_values(form, exclude=("account",))
+        )
 
     def delete_model(self, request: HttpRequest, obj: Contact) -> None:
-        services.contact_delete(contact=obj)
+        services.contact_delete(contact=obj, user=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         for contact in queryset:
-            services.contact_delete(contact=contact)
+            services.contact_delete(contact=contact, user=request.user)
 
 
 @admin.register(Address)
@@ -428,7 +430,9 @@ class AddressAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Address, form: forms.ModelForm, change: bool
     ) -> None:
-        services.address_save(address=obj, fields=_changed_values(form, exclude=("account",)))
+        services.address_save(
+            address=obj, user=request.user, fields=_changed_values(form, exclude=("account",))
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Address | None = None) -> bool:
         if obj is not None and obj.is_fixed:
@@ -436,9 +440,9 @@ class AddressAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: Address) -> None:
-        services.address_delete(address=obj)
+        services.address_delete(address=obj, user=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Address]) -> None:
         # Django refuses a selection holding a Visit or Mailing address (has_delete_permission).
         for address in queryset:
-            services.address_delete(address=address)
+            services.address_delete(address=address, user=request.user)

@@ -424,7 +424,9 @@ def _ensure_industries(names: Iterable[str]) -> dict[str, Industry]:
 
 
 @transaction.atomic
-def _create_accounts(specs: list[AccountSpec], *, accounting_user: Any, result: LoadResult) -> None:
+def _create_accounts(
+    specs: list[AccountSpec], *, sales_user: Any, accounting_user: Any, result: LoadResult
+) -> None:
     existing = dict(
         Account.objects.filter(name__in=[s.name for s in specs]).values_list("name", "pk")
     )
@@ -439,9 +441,10 @@ def _create_accounts(specs: list[AccountSpec], *, accounting_user: Any, result: 
             "city": spec.city[0],
             "country": spec.country,
         }
-        # Through the service, as a user would: the rules hold and credit limits get a history.
+        # Through the services, as the roles would: Sales enters the account, Accounting sets
+        # its credit (kept in its history); the rules and the rights hold.
         account = services.account_create(
-            user=accounting_user,
+            user=sales_user,
             fields={
                 "name": spec.name,
                 "relationship_type": types[spec.type_code],
@@ -452,21 +455,24 @@ def _create_accounts(specs: list[AccountSpec], *, accounting_user: Any, result: 
                 "phone": spec.phone,
                 "website": spec.website,
                 "crm4_id": spec.crm4_id,
-                "credit_limit": spec.credit_limit,
             },
             visit_address=address,
             mailing_address={**address, "street": spec.mailing_street or spec.street},
         )
         existing[spec.name] = account.pk
         result.accounts_created += 1
+        if spec.credit_limit is not None:
+            services.account_update(
+                account=account, user=accounting_user, fields={"credit_limit": spec.credit_limit}
+            )
         if spec.credit_hold:
             services.account_update(
                 account=account, user=accounting_user, fields={"credit_hold": True}
             )
         for values in spec.other_addresses:
-            services.address_save(address=Address(account=account), fields=values)
+            services.address_save(address=Address(account=account), user=sales_user, fields=values)
         for values in spec.contacts:
-            services.contact_save(contact=Contact(account=account), fields=values)
+            services.contact_save(contact=Contact(account=account), user=sales_user, fields=values)
             result.contacts_created += 1
 
 
@@ -506,7 +512,9 @@ def load_demo(seed: int = SEED) -> LoadResult:
     specs = demo_accounts(seed)
     with transaction.atomic():
         users, result.users_created = ensure_demo_users()
-    _create_accounts(specs, accounting_user=users["accounting"], result=result)
+    _create_accounts(
+        specs, sales_user=users["sales"], accounting_user=users["accounting"], result=result
+    )
     # After the accounts are committed, so coordinates set here are final even if saving an
     # address schedules a geocode when the transaction commits.
     _locate_visit_addresses(specs, result)

@@ -302,9 +302,17 @@ class Address(models.Model):
         if self.kind == self.Kind.OTHER and not (self.street and self.city and self.country):
             raise ValidationError("Fill in the street, city and country of this address.")
 
-    def one_line(self) -> str:
+    def lines(self) -> list[str]:
+        """The parts filled in, as on an envelope: street, postal code and city, country."""
         parts = [self.street, f"{self.postal_code} {self.city}".strip(), self.country.name]
-        return ", ".join(p for p in parts if p)
+        return [part for part in parts if part]
+
+    def one_line(self) -> str:
+        return ", ".join(self.lines())
+
+    def as_letter(self, *, addressee: str) -> str:
+        """The address as printed on a letter or an invoice, below the addressee's name."""
+        return "\n".join([addressee, *self.lines()])
 
     @property
     def no_coordinates_reason(self) -> str:

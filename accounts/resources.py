@@ -373,7 +373,7 @@ class AccountResource(resources.ModelResource):
                 else:
                     services.account_update(account=instance, user=user, fields=values)
                     for address in instance.addresses.filter(kind__in=addresses):
-                        self._save_address(address, addresses[address.kind])
+                        self._save_address(address, addresses[address.kind], user=user)
         except PermissionDenied as error:
             raise ValidationError(str(error)) from error
 
@@ -387,9 +387,9 @@ class AccountResource(resources.ModelResource):
         return addresses
 
     @staticmethod
-    def _save_address(address: Address, values: dict[str, str]) -> None:
+    def _save_address(address: Address, values: dict[str, str], *, user: Any) -> None:
         try:
-            services.address_save(address=address, fields=values, geocode=False)
+            services.address_save(address=address, user=user, fields=values, geocode=False)
         except ValidationError as error:
             raise _prefixed(error, address.kind) from error
 

@@ -2,8 +2,9 @@
 
 from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 
-from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
+from accounts.models import Account, AccountChange, Address, Contact
 from accounts.rules import account_name_key
+from accounts.sellers import seller_accounts
 
 
 def account_list() -> QuerySet[Account]:
@@ -73,11 +74,6 @@ def account_find_similar(
     if exclude_pk:
         matches = matches.exclude(pk=exclude_pk)
     return matches.order_by("name")[:5]
-
-
-def seller_accounts() -> QuerySet[Account]:
-    """Our own selling entities: the sellers of quotes and orders, and what users link to."""
-    return Account.objects.filter(relationship_type__code=RelationshipType.SELLER)
 
 
 def account_suggestions(*, term: str, sellers_only: bool = False, limit: int = 20) -> list[Account]:

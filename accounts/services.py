@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
 from accounts.rules import account_name_key, looks_like_po_box
+from common.permissions import require_permission
 from maps import geocoders
 
 logger = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ def account_create(
     Credit fields other than their defaults need the credit permission. The visit address is
     located after commit; with geocode=False (imports) it stays pending for geocode_accounts.
     """
+    require_permission(user, "accounts.add_account")
     _check_credit_permission(user=user, before=None, fields=fields)
     account = Account(**fields)
     account.name_key = account_name_key(account.name)
@@ -147,6 +149,7 @@ def account_create(
 @transaction.atomic
 def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) -> Account:
     """Change an account's own fields. Credit fields need the credit permission."""
+    require_permission(user, "accounts.change_account")
     before = Account.objects.select_for_update().get(pk=account.pk)
     _check_credit_permission(user=user, before=before, fields=fields)
     for field, value in fields.items():
@@ -163,6 +166,7 @@ def account_set_relationship_type(
     *, account: Account, relationship_type: RelationshipType, user: Any
 ) -> Account:
     """Change the relationship type and keep the change in the account's history."""
+    require_permission(user, "accounts.change_account")
     before = Account.objects.select_for_update().get(pk=account.pk)
     account.relationship_type = relationship_type
     account.save(update_fields=["relationship_type", "updated_at"])
@@ -171,11 +175,12 @@ def account_set_relationship_type(
 
 
 @transaction.atomic
-def account_delete(*, account: Account) -> None:
+def account_delete(*, account: Account, user: Any) -> None:
     """Delete an account with its contacts and addresses; its children lose their parent.
 
     An account that documents (quotes, orders, invoices) refer to is kept.
     """
+    require_permission(user, "accounts.delete_account")
     try:
         account.delete()
     except ProtectedError as error:
@@ -190,12 +195,15 @@ def _address_changed(before: Address, after: Address) -> bool:
 
 
 @transaction.atomic
-def address_save(*, address: Address, fields: Mapping[str, Any], geocode: bool = True) -> Address:
+def address_save(
+    *, address: Address, user: Any, fields: Mapping[str, Any], geocode: bool = True
+) -> Address:
     """Create or change an address. A changed visit address loses its old coordinates.
 
     It is located again after commit; with geocode=False (imports) it stays pending for
     geocode_accounts.
     """
+    require_permission(user, "accounts.change_address" if address.pk else "accounts.add_address")
     before = Address.objects.get(pk=address.pk) if address.pk else None
     for field, value in fields.items():
         setattr(address, field, value)
@@ -275,8 +283,9 @@ def address_geocode(*, address_id: int, budget: float | None = None) -> Address 
     return address
 
 
-def address_delete(*, address: Address) -> None:
+def address_delete(*, address: Address, user: Any) -> None:
     """Remove a further named address; Visit and Mailing addresses stay with their account."""
+    require_permission(user, "accounts.delete_address")
     if address.is_fixed:
         raise ValidationError(f"The {address.get_kind_display().lower()} cannot be removed.")
     address.delete()
@@ -288,8 +297,9 @@ def addresses_match(first: Address, second: Address) -> bool:
 
 
 @transaction.atomic
-def account_copy_visit_to_mailing(*, account: Account) -> Address:
+def account_copy_visit_to_mailing(*, account: Account, user: Any) -> Address:
     """Make the Mailing address the same as the Visit address."""
+    require_permission(user, "accounts.change_address")
     addresses = {
         a.kind: a
         for a in Address.objects.select_for_update().filter(
@@ -307,8 +317,9 @@ def account_copy_visit_to_mailing(*, account: Account) -> Address:
     return mailing
 
 
-def contact_save(*, contact: Contact, fields: Mapping[str, Any]) -> Contact:
+def contact_save(*, contact: Contact, user: Any, fields: Mapping[str, Any]) -> Contact:
     """Create or change a contact; it stays with the account it was created for."""
+    require_permission(user, "accounts.change_contact" if contact.pk else "accounts.add_contact")
     account_id = contact.account_id
     for field, value in fields.items():
         setattr(contact, field, value)
@@ -318,5 +329,6 @@ def contact_save(*, contact: Contact, fields: Mapping[str, Any]) -> Contact:
     return contact
 
 
-def contact_delete(*, contact: Contact) -> None:
+def contact_delete(*, contact: Contact, user: Any) -> None:
+    require_permission(user, "accounts.delete_contact")
     contact.delete()

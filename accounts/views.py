@@ -212,7 +212,7 @@ class AccountDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
-            services.account_delete(account=self.object)
+            services.account_delete(account=self.object, user=self.request.user)
         except ValidationError as error:
             messages.error(self.request, error.messages[0])
             return redirect(self.object)
@@ -229,7 +229,7 @@ class AccountCopyVisitToMailingView(PermissionRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         account = get_object_or_404(Account, pk=pk)
         try:
-            services.account_copy_visit_to_mailing(account=account)
+            services.account_copy_visit_to_mailing(account=account, user=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -269,7 +269,9 @@ class AddressSaveView(PermissionRequiredMixin, UpdateView):
     def form_valid(self, form: AddressForm) -> HttpResponse:
         creating = form.instance.pk is None
         try:
-            address = services.address_save(address=form.instance, fields=model_values(form))
+            address = services.address_save(
+                address=form.instance, user=self.request.user, fields=model_values(form)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -286,7 +288,7 @@ class AddressDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
-            services.address_delete(address=self.object)
+            services.address_delete(address=self.object, user=self.request.user)
         except ValidationError as error:
             messages.error(self.request, error.messages[0])
         else:
@@ -313,7 +315,9 @@ class ContactSaveView(PermissionRequiredMixin, UpdateView):
     def form_valid(self, form: ContactForm) -> HttpResponse:
         creating = form.instance.pk is None
         try:
-            contact = services.contact_save(contact=form.instance, fields=model_values(form))
+            contact = services.contact_save(
+                contact=form.instance, user=self.request.user, fields=model_values(form)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -326,6 +330,6 @@ class ContactDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
     model = Contact
 
     def form_valid(self, form: Any) -> HttpResponse:
-        services.contact_delete(contact=self.object)
+        services.contact_delete(contact=self.object, user=self.request.user)
         messages.success(self.request, f"{self.object} was removed.")
         return redirect(self.object.account)

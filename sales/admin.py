@@ -87,7 +87,12 @@ def _run_each(
 
 
 class DocumentAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
-    """New documents come from the sales pages, where numbers, totals and checks are made."""
+    """New documents come from the sales pages, where numbers, totals and checks are made.
+
+    A change made here goes through a service while the form is validated (`save_through`): a
+    refusal is the form's error, with what was typed kept, and nothing is saved. The admin's
+    own `save_model` then has nothing left to do.
+    """
 
     list_display = ("number", "customer", "status", "total", "created_at")
     list_select_related = ("customer",)
@@ -96,6 +101,32 @@ class DocumentAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False  # Counting 100,000 rows on each page is slow.
     readonly_fields = DOCUMENT_FIELDS
+
+    def save_through(self, *, request: HttpRequest, obj: Any, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        save_through = self.save_through
+
+        class ThroughServiceForm(form_class):  # type: ignore[valid-type, misc]
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                if self._errors:
+                    return
+                try:
+                    save_through(request=request, obj=self.instance, values=self.cleaned_data)
+                except ValidationError as error:
+                    self.add_error(None, error.messages)
+                except PermissionDenied as error:
+                    self.add_error(None, str(error))
+
+        return ThroughServiceForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Saved already, by the service, when the form was validated."""
 
 
 @admin.register(Quote)
@@ -112,17 +143,14 @@ class QuoteAdmin(DocumentAdmin):
             return DOCUMENT_FIELDS
         return self.fields
 
-    def save_model(self, request: HttpRequest, obj: Quote, form: Any, change: bool) -> None:
-        # Through the service: it locks the quote and refuses one sent since the form was shown.
-        try:
-            services.quote_set_terms(
-                quote=obj,
-                user=request.user,
-                valid_until=form.cleaned_data.get("valid_until"),
-                notes=form.cleaned_data.get("notes", ""),
-            )
-        except ValidationError as error:
-            self.message_user(request, f"{obj}: {error.messages[0]}", messages.ERROR)
+    def save_through(self, *, request: HttpRequest, obj: Quote, values: dict[str, Any]) -> None:
+        # The service locks the quote and refuses one sent since the form was shown.
+        services.quote_set_terms(
+            quote=obj,
+            user=request.user,
+            valid_until=values.get("valid_until"),
+            notes=values.get("notes", ""),
+        )
 
     @admin.action(description="Mark the selected sent quotes expired", permissions=["change"])
     def mark_expired(self, request: HttpRequest, queryset: QuerySet[Quote]) -> None:
@@ -152,8 +180,16 @@ class OrderAdmin(DocumentAdmin):
         "credit_exposure",
         "credit_limit",
     )
-    fields = (*readonly_fields, "customer_reference", "notes")
+    fields = (*readonly_fields, *services.ORDER_DETAIL_FIELDS)
     actions = ["cancel"]
+
+    def save_through(self, *, request: HttpRequest, obj: Order, values: dict[str, Any]) -> None:
+        services.order_set_details(
+            order=obj,
+            user=request.user,
+            customer_reference=values.get("customer_reference", ""),
+            notes=values.get("notes", ""),
+        )
 
     @admin.action(description="Cancel the selected orders", permissions=["change"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
@@ -167,7 +203,10 @@ class OrderAdmin(DocumentAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Nothing of an invoice is edited here: a payment is recorded by the action, through the
+    service, and a save would otherwise write back a whole row read before it."""
+
     list_display = ("number", "customer", "date", "due_date", "amount", "paid_at")
     list_select_related = ("customer",)
     list_filter = (("paid_at", admin.EmptyFieldListFilter), "date")

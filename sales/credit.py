@@ -37,12 +37,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-# The values match sales.models.Order.Status, kept here as plain strings so this module
-# needs no database.
-ACCEPTED = "accepted"
-PENDING_APPROVAL = "pending_approval"
-BLOCKED = "blocked"
-AWAITING_PREPAYMENT = "awaiting_prepayment"
+from sales.statuses import OrderStatus
 
 # Where the order's prepayment stands: not prepaid, ticked by Sales (a claim), confirmed by
 # Accounting, or refused by Accounting just now (the money did not arrive).
@@ -61,14 +56,14 @@ def money(value: Decimal) -> str:
 class CreditDecision:
     """What the credit check decided, and why, in words with the figures."""
 
-    status: str
+    status: OrderStatus
     reason: str
     exposure: Decimal
     credit_limit: Decimal | None
 
     @property
     def accepted(self) -> bool:
-        return self.status == ACCEPTED
+        return self.status == OrderStatus.ACCEPTED
 
 
 def _limit_text(credit_limit: Decimal | None) -> str:
@@ -83,10 +78,10 @@ def _unprepaid_check(
     credit_hold: bool,
     credit_limit: Decimal | None,
     exposure: Decimal,
-) -> tuple[str, str]:
+) -> tuple[OrderStatus, str]:
     """Rules 4 to 6: the status and reason of an order that is not prepaid."""
     if credit_hold:
-        return BLOCKED, _(
+        return OrderStatus.BLOCKED, _(
             "Blocked: the account is on credit hold and this order of %(value)s is not prepaid "
             "(open exposure %(exposure)s, %(limit)s)."
         ) % {
@@ -95,7 +90,7 @@ def _unprepaid_check(
             "limit": _limit_text(credit_limit),
         }
     if credit_limit is None:
-        return ACCEPTED, _("Accepted: the account has no credit limit.")
+        return OrderStatus.ACCEPTED, _("Accepted: the account has no credit limit.")
     after = exposure + order_value
     figures = {
         "exposure": money(exposure),
@@ -104,11 +99,11 @@ def _unprepaid_check(
         "limit": money(credit_limit),
     }
     if after > credit_limit:
-        return PENDING_APPROVAL, _(
+        return OrderStatus.PENDING_APPROVAL, _(
             "Needs Management's approval: open exposure %(exposure)s + this order %(value)s = "
             "%(after)s, which is %(over)s above the credit limit of %(limit)s."
         ) % {**figures, "over": money(after - credit_limit)}
-    return ACCEPTED, _(
+    return OrderStatus.ACCEPTED, _(
         "Accepted: open exposure %(exposure)s + this order %(value)s = %(after)s, within the "
         "credit limit of %(limit)s (%(left)s left)."
     ) % {**figures, "left": money(credit_limit - after)}
@@ -144,7 +139,7 @@ def credit_check(
             "value": money(order_value),
             "limit": _limit_text(credit_limit),
         }
-        return CreditDecision(status=ACCEPTED, reason=reason + hold_note, **figures)
+        return CreditDecision(status=OrderStatus.ACCEPTED, reason=reason + hold_note, **figures)
     status, reason = _unprepaid_check(
         order_value=order_value,
         credit_hold=credit_hold,
@@ -157,7 +152,7 @@ def credit_check(
             "prepaid order is accepted once the money has been received. If it is not "
             "received: %(fallback)s"
         ) % {"value": money(order_value), "fallback": reason}
-        return CreditDecision(status=AWAITING_PREPAYMENT, reason=reason, **figures)
+        return CreditDecision(status=OrderStatus.AWAITING_PREPAYMENT, reason=reason, **figures)
     if prepayment == PREPAYMENT_REFUSED:
         reason = _("The prepayment was not received, so the order is checked on credit: ") + reason
     return CreditDecision(status=status, reason=reason, **figures)
@@ -185,7 +180,7 @@ def quote_credit_warning(
         credit_limit=credit_limit,
         exposure=exposure,
     )
-    if decision.status == PENDING_APPROVAL:
+    if decision.status == OrderStatus.PENDING_APPROVAL:
         warnings.append(
             _("An order for this quote would pass the credit limit.") + " " + decision.reason
         )

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sales import totals
+from sales.statuses import OrderStatus, PrepaymentDecisionKind, QuoteStatus
 
 DEFAULT_VAT_RATE = Decimal("21.00")
 PAYMENT_TERM_DAYS = 30
@@ -150,6 +151,13 @@ class SalesDocument(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    # The pages ask the document what it can do, never compare status strings: next_statuses()
+    # lists the moves TRANSITIONS allow from here (as django-oscar's available_statuses()),
+    # can_become() checks one, and each model names the actions its page offers.
+    def next_statuses(self) -> list[models.TextChoices]:
+        """The statuses the document may move to from its status, in the order they are listed."""
+        return sorted(self.TRANSITIONS.get(self.status, ()), key=list(self.Status).index)
+
     def can_become(self, status: str) -> bool:
         """Whether the document's TRANSITIONS allow moving from its status to `status`."""
         return status in self.TRANSITIONS.get(self.status, ())
@@ -171,12 +179,7 @@ class SalesDocument(models.Model):
 class Quote(SalesDocument):
     """An offer to a customer. An accepted quote turns into an order in one step."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENT = "sent", "Sent"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
-        EXPIRED = "expired", "Expired"
+    Status = QuoteStatus
 
     TRANSITIONS = {
         Status.DRAFT: {Status.SENT},
@@ -207,7 +210,7 @@ class Quote(SalesDocument):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "sent", "accepted", "rejected", "expired"]),
+                condition=Q(status__in=QuoteStatus.values),
                 name="quote_status_valid",
             ),
             models.CheckConstraint(
@@ -250,12 +253,14 @@ class Quote(SalesDocument):
         super().set_status(status)
 
     @property
+    def may_become_an_order(self) -> bool:
+        """Not rejected or expired: an order for it may still come, so its credit matters."""
+        return self.status not in (self.Status.REJECTED, self.Status.EXPIRED)
+
+    @property
     def can_turn_into_order(self) -> bool:
         """An accepted quote turns into an order (once: the service refuses a second)."""
         return self.status == self.Status.ACCEPTED
-
-    def next_statuses(self) -> list["Quote.Status"]:
-        return sorted(self.TRANSITIONS.get(self.status, ()), key=list(self.Status).index)
 
 
 class QuoteLine(DocumentLine):
@@ -272,14 +277,7 @@ class Order(SalesDocument):
     Accounting confirms the money has been received (see sales/credit.py).
     """
 
-    class Status(models.TextChoices):
-        AWAITING_PREPAYMENT = "awaiting_prepayment", _("Awaiting prepayment")
-        PENDING_APPROVAL = "pending_approval", "Pending approval"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
-        BLOCKED = "blocked", "Blocked"
-        INVOICED = "invoiced", "Invoiced"
-        CANCELLED = "cancelled", "Cancelled"
+    Status = OrderStatus
 
     TRANSITIONS = {
         # Confirmed: accepted. Not received: the normal credit check decides.
@@ -364,17 +362,7 @@ class Order(SalesDocument):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    status__in=[
-                        "awaiting_prepayment",
-                        "pending_approval",
-                        "accepted",
-                        "rejected",
-                        "blocked",
-                        "invoiced",
-                        "cancelled",
-                    ]
-                ),
+                condition=Q(status__in=OrderStatus.values),
                 name="order_status_valid",
             ),
             models.CheckConstraint(
@@ -388,7 +376,9 @@ class Order(SalesDocument):
             # An order is accepted as prepaid only on Accounting's confirmation, never on the
             # tick alone.
             models.CheckConstraint(
-                condition=~Q(status="accepted", prepaid=True, prepayment_confirmed_at__isnull=True),
+                condition=~Q(
+                    status=OrderStatus.ACCEPTED, prepaid=True, prepayment_confirmed_at__isnull=True
+                ),
                 name="order_accepted_prepaid_is_confirmed",
                 violation_error_message=_(
                     "A prepaid order is accepted only once its prepayment is confirmed."
@@ -470,9 +460,7 @@ class Approval(models.Model):
 class PrepaymentDecision(models.Model):
     """Accounting's word on a prepaid order: the money was received, or it was not."""
 
-    class Decision(models.TextChoices):
-        CONFIRMED = "confirmed", _("Prepayment confirmed")
-        REFUSED = "refused", _("Prepayment not received")
+    Decision = PrepaymentDecisionKind
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="prepayment_decisions")
     decision = models.CharField(max_length=10, choices=Decision)
@@ -486,7 +474,7 @@ class PrepaymentDecision(models.Model):
         ordering = ["-decided_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(decision__in=["confirmed", "refused"]),
+                condition=Q(decision__in=PrepaymentDecisionKind.values),
                 name="prepaymentdecision_decision_valid",
             ),
         ]

@@ -16,7 +16,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import Account, Address, Contact
-from accounts.selectors import seller_accounts
 from sales.models import (
     Approval,
     Invoice,
@@ -73,13 +72,6 @@ def account_exposure(*, account_id: int) -> Decimal:
         .values_list("exposure", flat=True)
         .get()
     )
-
-
-def seller_is_valid(*, account_id: int | None) -> bool:
-    """Whether the account may be the seller on a document: one of ours, of type Seller."""
-    if account_id is None:
-        return False
-    return seller_accounts().filter(pk=account_id).exists()
 
 
 def account_named(*, account_id: int) -> Account | None:

@@ -10,13 +10,15 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Address, RelationshipType
+from accounts.sellers import seller_errors
 from accounts.services import account_set_relationship_type
+from common.permissions import require_permission
 from sales import credit, selectors, totals
 from sales.models import (
     PAYMENT_TERM_DAYS,
@@ -44,17 +46,14 @@ PARTY_FIELDS = (
 )
 QUOTE_FIELDS = (*PARTY_FIELDS, "valid_until", "notes")
 ORDER_FIELDS = (*PARTY_FIELDS, "prepaid", "customer_reference", "notes")
+# What the back office may change on an entered order.
+ORDER_DETAIL_FIELDS = ("customer_reference", "notes")
 # The parties as text, copied when a document is issued.
 SNAPSHOT_FIELDS = ("seller_contact_name", "invoice_address_text", "delivery_address_text")
 NUMBER_PREFIXES = {"quote": "Q", "order": "O", "invoice": "INV"}
 # Named addresses chosen by default when the user picks none, as the wiki names them.
 INVOICE_ADDRESS_NAMES = ("invoicing", "invoice", "billing")
 DELIVERY_ADDRESS_NAMES = ("shipping", "delivery")
-
-
-def _require(user: Any, permission: str, message: str) -> None:
-    if not (user and user.has_perm(permission)):
-        raise PermissionDenied(message)
 
 
 def _next_number(kind: str) -> str:
@@ -85,20 +84,8 @@ def _pick_address(addresses: list[Address], names: Iterable[str], kind: str) -> 
 
 def _check_parties(document: SalesDocument) -> None:
     """The seller is one of ours with its own contact; the addresses are the customer's."""
-    errors: dict[str, str] = {}
-    seller = document.seller_account
-    if seller is not None and seller.relationship_type.code != RelationshipType.SELLER:
-        errors["seller_account"] = (
-            f"{seller} is not one of our selling entities: choose an account of type Seller."
-        )
-    contact = document.seller_contact
-    if contact is not None:
-        if seller is None:
-            errors["seller_contact"] = "Choose the seller before its contact."
-        elif contact.account_id != seller.pk:
-            errors["seller_contact"] = (
-                f"{contact} is not a contact of {seller}: choose one of the seller's contacts."
-            )
+    fields = ("seller_account", "seller_contact")
+    errors = seller_errors(on=document, fields=fields, label=_("seller"))
     customer = document.customer
     for field in ("invoice_address", "delivery_address"):
         address = getattr(document, field)
@@ -207,7 +194,7 @@ def quote_create(
     *, user: Any, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
 ) -> Quote:
     """Write a new draft quote with its lines; the totals with VAT are worked out here."""
-    _require(user, "sales.add_quote", "Only Sales can write quotes.")
+    require_permission(user, "sales.add_quote", "Only Sales can write quotes.")
     quote = Quote(created_by=user if getattr(user, "pk", None) else None)
     built = _prepare(quote, QuoteLine, fields, QUOTE_FIELDS, lines)
     quote.number = _next_number("quote")
@@ -218,7 +205,7 @@ def quote_create(
 
 def _lock_draft_quote(*, quote: Quote, user: Any) -> Quote:
     """The quote, locked, if the user may change it and it is still a draft."""
-    _require(user, "sales.change_quote", "Only Sales can change quotes.")
+    require_permission(user, "sales.change_quote", "Only Sales can change quotes.")
     current = Quote.objects.select_for_update().get(pk=quote.pk)
     if not current.is_editable:
         raise ValidationError(
@@ -260,7 +247,7 @@ def quote_set_terms(
 @transaction.atomic
 def quote_set_status(*, quote: Quote, status: str, user: Any) -> Quote:
     """Mark a quote sent, accepted, rejected or expired, as its status allows."""
-    _require(user, "sales.change_quote", "Only Sales can change quotes.")
+    require_permission(user, "sales.change_quote", "Only Sales can change quotes.")
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     quote.set_status(status)
     if status == Quote.Status.SENT:
@@ -275,7 +262,7 @@ def quote_convert_to_order(
     *, quote: Quote, user: Any, prepaid: bool = False, customer_reference: str = ""
 ) -> Order:
     """Turn an accepted quote into an order in one step; the credit check decides as usual."""
-    _require(user, "sales.add_order", "Only Sales can enter orders.")
+    require_permission(user, "sales.add_order", "Only Sales can enter orders.")
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     if not quote.can_turn_into_order:
         raise ValidationError(
@@ -342,7 +329,7 @@ def order_submit(
     (the documented rule), whatever the credit check decides: it stays a Customer if the order is
     blocked, waits for approval or is later rejected. The change shows in the account's history.
     """
-    _require(user, "sales.add_order", "Only Sales can enter orders.")
+    require_permission(user, "sales.add_order", "Only Sales can enter orders.")
     order = Order(quote=quote, created_by=user if getattr(user, "pk", None) else None)
     built = _prepare(order, OrderLine, fields, ORDER_FIELDS, lines)
     if quote is not None:
@@ -373,7 +360,7 @@ def order_recheck(*, order: Order, user: Any, prepaid: bool | None = None) -> Or
     Ticking prepaid here makes the order wait for Accounting's confirmation, as on entry: a
     blocked order is never accepted on the tick alone.
     """
-    _require(user, "sales.change_order", "Only Sales can change orders.")
+    require_permission(user, "sales.change_order", "Only Sales can change orders.")
     account = _lock_account(order.customer_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
     if not order.can_recheck:
@@ -399,7 +386,7 @@ def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> App
     approve it once Accounting lifts the hold. It is not moved to Blocked behind Management's
     back: nothing changes unless they decide.
     """
-    _require(
+    require_permission(
         user,
         "sales.approve_order",
         "Only Management can approve or reject orders above the credit limit.",
@@ -409,7 +396,7 @@ def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> App
         raise ValidationError({"comment": "Say why: a comment is required."})
     account = _lock_account(order.customer_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status != Order.Status.PENDING_APPROVAL:
+    if not order.awaits_approval:
         raise ValidationError(
             f"{order} is not waiting for approval any more: it is "
             f"{order.get_status_display().lower()}."
@@ -436,7 +423,7 @@ def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> App
 
 def _lock_awaiting_prepayment(*, order: Order, user: Any) -> tuple[Order, Account]:
     """The order and its account, locked, if the user may settle prepayments and it waits."""
-    _require(
+    require_permission(
         user,
         "sales.confirm_prepayment",
         _("Only Accounting can confirm or refuse a prepayment."),
@@ -522,9 +509,28 @@ def order_refuse_prepayment(*, order: Order, user: Any, comment: str) -> Prepaym
 
 
 @transaction.atomic
+def order_set_details(*, order: Order, user: Any, customer_reference: str, notes: str) -> Order:
+    """Change an order's purchase order number and notes only, as the back office does.
+
+    Only these two columns are written: the status, the parties and the credit check's figures
+    stay as the services last left them, even if they changed while the form was open.
+    """
+    require_permission(user, "sales.change_order", _("Only Sales can change orders."))
+    current = Order.objects.select_for_update().get(pk=order.pk)
+    current.customer_reference, current.notes = customer_reference, notes
+    current.full_clean(
+        exclude=[f.name for f in Order._meta.fields if f.name not in ORDER_DETAIL_FIELDS],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    current.save(update_fields=list(ORDER_DETAIL_FIELDS))
+    return current
+
+
+@transaction.atomic
 def order_cancel(*, order: Order, user: Any) -> Order:
     """Cancel an order that is not invoiced; it no longer counts in the exposure."""
-    _require(user, "sales.change_order", "Only Sales can cancel orders.")
+    require_permission(user, "sales.change_order", "Only Sales can cancel orders.")
     order = Order.objects.select_for_update().get(pk=order.pk)
     order.set_status(Order.Status.CANCELLED)
     order.save(update_fields=["status"])
@@ -534,18 +540,10 @@ def order_cancel(*, order: Order, user: Any) -> Order:
 # --- invoices --------------------------------------------------------------------------------
 
 
-def _address_text(account: Account, address: Address | None) -> str:
-    if address is None:
-        return account.name
-    lines = [account.name, address.street, f"{address.postal_code} {address.city}".strip()]
-    lines.append(address.country.name if address.country else "")
-    return "\n".join(line for line in lines if line)
-
-
 @transaction.atomic
 def order_invoice(*, order: Order, user: Any, date: datetime.date | None = None) -> Invoice:
     """Invoice an accepted order: its amount moves from open orders to unpaid invoices."""
-    _require(user, "sales.add_invoice", "Only Accounting can invoice orders.")
+    require_permission(user, "sales.add_invoice", "Only Accounting can invoice orders.")
     order = (
         Order.objects.select_for_update(of=("self",))
         .select_related("customer", "invoice_address")
@@ -559,7 +557,11 @@ def order_invoice(*, order: Order, user: Any, date: datetime.date | None = None)
         date=date,
         due_date=date + datetime.timedelta(days=PAYMENT_TERM_DAYS),
         address=order.invoice_address,
-        address_text=_address_text(order.customer, order.invoice_address),
+        address_text=(
+            order.invoice_address.as_letter(addressee=order.customer.name)
+            if order.invoice_address
+            else order.customer.name
+        ),
         amount=order.total,
         created_by=user if getattr(user, "pk", None) else None,
     )
@@ -572,7 +574,7 @@ def order_invoice(*, order: Order, user: Any, date: datetime.date | None = None)
 @transaction.atomic
 def invoice_mark_paid(*, invoice: Invoice, user: Any) -> Invoice:
     """Record that an invoice was paid: it no longer counts in the exposure."""
-    _require(user, "sales.mark_invoice_paid", "Only Accounting can mark invoices paid.")
+    require_permission(user, "sales.mark_invoice_paid", "Only Accounting can mark invoices paid.")
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.is_paid:
         raise ValidationError(

@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 from accounts.forms import add_service_errors, model_values
 from accounts.models import Account, Address, Contact
 from accounts.pagination import CappedPaginationMixin
+from accounts.sellers import account_is_seller
 from sales import credit, selectors, services
 from sales.filters import InvoiceFilter, OrderFilter, QuoteFilter
 from sales.forms import (
@@ -97,7 +98,7 @@ class DocumentFormView(PermissionRequiredMixin, View):
         initial: dict[str, Any] = {}
         # The writer's own CRM link fills in the seller; they may change it. A link made before
         # only Sellers could be linked is left out, or every quote would be refused for it.
-        if selectors.seller_is_valid(account_id=user.crm_account_id):
+        if account_is_seller(account_id=user.crm_account_id):
             initial["seller_account"] = user.crm_account_id
             initial["seller_contact"] = user.crm_contact_id
         customer = self.request.GET.get("customer", "")
@@ -195,8 +196,7 @@ class QuoteDetailView(PermissionRequiredMixin, DetailView):
         quote: Quote = self.object
         # The selector joined the order the quote became, if any.
         order = getattr(quote, "order", None)
-        open_ = quote.status not in (Quote.Status.REJECTED, Quote.Status.EXPIRED)
-        if open_ and order is None:
+        if quote.may_become_an_order and order is None:
             customer = quote.customer
             context["credit_warning"] = credit.quote_credit_warning(
                 quote_value=quote.total,

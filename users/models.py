@@ -2,8 +2,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
-from accounts.models import RelationshipType
+from accounts.sellers import seller_errors
 
 
 class User(AbstractUser):
@@ -51,23 +52,7 @@ class User(AbstractUser):
     def clean(self) -> None:
         """A user cannot be linked to an account that is not a Seller, nor to another's contact."""
         super().clean()
-        account = self.crm_account
-        if account is not None and account.relationship_type.code != RelationshipType.SELLER:
-            raise ValidationError(
-                {
-                    "crm_account": f"{account} is a {account.relationship_type}, not one of our "
-                    "selling entities: choose an account of type Seller."
-                }
-            )
-        if self.crm_contact_id is None:
-            return
-        if self.crm_account_id is None:
-            raise ValidationError({"crm_contact": "Choose a CRM account before its contact."})
-        if self.crm_contact.account_id != self.crm_account_id:
-            raise ValidationError(
-                {
-                    "crm_contact": f"{self.crm_contact} is a contact of "
-                    f"{self.crm_contact.account}, not of {self.crm_account}: "
-                    "choose one of the CRM account's contacts."
-                }
-            )
+        fields = ("crm_account", "crm_contact")
+        errors = seller_errors(on=self, fields=fields, label=_("CRM account"))
+        if errors:
+            raise ValidationError(errors)

@@ -2,10 +2,12 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact
+from accounts.sellers import is_contact_of
+from common.permissions import require_permission
 from users.models import User
 
 VIEW_USER_PERMISSION = "users.view_user"
@@ -28,8 +30,11 @@ def user_can_change_crm_link(user: Any) -> bool:
 
 
 def _check_permission(by: Any) -> None:
-    if not user_can_change_crm_link(by):
-        raise PermissionDenied("Only administrators can change a user's CRM account and contact.")
+    require_permission(
+        by,
+        CHANGE_USER_PERMISSION,
+        _("Only administrators can change a user's CRM account and contact."),
+    )
 
 
 @transaction.atomic
@@ -44,7 +49,7 @@ def user_set_crm_account(*, user: User, crm_account: Account | None, by: Any) ->
         User.objects.select_for_update(of=("self",)).select_related("crm_contact").get(pk=user.pk)
     )
     user.crm_account = crm_account
-    if user.crm_contact and (crm_account is None or user.crm_contact.account_id != crm_account.pk):
+    if user.crm_contact and not is_contact_of(contact=user.crm_contact, account=crm_account):
         user.crm_contact = None
     user.clean()
     user.save(update_fields=["crm_account", "crm_contact"])

@@ -6,9 +6,15 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts import services
-from accounts.models import Account, AccountChange, Address, RelationshipType
-from tests.accounts.factories import AccountFactory, AddressFactory, IndustryFactory
+from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
+from tests.accounts.factories import (
+    AccountFactory,
+    AddressFactory,
+    ContactFactory,
+    IndustryFactory,
+)
 from tests.accounts.factories import relationship_type as rtype
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +67,15 @@ class TestAccountCreate:
             services.account_create(user=sales_user, fields=_fields(credit_limit=Decimal(5000)))
         assert not Account.objects.exists()
 
-    def test_accounting_sets_a_credit_limit_and_it_is_recorded(self, accounting_user):
+    def test_a_credit_limit_set_on_a_new_account_is_recorded(self):
+        """By someone who may both add accounts and set credit (Accounting alone may not add)."""
+        clerk = UserFactory(groups=["Sales", "Accounting"])
         account = services.account_create(
-            user=accounting_user, fields=_fields(credit_limit=Decimal("5000"), credit_hold=True)
+            user=clerk, fields=_fields(credit_limit=Decimal("5000"), credit_hold=True)
         )
         changes = {c.field: c for c in account.changes.all()}
         assert changes["credit_limit"].new_value == "5000.00"
-        assert changes["credit_limit"].changed_by == accounting_user
+        assert changes["credit_limit"].changed_by == clerk
         assert changes["credit_hold"].new_value == "Yes"
 
     def test_an_hq_has_no_parent(self, sales_user):
@@ -165,9 +173,9 @@ def test_relationship_type_change_is_kept_in_history(sales_user):
 
 
 class TestAddresses:
-    def test_copy_visit_to_mailing(self):
+    def test_copy_visit_to_mailing(self, sales_user):
         account = AccountFactory()
-        mailing = services.account_copy_visit_to_mailing(account=account)
+        mailing = services.account_copy_visit_to_mailing(user=sales_user, account=account)
         visit = account.addresses.get(kind=Address.Kind.VISIT)
         mailing.refresh_from_db()
         assert (mailing.street, mailing.postal_code, mailing.city, mailing.country) == (
@@ -178,11 +186,11 @@ class TestAddresses:
         )
         assert mailing.name == "Mailing"
 
-    def test_the_copy_locks_both_addresses_in_its_own_transaction(self):
+    def test_the_copy_locks_both_addresses_in_its_own_transaction(self, sales_user):
         """Outside a transaction PostgreSQL refuses the row lock (SQLite silently has none)."""
         account = AccountFactory()
         with CaptureQueriesContext(connection) as queries:
-            services.account_copy_visit_to_mailing(account=account)
+            services.account_copy_visit_to_mailing(user=sales_user, account=account)
         statements = [q["sql"] for q in queries.captured_queries]
         assert statements[0].startswith("SAVEPOINT")
         assert (
@@ -190,51 +198,55 @@ class TestAddresses:
             == connection.features.has_select_for_update
         )
 
-    def test_further_named_addresses_can_be_added_and_removed(self):
+    def test_further_named_addresses_can_be_added_and_removed(self, sales_user):
         account = AccountFactory()
         shipping = services.address_save(
-            address=Address(account=account), fields={"name": "Shipping", **VISIT}
+            user=sales_user, address=Address(account=account), fields={"name": "Shipping", **VISIT}
         )
         assert shipping.kind == Address.Kind.OTHER
-        services.address_delete(address=shipping)
+        services.address_delete(user=sales_user, address=shipping)
         assert account.addresses.count() == 2
 
-    def test_visit_and_mailing_addresses_cannot_be_removed(self):
+    def test_visit_and_mailing_addresses_cannot_be_removed(self, sales_user):
         account = AccountFactory()
         for address in account.addresses.all():
             with pytest.raises(ValidationError):
-                services.address_delete(address=address)
+                services.address_delete(user=sales_user, address=address)
         assert account.addresses.count() == 2
 
-    def test_a_second_visit_address_is_refused(self):
+    def test_a_second_visit_address_is_refused(self, sales_user):
         account = AccountFactory()
         with pytest.raises(ValidationError):
             services.address_save(
-                address=Address(account=account, kind=Address.Kind.VISIT), fields={"name": "V2"}
+                user=sales_user,
+                address=Address(account=account, kind=Address.Kind.VISIT),
+                fields={"name": "V2"},
             )
 
-    def test_address_names_are_unique_per_account_ignoring_case(self):
+    def test_address_names_are_unique_per_account_ignoring_case(self, sales_user):
         account = AccountFactory()
         AddressFactory(account=account, name="Shipping")
         with pytest.raises(ValidationError):
-            services.address_save(address=Address(account=account), fields={"name": "shipping"})
+            services.address_save(
+                user=sales_user, address=Address(account=account), fields={"name": "shipping"}
+            )
 
-    def test_changing_the_visit_address_forgets_old_coordinates(self):
+    def test_changing_the_visit_address_forgets_old_coordinates(self, sales_user):
         account = AccountFactory()
         visit = account.addresses.get(kind=Address.Kind.VISIT)
         Address.objects.filter(pk=visit.pk).update(
             latitude=51.44, longitude=5.47, geocode_status=Address.GeocodeStatus.OK
         )
         visit.refresh_from_db()
-        services.address_save(address=visit, fields={"city": "Veldhoven"})
+        services.address_save(user=sales_user, address=visit, fields={"city": "Veldhoven"})
         visit.refresh_from_db()
         assert visit.latitude is None and visit.geocode_status == Address.GeocodeStatus.PENDING
 
-    def test_an_address_keeps_its_kind_and_account(self):
+    def test_an_address_keeps_its_kind_and_account(self, sales_user):
         account, other = AccountFactory(), AccountFactory()
         visit = account.addresses.get(kind=Address.Kind.VISIT)
         visit.kind, visit.account = Address.Kind.OTHER, other
-        services.address_save(address=visit, fields={"city": "Best"})
+        services.address_save(user=sales_user, address=visit, fields={"city": "Best"})
         visit.refresh_from_db()
         assert (visit.kind, visit.account) == (Address.Kind.VISIT, account)
 
@@ -242,23 +254,76 @@ class TestAddresses:
 class TestDatabaseConstraints:
     """The rules hold even for writes that skip validation."""
 
-    def test_hq_with_parent_is_refused_by_the_database(self):
+    def test_hq_with_parent_is_refused_by_the_database(self, sales_user):
         account = AccountFactory()
         with pytest.raises(IntegrityError), transaction.atomic():
             AccountFactory(business_unit="HQ", parent=account)
 
-    def test_negative_credit_limit_is_refused_by_the_database(self):
+    def test_negative_credit_limit_is_refused_by_the_database(self, sales_user):
         with pytest.raises(IntegrityError), transaction.atomic():
             AccountFactory(credit_limit=Decimal("-5"))
 
-    def test_one_visit_address_per_account(self):
+    def test_one_visit_address_per_account(self, sales_user):
         account = AccountFactory()
         with pytest.raises(IntegrityError), transaction.atomic():
             AddressFactory(account=account, kind=Address.Kind.VISIT, name="Second visit")
 
-    def test_crm4_ids_are_unique_but_may_be_empty(self):
+    def test_crm4_ids_are_unique_but_may_be_empty(self, sales_user):
         AccountFactory(crm4_id="")
         AccountFactory(crm4_id="")
         AccountFactory(crm4_id="IK-1")
         with pytest.raises(IntegrityError), transaction.atomic():
             AccountFactory(crm4_id="IK-1")
+
+
+# --- every write checks the right -------------------------------------------------------------
+
+
+def _writes(account, contact, shipping):
+    return {
+        "account_create": lambda user: services.account_create(user=user, fields=_fields()),
+        "account_update": lambda user: services.account_update(
+            account=account, user=user, fields={"name": "Renamed"}
+        ),
+        "account_set_relationship_type": lambda user: services.account_set_relationship_type(
+            account=account, relationship_type=rtype(RelationshipType.CUSTOMER), user=user
+        ),
+        "account_delete": lambda user: services.account_delete(account=account, user=user),
+        "account_copy_visit_to_mailing": lambda user: services.account_copy_visit_to_mailing(
+            account=account, user=user
+        ),
+        "address_save": lambda user: services.address_save(
+            address=Address(account=account), user=user, fields={"name": "Depot", **VISIT}
+        ),
+        "address_delete": lambda user: services.address_delete(address=shipping, user=user),
+        "contact_save": lambda user: services.contact_save(
+            contact=Contact(account=account), user=user, fields={"last_name": "Jansen"}
+        ),
+        "contact_delete": lambda user: services.contact_delete(contact=contact, user=user),
+    }
+
+
+@pytest.mark.parametrize("write", list(_writes(None, None, None)))
+@pytest.mark.parametrize("who", ["management_user", "anonymous"])
+def test_a_write_without_the_right_is_refused_and_changes_nothing(request, write, who):
+    """Services check the right themselves, so no caller (view, admin, import) can skip it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
+    account = AccountFactory(name="Kept")
+    contact = ContactFactory(account=account, last_name="Kept")
+    shipping = AddressFactory(account=account, name="Shipping")
+    before = (
+        Account.objects.count(),
+        list(Account.objects.values_list("name", "relationship_type_id")),
+        list(Address.objects.values_list("pk", "street", "city")),
+        list(Contact.objects.values_list("pk", "last_name")),
+    )
+    with pytest.raises(PermissionDenied):
+        _writes(account, contact, shipping)[write](user)
+    assert before == (
+        Account.objects.count(),
+        list(Account.objects.values_list("name", "relationship_type_id")),
+        list(Address.objects.values_list("pk", "street", "city")),
+        list(Contact.objects.values_list("pk", "last_name")),
+    )

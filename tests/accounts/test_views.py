@@ -762,7 +762,7 @@ class TestMistakesAndEdgeCases:
         account = AccountFactory()
         visit = account.addresses.get(kind=Address.Kind.VISIT)
         with django_capture_on_commit_callbacks(execute=True):
-            services.address_save(address=visit, fields={"street": "Postbus 12"})
+            services.address_save(address=visit, user=sales_user, fields={"street": "Postbus 12"})
         content = as_user(sales_user).get(account.get_absolute_url()).content.decode()
         assert content.count("A PO box cannot be placed on the map") == 1
 

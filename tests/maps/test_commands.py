@@ -7,6 +7,7 @@ from accounts import services
 from accounts.models import Address
 from tests.accounts.factories import AccountFactory
 from tests.maps.factories import located_account
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,9 @@ def test_all_says_where_to_continue(monkeypatch):
 def _save_with_the_service_down(failing_geocoder, capture_on_commit, account, **fields):
     failing_geocoder()
     with capture_on_commit(execute=True):
-        services.address_save(address=visit(account), fields=fields)
+        services.address_save(
+            address=visit(account), user=UserFactory(is_superuser=True), fields=fields
+        )
 
 
 def test_the_default_run_locates_what_the_service_could_not(

@@ -56,7 +56,9 @@ def test_a_changed_visit_address_is_located_again(
         account = create_account(admin_user)
     visit = visit_of(account)
     with django_capture_on_commit_callbacks(execute=True):
-        services.address_save(address=visit, fields={"city": "Utrecht", "postal_code": ""})
+        services.address_save(
+            user=admin_user, address=visit, fields={"city": "Utrecht", "postal_code": ""}
+        )
     visit = visit_of(account)
     assert visit.latitude == pytest.approx(52.09, abs=0.02)
     assert [a["city"] for a in lookups] == ["Eindhoven", "Utrecht"]
@@ -69,7 +71,7 @@ def test_an_unchanged_address_is_not_located_again(
         account = create_account(admin_user)
     located = visit_of(account)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.address_save(address=located, fields=dict(EINDHOVEN))
+        services.address_save(user=admin_user, address=located, fields=dict(EINDHOVEN))
     assert callbacks == [] and len(lookups) == 1
     assert visit_of(account).geocoded_at == located.geocoded_at
 
@@ -79,8 +81,11 @@ def test_other_addresses_are_not_located(admin_user, lookups, django_capture_on_
         account = create_account(admin_user)
     mailing = Address.objects.get(account=account, kind=Address.Kind.MAILING)
     with django_capture_on_commit_callbacks(execute=True):
-        services.address_save(address=mailing, fields={"city": "Utrecht", "country": "NL"})
         services.address_save(
+            user=admin_user, address=mailing, fields={"city": "Utrecht", "country": "NL"}
+        )
+        services.address_save(
+            user=admin_user,
             address=Address(account=account),
             fields={"name": "Shipping", "street": "Dok 1", "city": "Delft", "country": "NL"},
         )

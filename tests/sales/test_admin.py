@@ -152,3 +152,97 @@ def test_a_draft_quotes_notes_are_edited_in_the_admin(as_user, admin_user):
     assert response.status_code == 302
     quote.refresh_from_db()
     assert quote.notes == "Call first."
+
+
+# --- a save the service refuses ---------------------------------------------------------------
+
+
+@pytest.fixture
+def changed_meanwhile(monkeypatch):
+    """Make someone else change the row right after the admin read it for the form's save."""
+
+    def install(model_admin_class, change):
+        real = model_admin_class.get_object
+
+        def get_object(self, request, object_id, from_field=None):
+            obj = real(self, request, object_id, from_field)
+            if request.method == "POST":
+                change(obj)
+            return obj
+
+        monkeypatch.setattr(model_admin_class, "get_object", get_object)
+
+    return install
+
+
+def test_a_quote_sent_while_its_admin_form_was_open_is_refused_on_the_form(
+    as_user, admin_user, changed_meanwhile
+):
+    from sales.admin import QuoteAdmin
+
+    quote = QuoteFactory(notes="Draft.")
+    changed_meanwhile(
+        QuoteAdmin, lambda q: Quote.objects.filter(pk=q.pk).update(status=Quote.Status.SENT)
+    )
+    response = as_user(admin_user).post(
+        reverse("admin:sales_quote_change", args=[quote.pk]),
+        {
+            "notes": "Call first.",
+            "valid_until": "",
+            "lines-TOTAL_FORMS": "0",
+            "lines-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.non_field_errors() == [
+        f"Only a draft quote can be changed: {quote.number} is sent."
+    ]
+    assert form["notes"].value() == "Call first."
+    assert not [m for m in response.context["messages"] if m.level_tag == "success"]
+    quote.refresh_from_db()
+    assert quote.notes == "Draft."
+
+
+def test_an_order_edited_in_the_admin_keeps_a_status_changed_meanwhile(
+    as_user, admin_user, changed_meanwhile
+):
+    """Only the purchase order number and notes are written: a cancellation is not undone."""
+    from sales.admin import OrderAdmin
+
+    order = OrderFactory(customer_reference="PO-1")
+    changed_meanwhile(
+        OrderAdmin,
+        lambda o: Order.objects.filter(pk=o.pk).update(status=Order.Status.CANCELLED),
+    )
+    response = as_user(admin_user).post(
+        reverse("admin:sales_order_change", args=[order.pk]),
+        {
+            "customer_reference": "PO-2",
+            "notes": "Deliver at the back.",
+            **{
+                f"{prefix}-{name}": "0"
+                for prefix in ("lines", "approvals", "prepayment_decisions")
+                for name in ("TOTAL_FORMS", "INITIAL_FORMS")
+            },
+        },
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert (order.status, order.customer_reference, order.notes) == (
+        Order.Status.CANCELLED,
+        "PO-2",
+        "Deliver at the back.",
+    )
+
+
+def test_an_order_reference_too_long_is_refused_on_the_form(as_user, admin_user):
+    order = OrderFactory(customer_reference="PO-1")
+    response = as_user(admin_user).post(
+        reverse("admin:sales_order_change", args=[order.pk]),
+        {"customer_reference": "P" * 51, "notes": ""},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["customer_reference"]
+    order.refresh_from_db()
+    assert order.customer_reference == "PO-1"

@@ -5,16 +5,20 @@ from decimal import Decimal as D
 import pytest
 
 from sales.credit import (
-    ACCEPTED,
-    AWAITING_PREPAYMENT,
-    BLOCKED,
     NOT_PREPAID,
-    PENDING_APPROVAL,
     PREPAYMENT_CLAIMED,
     PREPAYMENT_CONFIRMED,
     PREPAYMENT_REFUSED,
     credit_check,
     quote_credit_warning,
+)
+from sales.statuses import OrderStatus
+
+ACCEPTED, AWAITING_PREPAYMENT, BLOCKED, PENDING_APPROVAL = (
+    OrderStatus.ACCEPTED,
+    OrderStatus.AWAITING_PREPAYMENT,
+    OrderStatus.BLOCKED,
+    OrderStatus.PENDING_APPROVAL,
 )
 
 

@@ -85,7 +85,9 @@ def test_the_seller_must_be_one_of_ours(sales_user, customer):
 
 
 def test_the_seller_contact_must_belong_to_the_seller(sales_user, customer, seller):
-    with pytest.raises(ValidationError, match="not a contact of Bodywork Group Elfsquad"):
+    with pytest.raises(
+        ValidationError, match="not of Bodywork Group Elfsquad: choose one of the seller"
+    ):
         services.quote_create(
             user=sales_user,
             fields={
@@ -459,7 +461,7 @@ def test_only_accounting_invoices_and_records_payments(request, role, customer):
     assert Invoice.objects.count() == 1
 
 
-# --- findings of the review ------------------------------------------------------------------
+# --- credit hold while waiting for approval; prospects; a draft's terms ---------------------------
 
 
 def test_an_order_of_an_account_put_on_hold_meanwhile_is_not_approved(management_user, waiting):
@@ -544,7 +546,7 @@ def test_a_drafts_terms_change_and_a_sent_quotes_do_not(sales_user, customer):
     assert sent.notes == "As sent."
 
 
-# --- findings of the tester ------------------------------------------------------------------
+# --- totals too large for the columns; prepaid orders and the exposure ----------------------------
 
 TOO_LARGE = "The total is too large: at most 999,999,999,999.99."
 
@@ -631,8 +633,8 @@ def test_an_unpaid_invoice_counts_in_the_exposure_even_for_a_prepaid_order(custo
 def test_a_blocked_order_rechecked_as_prepaid_above_the_limit_is_accepted_once_confirmed(
     sales_user, accounting_user, customer
 ):
-    """The tester's case: the order was blocked, the customer prepays, it goes through once
-    Accounting has the money."""
+    """The order was blocked, the customer prepays: it goes through once Accounting has the
+    money."""
     OrderFactory(customer=customer, total=D("900.00"))
     customer.credit_hold = True
     customer.save(update_fields=["credit_hold"])
@@ -669,9 +671,11 @@ def test_an_order_keeps_its_seller_contact_and_addresses_as_submitted(
     assert order.delivery_address_text == str(visit(customer))
     delivery_text = order.delivery_address_text
 
-    account_services.contact_delete(contact=seller_contact)
-    account_services.address_delete(address=invoicing)
-    account_services.address_save(address=visit(customer), fields={"street": "Elsewhere 9"})
+    account_services.contact_delete(contact=seller_contact, user=sales_user)
+    account_services.address_delete(address=invoicing, user=sales_user)
+    account_services.address_save(
+        address=visit(customer), user=sales_user, fields={"street": "Elsewhere 9"}
+    )
 
     order.refresh_from_db()
     assert order.seller_contact is None and order.invoice_address is None
@@ -981,3 +985,52 @@ def test_the_database_refuses_an_accepted_prepaid_order_without_a_confirmation(c
             prepaid=False,
             prepayment_confirmed_at=timezone.now(),
         )
+
+
+# --- the moves a document offers --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", [Quote, Order])
+def test_each_document_lists_exactly_the_moves_its_transitions_allow(model):
+    """Quote and order pages ask the same method what comes next; nothing else decides it."""
+    for status in model.Status:
+        document = model(status=status)
+        allowed = [s for s in model.Status if document.can_become(s)]
+        assert document.next_statuses() == allowed, status
+        assert set(allowed) == set(model.TRANSITIONS.get(status, ())), status
+
+
+def test_an_order_offers_each_action_only_where_its_status_allows_it():
+    offered = {
+        status: {
+            name
+            for name in (
+                "awaits_prepayment",
+                "awaits_approval",
+                "can_recheck",
+                "can_invoice",
+                "can_cancel",
+            )
+            if getattr(Order(status=status), name)
+        }
+        for status in Order.Status
+    }
+    assert offered == {
+        Order.Status.AWAITING_PREPAYMENT: {"awaits_prepayment", "can_cancel"},
+        Order.Status.PENDING_APPROVAL: {"awaits_approval", "can_cancel"},
+        Order.Status.ACCEPTED: {"can_invoice", "can_cancel"},
+        Order.Status.REJECTED: set(),
+        Order.Status.BLOCKED: {"can_recheck", "can_cancel"},
+        Order.Status.INVOICED: set(),
+        Order.Status.CANCELLED: set(),
+    }
+
+
+def test_only_sales_changes_an_orders_details(management_user):
+    order = OrderFactory(customer_reference="PO-1")
+    with pytest.raises(PermissionDenied):
+        services.order_set_details(
+            order=order, user=management_user, customer_reference="PO-2", notes=""
+        )
+    order.refresh_from_db()
+    assert order.customer_reference == "PO-1"
