@@ -16,6 +16,7 @@ from import_export.results import RowResult
 from accounts import selectors, services
 from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
 from accounts.resources import AccountResource
+from common.admin import SafeAdminMixin, SafeModelAdmin
 
 
 class NoAddOrDeleteMixin:
@@ -138,7 +139,7 @@ class VisitCountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Account)
-class AccountAdmin(ImportExportModelAdmin):
+class AccountAdmin(SafeAdminMixin, ImportExportModelAdmin):
     form = AccountAdminForm
     add_form = AccountAddAdminForm
     resource_classes = [AccountResource]
@@ -297,7 +298,7 @@ class AccountAdmin(ImportExportModelAdmin):
 
 
 @admin.register(RelationshipType)
-class RelationshipTypeAdmin(admin.ModelAdmin):
+class RelationshipTypeAdmin(SafeModelAdmin):
     list_display = ("name", "code", "description", "account_count")
     search_fields = ("name", "code")
     ordering = ("name",)
@@ -327,7 +328,7 @@ class RelationshipTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(SafeModelAdmin):
     list_display = ("name", "offered", "account_count")
     search_fields = ("name",)
     ordering = ("name",)
@@ -345,7 +346,7 @@ class IndustryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountChange)
-class AccountChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AccountChangeAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
     """The credit history, as recorded by the services: read-only."""
 
     list_display = ("changed_at", "account", "field", "old_value", "new_value", "changed_by")
@@ -356,7 +357,7 @@ class AccountChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(SafeModelAdmin):
     list_display = ("last_name", "first_name", "account", "job_title", "email", "phone")
     list_select_related = ("account",)
     search_fields = ("last_name", "first_name", "email", "account__name")
@@ -381,7 +382,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(admin.ModelAdmin):
+class AddressAdmin(SafeModelAdmin):
     list_display = ("account", "name", "kind", "street", "postal_code", "city", "country")
     list_select_related = ("account",)
     list_filter = ("kind", "geocode_status")

@@ -4,6 +4,7 @@ from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 
 from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
 from accounts.rules import account_name_key
+from common.search import search_bound
 
 
 def account_list() -> QuerySet[Account]:
@@ -82,7 +83,7 @@ def seller_accounts() -> QuerySet[Account]:
 
 def account_suggestions(*, term: str, sellers_only: bool = False, limit: int = 20) -> list[Account]:
     """Accounts whose name starts as typed, for an account box; none for under 2 letters."""
-    term = term.strip()
+    term = search_bound(term).text
     if len(term) < 2:
         return []
     accounts = seller_accounts() if sellers_only else Account.objects.all()

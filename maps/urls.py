@@ -5,9 +5,9 @@ from maps import views
 app_name = "maps"
 
 urlpatterns = [
-    path("accounts/<int:pk>/map/", views.AccountMapView.as_view(), name="account_map"),
+    path("accounts/<id:pk>/map/", views.AccountMapView.as_view(), name="account_map"),
     path(
-        "accounts/<int:pk>/map/map.js",
+        "accounts/<id:pk>/map/map.js",
         views.AccountMapScriptView.as_view(),
         name="account_map_script",
     ),

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.admin import NoAddOrDeleteMixin, ReadOnlyAdminMixin
+from common.admin import SafeModelAdmin
 from sales import services
 from sales.models import Approval, Invoice, Order, OrderLine, Quote, QuoteLine
 
@@ -73,7 +74,7 @@ def _run_each(
         )
 
 
-class DocumentAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
+class DocumentAdmin(NoAddOrDeleteMixin, SafeModelAdmin):
     """New documents come from the sales pages, where numbers, totals and checks are made."""
 
     list_display = ("number", "customer", "status", "total", "created_at")
@@ -152,7 +153,7 @@ class OrderAdmin(DocumentAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
+class InvoiceAdmin(NoAddOrDeleteMixin, SafeModelAdmin):
     list_display = ("number", "customer", "date", "due_date", "amount", "paid_at")
     list_select_related = ("customer",)
     list_filter = (("paid_at", admin.EmptyFieldListFilter), "date")
@@ -190,7 +191,7 @@ class InvoiceAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Approval)
-class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ApprovalAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
     """The history of Management's decisions: read only."""
 
     list_display = ("order", "decision", "decided_by", "decided_at", "comment")
