@@ -16,11 +16,13 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
 from accounts import services
 from accounts.models import Account, Address, Industry, RelationshipType
+from common.ids import parse_id
 
 ADDRESS_KINDS = {"visit": Address.Kind.VISIT, "mailing": Address.Kind.MAILING}
 ADDRESS_COLUMNS = {
@@ -171,6 +173,14 @@ class AccountResource(resources.ModelResource):
             Prefetch("addresses", queryset=_fixed_addresses())
         )
 
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        # An uploaded file passes no middleware: PostgreSQL cannot hold a NUL and SQLite cuts
+        # text at one, so a cell holding it makes the row invalid on either database.
+        columns = [column for column, value in row.items() if "\x00" in str(value or "")]
+        if columns:
+            message = _("Null characters are not allowed.")
+            raise ValidationError({column: message for column in columns})
+
     def import_instance(self, instance: Account, row: Any, **kwargs: Any) -> None:
         """Read the row into the account, collecting bad cells and bad address values at once."""
         errors: dict[str, Any] = {}
@@ -207,7 +217,8 @@ class AccountResource(resources.ModelResource):
             return parent
         parent_id = str(row.get("parent_id") or "").strip()
         if parent_id:
-            parent = Account.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
+            number = parse_id(parent_id)
+            parent = Account.objects.filter(pk=number).first() if number else None
             if parent is None:
                 raise ValidationError(
                     {"parent_id": f"No account has id {parent_id}: check the parent_id column."}
@@ -223,9 +234,8 @@ class AccountResource(resources.ModelResource):
         """The account this row updates: by this CRM's id if given, else by CRM4 id."""
         account_id = str(row.get("id") or "").strip()
         if account_id:
-            account = (
-                Account.objects.filter(pk=account_id).first() if account_id.isdigit() else None
-            )
+            number = parse_id(account_id)
+            account = Account.objects.filter(pk=number).first() if number else None
             if account is None:
                 raise ValidationError(
                     {"id": f"No account has id {account_id}: leave id empty to add a new account."}

@@ -439,3 +439,66 @@ def test_an_admin_action_on_rows_that_are_no_ids_does_nothing(client_, admin_use
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Order.Status.ACCEPTED
+
+
+# --- The admin's CSV import -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"credit_limit": "sNaN"},
+        {"credit_limit": "NaN"},
+        {"credit_limit": "Infinity"},
+        {"credit_limit": "99999999999999999999"},
+        {"id": "²"},
+        {"id": "99999999999999999999"},
+        {"parent_id": "²"},
+        {"parent_id": "99999999999999999999"},
+        {"crm4_id": "A1\x00"},
+        {"parent_crm4_id": "A1\x00"},
+        {"name": "Acme\x00"},
+        {"relationship_type": "customer\x00"},
+        {"industry": "_automotive\x00"},
+    ],
+    ids=lambda cells: "-".join(f"{k}={v!r}" for k, v in cells.items()),
+)
+def test_an_import_with_a_hostile_cell_is_a_row_error(client_, admin_user, cells):
+    """A file upload passes no middleware: the import itself refuses the row, saving nothing."""
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    IndustryFactory(name="_Automotive")
+    row = {
+        "id": "",
+        "parent_id": "",
+        "crm4_id": "A1B2C3D4-0001",
+        "name": "Brabant Carrosserie B.V.",
+        "relationship_type": "customer",
+        "industry": "_automotive",
+        "business_unit": "HQ",
+        "parent_crm4_id": "",
+        "credit_limit": "",
+        "credit_hold": "No",
+        "visit_street": "Kastanjelaan 12",
+        "visit_postal_code": "5616 LZ",
+        "visit_city": "Eindhoven",
+        "visit_country": "NL",
+    } | cells
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(row))
+    writer.writeheader()
+    writer.writerow(row)
+    upload = SimpleUploadedFile("accounts.csv", out.getvalue().encode(), content_type="text/csv")
+    client_.force_login(admin_user)
+    before = Account.objects.count()
+    response = client_.post(
+        reverse("admin:accounts_account_import"),
+        {"import_file": upload, "format": "0", "resource": "0"},
+    )
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.has_errors() or result.has_validation_errors()
+    assert Account.objects.count() == before
