@@ -14,6 +14,7 @@ cores); FUZZ_REPORT names a file to which the totals are appended, for a long ru
 """
 
 import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from sales.models import Order, Quote
 from tests.accounts.factories import AccountFactory, AddressFactory, ContactFactory
@@ -42,6 +44,8 @@ from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# Hypothesis keeps caches even without an example database: outside the repository.
+set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "crm-hypothesis"))
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 FUZZ = settings(
     max_examples=EXAMPLES,
