@@ -8,14 +8,21 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 SEARCH_MAX_CHARS = 200
 SEARCH_MAX_WORDS = 10
 
-SEARCH_CUT_MESSAGE = _(
-    "A search uses at most %(words)d words and %(chars)d characters: the rest was ignored."
-) % {"words": SEARCH_MAX_WORDS, "chars": SEARCH_MAX_CHARS}
+
+def _search_cut_message() -> str:
+    return gettext(
+        "A search uses at most %(words)d words and %(chars)d characters: the rest was ignored."
+    ) % {"words": SEARCH_MAX_WORDS, "chars": SEARCH_MAX_CHARS}
+
+
+# Translated when shown, in the reader's language, not once at import.
+SEARCH_CUT_MESSAGE = lazy(_search_cut_message, str)()
 
 
 @dataclass(frozen=True)
