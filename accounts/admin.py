@@ -21,6 +21,7 @@ from accounts.resources import (
     AccountResource,
     FormulaSafeCSV,
 )
+from common.admin import SafeAdminMixin, SafeModelAdmin
 
 
 class NoAddOrDeleteMixin:
@@ -138,7 +139,7 @@ class VisitCountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Account)
-class AccountAdmin(ImportExportModelAdmin):
+class AccountAdmin(SafeAdminMixin, ImportExportModelAdmin):
     form = AccountAdminForm
     add_form = AccountAddAdminForm
     resource_classes = [AccountResource]
@@ -311,7 +312,7 @@ class AccountAdmin(ImportExportModelAdmin):
 
 
 @admin.register(RelationshipType)
-class RelationshipTypeAdmin(admin.ModelAdmin):
+class RelationshipTypeAdmin(SafeModelAdmin):
     list_display = ("name", "code", "description", "account_count")
     search_fields = ("name", "code")
     ordering = ("name",)
@@ -341,7 +342,7 @@ class RelationshipTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(SafeModelAdmin):
     list_display = ("name", "offered", "account_count")
     search_fields = ("name",)
     ordering = ("name",)
@@ -359,7 +360,7 @@ class IndustryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountChange)
-class AccountChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AccountChangeAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
     """The credit history, as recorded by the services: read-only."""
 
     list_display = ("changed_at", "account", "field", "old_value", "new_value", "changed_by")
@@ -370,7 +371,7 @@ class AccountChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(SafeModelAdmin):
     list_display = ("last_name", "first_name", "account", "job_title", "email", "phone")
     list_select_related = ("account",)
     search_fields = ("last_name", "first_name", "email", "account__name")
@@ -397,7 +398,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(admin.ModelAdmin):
+class AddressAdmin(SafeModelAdmin):
     list_display = ("account", "name", "kind", "street", "postal_code", "city", "country")
     list_select_related = ("account",)
     list_filter = ("kind", "geocode_status")

@@ -6,6 +6,7 @@ from django_countries import countries
 from accounts.forms import QuickSelect
 from accounts.models import Account, Industry, RelationshipType
 from accounts.selectors import with_visit_address
+from common.search import bounded_search_words
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -40,7 +41,7 @@ class AccountFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Account], name: str, value: str) -> QuerySet[Account]:
         """Name, city or email containing the words typed, ignoring case."""
-        for word in value.split():
+        for word in bounded_search_words(self, value):
             queryset = queryset.filter(
                 Q(name__icontains=word) | Q(city__icontains=word) | Q(email__icontains=word)
             )

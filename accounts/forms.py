@@ -7,9 +7,12 @@ from django.forms.utils import flatatt
 from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Address, Contact, Industry
 from accounts.services import ACCOUNT_FIELDS, CREDIT_FIELDS, user_can_change_credit
+from common.forms import FiniteDecimalField
+from common.ids import parse_id
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -52,9 +55,10 @@ def model_values(form: forms.ModelForm) -> dict[str, Any]:
     }
 
 
-# Ids are 64-bit: a larger number names no account, and SQLite refuses to even compare with it.
-MAX_ACCOUNT_ID = 2**63 - 1
-ACCOUNT_LABEL = re.compile(r"^(?P<name>.*?)\s*#(?P<id>\d+)$")
+ACCOUNT_LABEL = re.compile(r"^(?P<name>.*?)\s*#(?P<id>[0-9]+)$")
+# The longest "Name #id" there can be. Longer text names no account, and the label pattern
+# backtracks over long runs of spaces (20,000 took 0.6 s): refuse it before matching.
+ACCOUNT_LABEL_MAX = Account._meta.get_field("name").max_length + len(" #") + 19
 
 
 def account_label(account: Account) -> str:
@@ -70,13 +74,10 @@ def account_id_in(value: Any) -> int | None:
     if isinstance(value, Account):
         return value.pk
     if isinstance(value, int):
-        number = value
-    else:
-        match = ACCOUNT_LABEL.match(str(value or "").strip())
-        if not match:
-            return None
-        number = int(match["id"])
-    return number if 1 <= number <= MAX_ACCOUNT_ID else None
+        return parse_id(value)
+    text = str(value or "").strip()
+    match = ACCOUNT_LABEL.match(text) if len(text) <= ACCOUNT_LABEL_MAX else None
+    return parse_id(match["id"]) if match else None
 
 
 class AccountChoiceField(forms.ModelChoiceField):
@@ -107,6 +108,12 @@ class AccountChoiceField(forms.ModelChoiceField):
         value = (value or "").strip()
         if not value:
             return None
+        # Checked before the name is looked up: PostgreSQL raises on a NUL in a query, and
+        # Django's own NUL check runs only after to_python.
+        if "\x00" in value:
+            raise ValidationError(_("Null characters are not allowed."), code="null_characters")
+        if len(value) > ACCOUNT_LABEL_MAX:
+            raise ValidationError(self.not_found)
         match = ACCOUNT_LABEL.match(value)
         if match:
             return self._by_number(account_id_in(value), typed_name=match["name"])
@@ -142,6 +149,7 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = Account
         fields = list(ACCOUNT_FIELDS)
+        field_classes = {"credit_limit": FiniteDecimalField}
         # A number box sends "" for a typo such as "5e", which would read as "no limit".
         widgets = {"credit_limit": forms.TextInput(attrs={"inputmode": "decimal"})}
 

@@ -33,6 +33,7 @@ from import_export.forms import ImportForm
 from accounts import services
 from accounts.formulae import escape_formula, unescape_formula
 from accounts.models import Account, Address, Industry, RelationshipType
+from common.ids import parse_id
 
 # The admin shows a preview of every row and saves them one by one: past about a thousand rows
 # that takes minutes (5,000 rows: 76 s and 6.4 MB of HTML). Bigger files go to the command.
@@ -260,6 +261,12 @@ class AccountResource(resources.ModelResource):
             self.repeated[column] = {k: v for k, v in rows.items() if len(v) > 1}
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        # An uploaded file passes no middleware: PostgreSQL cannot hold a NUL and SQLite cuts
+        # text at one, so a cell holding it makes the row invalid on either database.
+        columns = [column for column, value in row.items() if "\x00" in str(value or "")]
+        if columns:
+            message = _("Null characters are not allowed.")
+            raise ValidationError({column: message for column in columns})
         # Undo the export's formula escape, so that an exported file imports back exactly.
         for column, value in row.items():
             if isinstance(value, str):
@@ -321,7 +328,8 @@ class AccountResource(resources.ModelResource):
             return parent
         parent_id = str(row.get("parent_id") or "").strip()
         if parent_id:
-            parent = Account.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
+            number = parse_id(parent_id)
+            parent = Account.objects.filter(pk=number).first() if number else None
             if parent is None:
                 raise ValidationError(
                     {"parent_id": f"No account has id {parent_id}: check the parent_id column."}
@@ -337,9 +345,8 @@ class AccountResource(resources.ModelResource):
         """The account this row updates: by this CRM's id if given, else by CRM4 id."""
         account_id = str(row.get("id") or "").strip()
         if account_id:
-            account = (
-                Account.objects.filter(pk=account_id).first() if account_id.isdigit() else None
-            )
+            number = parse_id(account_id)
+            account = Account.objects.filter(pk=number).first() if number else None
             if account is None:
                 raise ValidationError(
                     {"id": f"No account has id {account_id}: leave id empty to add a new account."}

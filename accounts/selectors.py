@@ -5,6 +5,7 @@ from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from accounts.models import Account, AccountChange, Address, Contact
 from accounts.rules import account_name_key
 from accounts.sellers import seller_accounts
+from common.search import search_bound
 
 
 def account_list() -> QuerySet[Account]:
@@ -78,7 +79,7 @@ def account_find_similar(
 
 def account_suggestions(*, term: str, sellers_only: bool = False, limit: int = 20) -> list[Account]:
     """Accounts whose name starts as typed, for an account box; none for under 2 letters."""
-    term = term.strip()
+    term = search_bound(term).text
     if len(term) < 2:
         return []
     accounts = seller_accounts() if sellers_only else Account.objects.all()

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    "common",
     "users",
     "accounts",
     "sales",
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and every view: a NUL would reach PostgreSQL through any of them.
+    "common.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -5,6 +5,6 @@ from maps import views
 app_name = "maps"
 
 urlpatterns = [
-    path("accounts/<int:pk>/map/", views.AccountMapView.as_view(), name="account_map"),
+    path("accounts/<id:pk>/map/", views.AccountMapView.as_view(), name="account_map"),
     path("map/", views.MapOverviewView.as_view(), name="overview"),
 ]

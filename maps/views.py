@@ -111,7 +111,9 @@ class MapOverviewView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        filterset = AccountFilter(self.request.GET, queryset=account_selectors.account_list())
+        filterset = AccountFilter(
+            self.request.GET, queryset=account_selectors.account_list(), request=self.request
+        )
         context["filter"] = filterset
         if not filterset.is_valid():
             return context

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.admin import NoAddOrDeleteMixin, ReadOnlyAdminMixin
+from common.admin import SafeModelAdmin
 from sales import services
 from sales.models import (
     Approval,
@@ -86,7 +87,7 @@ def _run_each(
         )
 
 
-class DocumentAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
+class DocumentAdmin(NoAddOrDeleteMixin, SafeModelAdmin):
     """New documents come from the sales pages, where numbers, totals and checks are made.
 
     A change made here goes through a service while the form is validated (`save_through`): a
@@ -203,7 +204,7 @@ class OrderAdmin(DocumentAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
     """Nothing of an invoice is edited here: a payment is recorded by the action, through the
     service, and a save would otherwise write back a whole row read before it."""
 
@@ -244,7 +245,7 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Approval)
-class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ApprovalAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
     """The history of Management's decisions: read only."""
 
     list_display = ("order", "decision", "decided_by", "decided_at", "comment")
@@ -255,7 +256,7 @@ class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PrepaymentDecision)
-class PrepaymentDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PrepaymentDecisionAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
     """The history of Accounting's word on prepaid orders: read only; it is given on the order
     page or the approvals page, where the credit check runs."""
 

@@ -4,12 +4,19 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from accounts.forms import MAX_ACCOUNT_ID
 from accounts.models import Account
+from common.ids import MAX_ID
+from common.search import bounded_search_words
 from sales.models import Invoice, Order, Quote
 
 # "Q-0001", "o-12", "INV-000123": a document number (or its start) rather than a customer name.
 NUMBER = re.compile(r"^(Q|O|INV)-\d*$", re.IGNORECASE)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number. NumberFilter's decimal box would take "1.5" or "sNaN"."""
+
+    field_class = forms.IntegerField
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -20,12 +27,12 @@ class DocumentFilter(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(method="search", label="Search")
-    customer = django_filters.NumberFilter(
+    customer = IdFilter(
         field_name="customer_id",
         label="Customer",
         widget=forms.HiddenInput,
         min_value=1,
-        max_value=MAX_ACCOUNT_ID,
+        max_value=MAX_ID,
     )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -34,13 +41,13 @@ class DocumentFilter(django_filters.FilterSet):
         Kept apart so each uses its index: numbers are stored upper case and searched by prefix,
         names through the accounts' trigram index, resolved before the documents are scanned.
         """
-        value = value.strip()
-        if not value:
+        words = bounded_search_words(self, value)
+        if not words:
             return queryset
-        if NUMBER.match(value):
-            return queryset.filter(number__startswith=value.upper())
+        if len(words) == 1 and NUMBER.match(words[0]):
+            return queryset.filter(number__startswith=words[0].upper())
         customers = Account.objects.all()
-        for word in value.split():
+        for word in words:
             customers = customers.filter(name__icontains=word)
         return queryset.filter(customer__in=customers.values("pk"))
 

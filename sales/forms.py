@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccountChoiceField, account_id_in
 from accounts.models import Address, Contact
+from common.forms import FiniteDecimalField
 from sales import services
 from sales.models import Order, Quote
 
@@ -24,21 +25,21 @@ class DecimalInput(forms.TextInput):
 
 class LineForm(forms.Form):
     description = forms.CharField(max_length=200)
-    quantity = forms.DecimalField(
+    quantity = FiniteDecimalField(
         max_digits=12,
         decimal_places=2,
         min_value=Decimal("0.01"),
         initial=Decimal("1"),
         widget=DecimalInput,
     )
-    unit_price = forms.DecimalField(
+    unit_price = FiniteDecimalField(
         label="Unit price",
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0"),
         widget=DecimalInput,
     )
-    discount_percent = forms.DecimalField(
+    discount_percent = FiniteDecimalField(
         label="Discount %",
         widget=DecimalInput,
         max_digits=5,

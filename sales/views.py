@@ -15,6 +15,7 @@ from accounts.forms import add_service_errors, model_values
 from accounts.models import Account, Address, Contact
 from accounts.pagination import CappedPaginationMixin
 from accounts.sellers import account_is_seller
+from common.ids import parse_id
 from sales import credit, selectors, services
 from sales.filters import InvoiceFilter, OrderFilter, QuoteFilter
 from sales.forms import (
@@ -101,9 +102,9 @@ class DocumentFormView(PermissionRequiredMixin, View):
         if account_is_seller(account_id=user.crm_account_id):
             initial["seller_account"] = user.crm_account_id
             initial["seller_contact"] = user.crm_contact_id
-        customer = self.request.GET.get("customer", "")
-        if customer.isdigit():
-            initial["customer"] = int(customer)
+        customer = parse_id(self.request.GET.get("customer"))
+        if customer is not None:
+            initial["customer"] = customer
         return initial
 
     def render_form(self, form: Any, formset: Any) -> HttpResponse:

@@ -1,8 +1,12 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
+from common.admin import SafeAdminMixin
 from users import services
 from users.models import User
 
@@ -10,7 +14,7 @@ CRM_LINK_FIELDS = ("crm_account", "crm_contact")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SafeAdminMixin, DjangoUserAdmin):
     list_display = (
         "username",
         "email",
@@ -65,3 +69,20 @@ class UserAdmin(DjangoUserAdmin):
         if "crm_contact" in changed:
             services.user_set_crm_contact(user=obj, crm_contact=new["crm_contact"], by=request.user)
         obj.refresh_from_db(fields=list(CRM_LINK_FIELDS))
+
+
+# Django's Group admin and django-axes' login records have search boxes too: bound them like
+# ours (axes registers its admins only when AXES_ENABLE_ADMIN is on).
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SafeAdminMixin, DjangoGroupAdmin):
+    pass
+
+
+for _model in (AccessAttempt, AccessFailureLog, AccessLog):
+    if admin.site.is_registered(_model):
+        _registered = type(admin.site.get_model_admin(_model))
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(_registered.__name__, (SafeAdminMixin, _registered), {}))

@@ -8,8 +8,8 @@ app_name = "users"
 
 urlpatterns = [
     path("users/", views.UserListView.as_view(), name="list"),
-    path("users/<int:pk>/crm-account/", views.UserCrmAccountView.as_view(), name="crm_account"),
-    path("users/<int:pk>/crm-contact/", views.UserCrmContactView.as_view(), name="crm_contact"),
+    path("users/<id:pk>/crm-account/", views.UserCrmAccountView.as_view(), name="crm_account"),
+    path("users/<id:pk>/crm-contact/", views.UserCrmContactView.as_view(), name="crm_contact"),
 ]
 
 # Login and logout keep their global names (LOGIN_URL, the templates), so the project's urls

@@ -1,0 +1,93 @@
+"""What every ModelAdmin of ours shares: hostile input gets a message, never a server error."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+
+from common.forms import FiniteDecimalField
+from common.ids import parse_id
+from common.search import SEARCH_CUT_MESSAGE, search_bound
+
+UNKNOWN_SELECTION = _("The selection named rows that do not exist: nothing was done.")
+
+
+def _is_row_id(field: models.Field, value: Any) -> bool:
+    """Whether a posted value can name a row by this field (an integer id, for ours)."""
+    if isinstance(field, models.IntegerField | models.AutoField):
+        return parse_id(value) is not None
+    return True
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django redraws the chosen option by querying `id__in` with the posted value: "x" raised
+    ValueError and a 20-digit id overflowed SQLite. Values no row can have are left out."""
+
+    def format_value(self, value: Any) -> list[str]:
+        to_field = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        return [v for v in super().format_value(value) if _is_row_id(to_field, v)]
+
+
+class BoundedChangeList(ChangeList):
+    def get_filters(self, request: HttpRequest) -> Any:
+        # The date hierarchy builds datetime(year, ...) from the URL: a year past 9999 raises
+        # OverflowError, which Django does not expect. Treat it as the bad filter it is.
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class SafeAdminMixin:
+    """Bounded search, finite decimals and a date hierarchy that survives any year."""
+
+    formfield_overrides = {models.DecimalField: {"form_class": FiniteDecimalField}}
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return BoundedChangeList
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelect(
+                    db_field,
+                    self.admin_site,  # type: ignore[attr-defined]
+                    using=kwargs.get("using"),
+                ),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def response_action(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        # Django filters pk__in with the posted selection as it is: "x" raised ValueError.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        pk = self.model._meta.pk  # type: ignore[attr-defined]
+        if not all(_is_row_id(pk, value) for value in selected):
+            self.message_user(request, UNKNOWN_SELECTION, messages.WARNING)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)  # type: ignore[misc]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        bounded = search_bound(search_term)
+        if bounded.cut and not _is_autocomplete(request):
+            self.message_user(request, SEARCH_CUT_MESSAGE, messages.WARNING)  # type: ignore[attr-defined]
+        return super().get_search_results(request, queryset, bounded.text)  # type: ignore[misc]
+
+
+def _is_autocomplete(request: HttpRequest) -> bool:
+    # The autocomplete answers JSON: a message would wait for the next page instead.
+    match = request.resolver_match
+    return bool(match and match.url_name == "autocomplete")
+
+
+class SafeModelAdmin(SafeAdminMixin, admin.ModelAdmin):
+    pass
