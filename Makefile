@@ -8,21 +8,29 @@ CHROMIUM := /usr/bin/chromium
 # Installing Chromium needs root; use sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install demo chromium lint
+.PHONY: run test install demo chromium lint lock
 
 run: demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One pytest worker a core (pytest-xdist); the browser journeys share one worker (tests/e2e).
 test: install chromium
-	DEBUG=false $(BIN)/pytest $(PYTEST_ARGS)
+	DEBUG=false $(BIN)/pytest --numprocesses auto --dist loadgroup $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 
-# Reinstall when pyproject.toml changes; the stamp file records the last install.
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions in requirements.lock, checked against their hashes, then the project
+# itself; reinstall when either file changes (the stamp file records the last install).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# After changing the dependencies in pyproject.toml: pin them again (newest allowed versions).
+lock: install
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock pyproject.toml
 
 # Migrating and loading the demo data are safe to repeat.
 demo: install

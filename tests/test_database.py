@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from crm.settings import BASE_DIR
@@ -71,5 +70,8 @@ def test_the_timeout_reaches_postgresql():
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
+@pytest.mark.django_db
 def test_the_sqlite_test_database_is_a_file_threads_can_share():
-    assert settings.DATABASES["default"]["TEST"]["NAME"].endswith(".sqlite3")
+    # pytest-xdist gives each worker its own file by appending "_gw0", "_gw1", ...
+    assert ".sqlite3" in connection.settings_dict["NAME"]
+    assert not connection.is_in_memory_db()

@@ -81,8 +81,9 @@ def pg_url(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def database_url(tmp_path_factory) -> Iterator[str]:
-    """A database of the server's own, on the engine the suite runs on."""
+def database_url(django_db_setup, tmp_path_factory) -> Iterator[str]:
+    """A database of the server's own, on the engine the suite runs on, named after this
+    worker's test database so that parallel runs do not meet."""
     if not ON_POSTGRESQL:
         yield f"sqlite:///{tmp_path_factory.mktemp('production') / 'crm.sqlite3'}"
         return

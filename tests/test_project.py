@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,15 @@ def test_refusals_and_missing_pages_explain_themselves(client, accounting_user):
     response = client.get("/accounts/999999/")
     assert response.status_code == 404
     assert "Back to the accounts" in response.content.decode()
+
+
+def test_every_dependency_is_pinned_in_the_lock_file():
+    """`make install` installs requirements.lock: a dependency added to pyproject.toml without
+    `make lock` would be missing on a fresh machine."""
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    pinned = set(re.findall(r"^([a-z0-9-]+)==", (BASE_DIR / "requirements.lock").read_text(), re.M))
+    names = {
+        re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower().replace("_", "-") for spec in wanted
+    }
+    assert names - pinned == set()
