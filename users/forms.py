@@ -3,8 +3,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from accounts.forms import AccountChoiceField
 from accounts.models import Contact
+from accounts.picker import AccountChoiceField
 from users.models import User
 
 
