@@ -86,8 +86,9 @@ class AccountChoiceField(forms.ModelChoiceField):
         copy._resolved = {}
         return copy
 
-    def prepare_value(self, value: Any) -> AccountPick:
-        """What the box shows: the account's name and id, or what was sent when it named none."""
+    def prepare_value(self, value: Any) -> AccountPick | None:
+        """What the box shows: the account's name and id, what was sent when it named none, or
+        None for an empty box."""
         if isinstance(value, Account):
             return AccountPick(id=str(value.pk), name=value.name)
         if isinstance(value, AccountPick):
@@ -98,7 +99,7 @@ class AccountChoiceField(forms.ModelChoiceField):
                 return value  # Refused: shown back as typed, with the id it came with.
         pk = parse_id(value.id if isinstance(value, AccountPick) else value)
         account = self.queryset.filter(pk=pk).first() if pk else None
-        return AccountPick(id=str(account.pk), name=account.name) if account else AccountPick()
+        return AccountPick(id=str(account.pk), name=account.name) if account else None
 
     def to_python(self, value: Any) -> Account | None:
         if value is None or isinstance(value, Account):
@@ -176,7 +177,8 @@ class AccountChoiceField(forms.ModelChoiceField):
     def has_changed(self, initial: Any, data: Any) -> bool:
         if self.disabled:
             return False
-        before = self.prepare_value(initial).id if initial not in (None, "") else ""
+        shown = self.prepare_value(initial) if initial not in (None, "") else None
+        before = shown.id if shown else ""
         try:
             after = self.to_python(data)
         except ValidationError:
