@@ -222,6 +222,38 @@ def test_the_contact_page_refuses_a_contact_of_another_account(as_user, admin_us
     assert person.crm_contact is None
 
 
+def test_the_account_box_shows_the_linked_accounts_name(as_user, admin_user, seller):
+    person = UserFactory(crm_account=seller)
+    response = as_user(admin_user).get(reverse("users:crm_account", args=[person.pk]))
+    assert account_box(response.content, "crm_account") == (
+        "Bodywork Group Elfsquad",
+        str(seller.pk),
+    )
+
+
+def test_a_seller_typed_in_full_is_linked(as_user, admin_user, seller):
+    """Without picking a suggestion: the one seller of that name, not the customer of it."""
+    CustomerFactory(name="Bodywork Group Elfsquad")
+    person = UserFactory()
+    as_user(admin_user).post(
+        reverse("users:crm_account", args=[person.pk]),
+        typed("crm_account", "bodywork group elfsquad"),
+    )
+    person.refresh_from_db()
+    assert person.crm_account == seller
+
+
+def test_emptying_the_box_unlinks_the_user(as_user, admin_user, seller):
+    """The id the page came with stays in the hidden input when the name is removed."""
+    person = UserFactory(crm_account=seller)
+    as_user(admin_user).post(
+        reverse("users:crm_account", args=[person.pk]),
+        {"crm_account": str(seller.pk), "crm_account_name": ""},
+    )
+    person.refresh_from_db()
+    assert person.crm_account is None
+
+
 def test_an_unknown_account_is_refused_and_the_text_kept(as_user, admin_user):
     person = UserFactory()
     response = as_user(admin_user).post(
