@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from sales.models import Order
 from tests.accounts.factories import AddressFactory, ContactFactory
 from tests.e2e.conftest import log_in, screenshot
-from tests.sales.factories import CustomerFactory, SellerAccountFactory
+from tests.sales.factories import CustomerFactory, QuoteFactory, SellerAccountFactory
 
 
 def log_out(page: Page) -> None:
@@ -212,3 +212,25 @@ def test_typing_over_a_picked_customer_forgets_it(page: Page, sales_user):
     expect(box).to_have_value("Acme Pan")
     expect(page.locator("#id_lines-0-description")).to_have_value("Panel")
     screenshot(page, "quote-customer-not-picked")
+
+
+def test_the_quote_list_filters_on_a_customer_picked_in_its_box(page: Page, sales_user):
+    """The filter's Customer box is an account box: pick a customer, Apply, see only theirs."""
+    customer = CustomerFactory(name="Acme Panels")
+    mine = QuoteFactory(customer=customer)
+    other = QuoteFactory(customer=CustomerFactory(name="Acme Panels Trading"))
+    log_in(page, sales_user.username)
+    page.get_by_role("link", name="Quotes").click()
+    box = page.get_by_label("Customer")
+    box.press_sequentially("Acme")
+    options = page.get_by_role("listbox").get_by_role("option")
+    expect(options).to_have_count(2)
+    options.locator(".name").get_by_text("Acme Panels", exact=True).click()
+    page.get_by_role("button", name="Apply").click()
+
+    expect(page).to_have_url(re.compile(rf"customer={customer.pk}"))
+    rows = page.locator("tr[data-row]")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text(mine.number)
+    expect(page.get_by_label("Customer")).to_have_value("Acme Panels")
+    assert other.number not in page.locator("table").inner_text()
