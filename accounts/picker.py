@@ -46,7 +46,8 @@ class AccountPicker(forms.Widget):
         return value if isinstance(value, AccountPick) else AccountPick()
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> AccountPick:
-        return AccountPick(id=data.get(name) or "", name=data.get(name + self.name_suffix))
+        typed = data.get(name + self.name_suffix)
+        return AccountPick(id=str(data.get(name) or ""), name=None if typed is None else str(typed))
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data and name + self.name_suffix not in data

@@ -75,12 +75,12 @@ class DocumentForm(forms.ModelForm):
     any other with a clear message, whatever was posted.
     """
 
-    customer = AccountChoiceField(label="Customer")
+    customer = AccountChoiceField(label=_("Customer"))
     seller_account = AccountChoiceField(
         sellers_only=True,
         required=False,
-        label="Seller",
-        help_text="One of our own accounts, of type Seller.",
+        label=_("Seller"),
+        help_text=_("One of our own accounts, of type Seller."),
     )
     seller_contact = forms.ModelChoiceField(
         queryset=Contact.objects.all(), required=False, label="Seller contact"

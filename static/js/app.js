@@ -110,12 +110,16 @@ function setUpAccountPicker(picker, index) {
   };
   const lookUp = async (term) => {
     const asked = ++latest;
-    const response = await fetch(`${input.dataset.accountLookup}?q=${encodeURIComponent(term)}`);
-    if (!response.ok || asked !== latest) return false;
-    const { results } = await response.json();
-    if (asked !== latest) return false;
-    show(results);
-    return true;
+    try {
+      const response = await fetch(`${input.dataset.accountLookup}?q=${encodeURIComponent(term)}`);
+      if (!response.ok || asked !== latest) return false;
+      const { results } = await response.json();
+      if (asked !== latest) return false;
+      show(results);
+      return true;
+    } catch {
+      return false; // No suggestions this time (offline, logged out): typing a name still works.
+    }
   };
 
   input.addEventListener("input", () => {

@@ -6,6 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
+from accounts.selectors import account_suggestions
 from tests.accounts.factories import (
     AccountFactory,
     AddressFactory,
@@ -551,6 +552,20 @@ class TestParent:
         assert response.json()["results"] == [
             {"id": holding.pk, "name": "Holding Europe", "city": "Eindhoven"}
         ]
+
+    def test_suggestions_come_with_their_city_in_one_query(self, django_assert_num_queries):
+        """Up to 20, each with its visit address's city (empty without one)."""
+        for n in range(22):
+            AccountFactory(name=f"Holding {n:02}", visit__city=f"City {n:02}")
+        AccountFactory(name="Holding Nowhere", visit=None)
+        with django_assert_num_queries(1):
+            found = account_suggestions(term="holding")
+        assert [(a.name, a.city) for a in found[:2]] == [
+            ("Holding 00", "City 00"),
+            ("Holding 01", "City 01"),
+        ]
+        assert len(found) == 20
+        assert [a.city for a in account_suggestions(term="Holding N")] == [None]
 
 
 class TestCopyVisitToMailing:
