@@ -1,18 +1,16 @@
-import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import flatatt
-from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Address, Contact, Industry
+from accounts.picker import AccountChoiceField
 from accounts.services import ACCOUNT_FIELDS, CREDIT_FIELDS, user_can_change_credit
 from common.forms import FiniteDecimalField
-from common.ids import parse_id
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -55,91 +53,10 @@ def model_values(form: forms.ModelForm) -> dict[str, Any]:
     }
 
 
-ACCOUNT_LABEL = re.compile(r"^(?P<name>.*?)\s*#(?P<id>[0-9]+)$")
-# The longest "Name #id" there can be. Longer text names no account, and the label pattern
-# backtracks over long runs of spaces (20,000 took 0.6 s): refuse it before matching.
-ACCOUNT_LABEL_MAX = Account._meta.get_field("name").max_length + len(" #") + 19
-
-
-def account_label(account: Account) -> str:
-    """How an account box shows an account, and what its suggestions fill in: "Name #id"."""
-    return f"{account.name} #{account.pk}"
-
-
-def account_id_in(value: Any) -> int | None:
-    """The account id in what an account box holds: an Account, an id or "Name #id".
-
-    None when there is none, or when the number is one no account can have.
-    """
-    if isinstance(value, Account):
-        return value.pk
-    if isinstance(value, int):
-        return parse_id(value)
-    text = str(value or "").strip()
-    match = ACCOUNT_LABEL.match(text) if len(text) <= ACCOUNT_LABEL_MAX else None
-    return parse_id(match["id"]) if match else None
-
-
-class AccountChoiceField(forms.ModelChoiceField):
-    """Picks an account by typing its name; a suggestion list fills in "Name #id".
-
-    A text box rather than a select, because there may be a million accounts. static/js/app.js
-    fetches the suggestions from `data-account-lookup`: every account, or only our sellers.
-    """
-
-    widget = forms.TextInput
-    not_found = "No account has this name: pick one from the suggestions."
-
-    def __init__(self, *, sellers_only: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Account.objects.only("name"))
-        super().__init__(**kwargs)
-        lookup = reverse_lazy("accounts:seller_lookup" if sellers_only else "accounts:lookup")
-        self.widget.attrs.update({"data-account-lookup": lookup, "autocomplete": "off"})
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, Account):
-            return account_label(value)
-        if isinstance(value, int):
-            account = self.queryset.filter(pk=value).first()
-            return account_label(account) if account else ""
-        return value
-
-    def to_python(self, value: Any) -> Account | None:
-        value = (value or "").strip()
-        if not value:
-            return None
-        # Checked before the name is looked up: PostgreSQL raises on a NUL in a query, and
-        # Django's own NUL check runs only after to_python.
-        if "\x00" in value:
-            raise ValidationError(_("Null characters are not allowed."), code="null_characters")
-        if len(value) > ACCOUNT_LABEL_MAX:
-            raise ValidationError(self.not_found)
-        match = ACCOUNT_LABEL.match(value)
-        if match:
-            return self._by_number(account_id_in(value), typed_name=match["name"])
-        found = list(self.queryset.filter(name__iexact=value)[:2])
-        if len(found) > 1:
-            raise ValidationError("Several accounts have this name: pick one from the suggestions.")
-        if not found:
-            raise ValidationError(self.not_found)
-        return found[0]
-
-    def _by_number(self, pk: int | None, *, typed_name: str) -> Account:
-        account = self.queryset.filter(pk=pk).first() if pk else None
-        if account is None:
-            raise ValidationError(self.not_found)
-        # A name typed over a suggestion must not silently pick the account of its number.
-        if typed_name and typed_name.casefold() != account.name.casefold():
-            raise ValidationError(
-                f"#{account.pk} is {account.name}, not {typed_name}: pick one from the suggestions."
-            )
-        return account
-
-
 class AccountForm(forms.ModelForm):
     """The account's own fields. Credit fields are read-only without the credit permission."""
 
-    parent = AccountChoiceField(required=False, label="Parent account")
+    parent = AccountChoiceField(required=False, label=_("Parent account"))
     website = forms.URLField(
         required=False,
         assume_scheme="https",

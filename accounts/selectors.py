@@ -78,9 +78,14 @@ def account_find_similar(
 
 
 def account_suggestions(*, term: str, sellers_only: bool = False, limit: int = 20) -> list[Account]:
-    """Accounts whose name starts as typed, for an account box; none for under 2 letters."""
+    """Accounts whose name starts as typed, for an account box; none for under 2 letters.
+
+    Each comes with its visit address's `city` (one join), so two accounts of the same name can
+    be told apart in the suggestions.
+    """
     term = search_bound(term).text
     if len(term) < 2:
         return []
     accounts = seller_accounts() if sellers_only else Account.objects.all()
-    return list(accounts.filter(name__istartswith=term).only("name").order_by("name", "id")[:limit])
+    accounts = with_visit_address(accounts.filter(name__istartswith=term).only("name"))
+    return list(accounts.order_by("name", "id")[:limit])

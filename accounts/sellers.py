@@ -27,6 +27,14 @@ def is_contact_of(*, contact: Contact, account: Account | None) -> bool:
     return account is not None and contact.account_id == account.pk
 
 
+def not_a_seller_message(*, account: Account) -> str:
+    """Why an account cannot be the seller: said alike by the services and the account boxes."""
+    return _(
+        "%(account)s is a %(type)s, not one of our selling entities: choose an account of "
+        "type Seller."
+    ) % {"account": account, "type": account.relationship_type}
+
+
 def seller_errors(*, on: Any, fields: tuple[str, str], label: str) -> dict[str, str]:
     """What is wrong with the seller and its contact in `on`'s two `fields`, by field name.
 
@@ -37,10 +45,7 @@ def seller_errors(*, on: Any, fields: tuple[str, str], label: str) -> dict[str, 
     contact: Contact | None = getattr(on, contact_field)
     errors: dict[str, str] = {}
     if account is not None and account.relationship_type.code != RelationshipType.SELLER:
-        errors[account_field] = _(
-            "%(account)s is a %(type)s, not one of our selling entities: choose an account of "
-            "type Seller."
-        ) % {"account": account, "type": account.relationship_type}
+        errors[account_field] = not_a_seller_message(account=account)
     if contact is None:
         return errors
     if account is None:

@@ -18,7 +18,6 @@ from accounts.forms import (
     AddressForm,
     ContactForm,
     MailingAddressForm,
-    account_label,
     add_service_errors,
     model_values,
 )
@@ -238,7 +237,9 @@ class AccountCopyVisitToMailingView(PermissionRequiredMixin, View):
 
 
 class AccountLookupView(PermissionRequiredMixin, View):
-    """Suggestions for an account box: up to 20 accounts (or sellers) whose name starts as typed."""
+    """Suggestions for an account box: up to 20 accounts (or sellers) whose name starts as typed,
+    each as the picker needs it: the id it sends, the name it shows, the city that tells apart
+    accounts of the same name."""
 
     permission_required = "accounts.view_account"
     sellers_only = False
@@ -247,7 +248,8 @@ class AccountLookupView(PermissionRequiredMixin, View):
         rows = selectors.account_suggestions(
             term=request.GET.get("q", ""), sellers_only=self.sellers_only
         )
-        return JsonResponse({"results": [{"id": a.pk, "label": account_label(a)} for a in rows]})
+        results = [{"id": a.pk, "name": a.name, "city": a.city or ""} for a in rows]
+        return JsonResponse({"results": results})
 
 
 class AddressSaveView(PermissionRequiredMixin, UpdateView):

@@ -192,7 +192,8 @@ def logged_in_client(username: str, groups: list[str]):
 
 def order_form(account) -> dict:
     return {
-        "customer": f"{account.name} #{account.pk}",
+        "customer": str(account.pk),
+        "customer_name": account.name,
         "vat_rate": "21",
         "lines-TOTAL_FORMS": "2",
         "lines-INITIAL_FORMS": "0",

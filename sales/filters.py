@@ -3,9 +3,10 @@ import re
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from common.ids import MAX_ID
+from accounts.picker import AccountChoiceField
 from common.search import bounded_search_words
 from sales.models import Invoice, Order, Quote
 
@@ -13,27 +14,22 @@ from sales.models import Invoice, Order, Quote
 NUMBER = re.compile(r"^(Q|O|INV)-\d*$", re.IGNORECASE)
 
 
-class IdFilter(django_filters.NumberFilter):
-    """A row id: a whole number. NumberFilter's decimal box would take "1.5" or "sNaN"."""
+class CustomerFilter(django_filters.Filter):
+    """One customer, picked in an account box: `?customer=` is the account's id, as the account
+    page's links give it. A name would find the documents of every account with a similar name;
+    a name typed in full without picking names the one account that has it, as on the forms."""
 
-    field_class = forms.IntegerField
+    field_class = AccountChoiceField
 
 
 class DocumentFilter(django_filters.FilterSet):
     """Search by number or customer name, filter by status or by one customer; newest first.
 
-    The customer filter takes the account's id, as the account page's links give it: a name
-    would find the documents of every account with a similar name.
+    The customer filter is an account box (see `CustomerFilter`).
     """
 
     q = django_filters.CharFilter(method="search", label="Search")
-    customer = IdFilter(
-        field_name="customer_id",
-        label="Customer",
-        widget=forms.HiddenInput,
-        min_value=1,
-        max_value=MAX_ID,
-    )
+    customer = CustomerFilter(field_name="customer", label=_("Customer"))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A number's start ("O-0005") finds by number; other words find by customer name.

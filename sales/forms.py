@@ -2,11 +2,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import AccountChoiceField, account_id_in
-from accounts.models import Address, Contact
+from accounts.models import Account, Address, Contact
+from accounts.picker import AccountChoiceField
 from common.forms import FiniteDecimalField
+from common.ids import parse_id
 from sales import services
 from sales.models import Order, Quote
 
@@ -73,12 +75,12 @@ class DocumentForm(forms.ModelForm):
     any other with a clear message, whatever was posted.
     """
 
-    customer = AccountChoiceField(label="Customer")
+    customer = AccountChoiceField(label=_("Customer"))
     seller_account = AccountChoiceField(
         sellers_only=True,
         required=False,
-        label="Seller",
-        help_text="One of our own accounts, of type Seller.",
+        label=_("Seller"),
+        help_text=_("One of our own accounts, of type Seller."),
     )
     seller_contact = forms.ModelChoiceField(
         queryset=Contact.objects.all(), required=False, label="Seller contact"
@@ -107,9 +109,21 @@ class DocumentForm(forms.ModelForm):
         self._offer("seller_contact", contacts, "data-contact-select")
 
     def _chosen(self, name: str) -> int | None:
-        if self.is_bound:
-            return account_id_in(self.data.get(self.add_prefix(name)))
-        return account_id_in(self.get_initial_for_field(self.fields[name], name))
+        """The id of the account in box `name`, to offer its addresses or contacts.
+
+        A posted box is resolved as the form will clean it (the field keeps the answer, so the
+        account is read once): a name typed without JavaScript gets its lists when the form
+        comes back.
+        """
+        field = self.fields[name]
+        if not self.is_bound:
+            value = self.get_initial_for_field(field, name)
+            return value.pk if isinstance(value, Account) else parse_id(value)
+        try:
+            account = field.clean(self[name].data)
+        except ValidationError:
+            return None
+        return account.pk if account else None
 
     def _offer(self, name: str, rows: list, marker: str) -> None:
         field = self.fields[name]

@@ -74,11 +74,6 @@ def account_exposure(*, account_id: int) -> Decimal:
     )
 
 
-def account_named(*, account_id: int) -> Account | None:
-    """The account a list is filtered on, with its name only."""
-    return Account.objects.only("name").filter(pk=account_id).first()
-
-
 _LIST_FIELDS = (
     "number",
     "status",

@@ -53,10 +53,8 @@ class DocumentListView(PermissionRequiredMixin, CappedPaginationMixin, FilterVie
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
-        customer_id = form.cleaned_data.get("customer") if form.is_valid() else None
-        if customer_id is not None:
-            # Say whose documents these are, even when the page lists none.
-            context["filter_customer"] = selectors.account_named(account_id=int(customer_id))
+        # Say whose documents these are, even when the page lists none.
+        context["filter_customer"] = form.cleaned_data.get("customer") if form.is_valid() else None
         return context
 
 

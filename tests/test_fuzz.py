@@ -253,8 +253,9 @@ def report_totals():
 # --- The app's forms ------------------------------------------------------------------------
 
 
-def label(account: Any) -> str:
-    return f"{account.name} #{account.pk}"
+def box(name: str, account: Any) -> dict[str, str]:
+    """An account box with `account` picked: its hidden id and the name it shows."""
+    return {name: str(account.pk), f"{name}_name": account.name}
 
 
 def account_form(w: World) -> dict[str, str]:
@@ -263,7 +264,7 @@ def account_form(w: World) -> dict[str, str]:
         "relationship_type": str(w.customer.relationship_type_id),
         "industry": str(w.customer.industry_id),
         "business_unit": "",
-        "parent": label(w.seller),
+        **box("parent", w.seller),
         "email": "info@nieuw.example",
         "phone": "+31 40 123 4567",
         "website": "https://nieuw.example",
@@ -282,8 +283,8 @@ def address_form(prefix: str = "") -> dict[str, str]:
 
 def document_form(w: World) -> dict[str, str]:
     data = {
-        "customer": label(w.customer),
-        "seller_account": label(w.seller),
+        **box("customer", w.customer),
+        **box("seller_account", w.seller),
         "seller_contact": str(w.seller_contact.pk),
         "invoice_address": str(w.shipping.pk),
         "delivery_address": "",
@@ -446,7 +447,7 @@ POSTS = [
         "users page: CRM account",
         "admin",
         lambda w: reverse("users:crm_account", args=[w.plain_user.pk]),
-        lambda w: {"crm_account": label(w.seller)},
+        lambda w: box("crm_account", w.seller),
     ),
     Post(
         "users page: CRM contact",
@@ -488,7 +489,7 @@ ACCOUNT_LIST_PARAMS = [
     "sort",
     "page",
 ]
-DOCUMENT_PARAMS = ["q", "customer", "status", "paid", "page"]
+DOCUMENT_PARAMS = ["q", "customer", "customer_name", "status", "paid", "page"]
 
 GETS: list[tuple[str, str, Callable[[World], str], list[str]]] = [
     ("account list", "sales", lambda w: reverse("accounts:list"), ACCOUNT_LIST_PARAMS),

@@ -45,7 +45,8 @@ def messages_of(response) -> list[str]:
 
 def document_data(customer: Account, **fields: str) -> dict[str, str]:
     data = {
-        "customer": f"{customer.name} #{customer.pk}",
+        "customer": str(customer.pk),
+        "customer_name": customer.name,
         "lines-TOTAL_FORMS": "1",
         "lines-INITIAL_FORMS": "0",
         "lines-0-description": "Service hour",

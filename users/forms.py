@@ -2,9 +2,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import AccountChoiceField
 from accounts.models import Contact
+from accounts.picker import AccountChoiceField
 from users.models import User
 
 
@@ -24,9 +25,11 @@ class UserCrmAccountForm(forms.Form):
     crm_account = AccountChoiceField(
         sellers_only=True,
         required=False,
-        label="CRM account",
-        help_text="One of our own accounts, of type Seller: type part of the name and pick it. "
-        "Leave empty to unlink the user.",
+        label=_("CRM account"),
+        help_text=_(
+            "One of our own accounts, of type Seller: type part of the name and pick it. "
+            "Leave empty to unlink the user."
+        ),
     )
 
 

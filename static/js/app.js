@@ -18,38 +18,161 @@ function setUpCopyButtons() {
   });
 }
 
-// An account box suggests accounts as the user types, from its own list and lookup address. A box
-// already filled in and focused when this script runs (typed into before the page finished
-// loading) is looked up at once, and an answer that arrives after a newer one is dropped.
-function setUpAccountLookup() {
-  document.querySelectorAll("[data-account-lookup]").forEach((input) => {
-    const list = document.createElement("datalist");
-    list.id = `${input.id}-suggestions`;
-    input.after(list);
-    input.setAttribute("list", list.id);
-    let timer;
-    let latest = 0;
-    const lookUp = async (term) => {
-      const asked = ++latest;
+// An account box: the visible box shows the account's name and is typed into; the hidden input
+// beside it carries the picked account's id, which is what the server reads. As the user types,
+// a list suggests accounts (name and city) from the box's lookup address; picking one with the
+// mouse or the keyboard fills in both. Typing over the name clears the id, so an id never rides
+// along with another name. A name typed in full that exactly one suggestion has is taken as
+// picked when the box is left, as the server would take it. A box typed into before this script
+// ran (the page was still loading) is looked up at once; an answer that arrives after a newer
+// one is dropped. Whoever follows the account listens for "change" on the hidden input.
+function setUpAccountPicker(picker, index) {
+  const input = picker.querySelector("[data-account-lookup]");
+  const hidden = picker.querySelector("[data-account-id]");
+  if (!input || !hidden) return;
+  const list = document.createElement("ul");
+  list.id = `${input.id || `account-picker-${index}`}-suggestions`;
+  list.className = "account-suggestions";
+  list.setAttribute("role", "listbox");
+  list.hidden = true;
+  picker.append(list);
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", list.id);
+  input.setAttribute("aria-expanded", "false");
+
+  let rows = [];
+  let active = -1;
+  let timer;
+  let latest = 0;
+
+  const setId = (id) => {
+    if (hidden.value === id) return;
+    hidden.value = id;
+    hidden.dispatchEvent(new Event("change", { bubbles: true }));
+  };
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  };
+  const highlight = (position) => {
+    active = position;
+    Array.from(list.children).forEach((option, i) => option.setAttribute("aria-selected", String(i === position)));
+    const option = list.children[position];
+    if (!option) return input.removeAttribute("aria-activedescendant");
+    input.setAttribute("aria-activedescendant", option.id);
+    option.scrollIntoView({ block: "nearest" });
+  };
+  const pick = (row) => {
+    input.value = row.name;
+    close();
+    setId(String(row.id));
+  };
+  const sameName = (row) => row.name.trim().toLowerCase() === input.value.trim().toLowerCase();
+  // The server's rule without a pick: a name typed in full names the one account that has it.
+  const adoptExactName = () => {
+    const same = rows.filter(sameName);
+    if (!hidden.value && same.length === 1) setId(String(same[0].id));
+  };
+  const show = (results) => {
+    rows = results;
+    list.replaceChildren(
+      ...results.map((row, i) => {
+        const option = document.createElement("li");
+        option.id = `${list.id}-${i}`;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.dataset.accountId = row.id;
+        const name = Object.assign(document.createElement("span"), { className: "name", textContent: row.name });
+        const city = Object.assign(document.createElement("span"), { className: "city", textContent: row.city });
+        option.append(name, city);
+        // On mousedown, before the box loses its focus (which closes the list).
+        option.addEventListener("mousedown", (event) => {
+          event.preventDefault();
+          pick(row);
+        });
+        return option;
+      }),
+    );
+    active = -1;
+    if (results.length && document.activeElement === input) {
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    } else {
+      close();
+    }
+  };
+  const wanted = () => {
+    const term = input.value.trim();
+    return term.length >= 2 ? term : null;
+  };
+  const lookUp = async (term) => {
+    const asked = ++latest;
+    try {
       const response = await fetch(`${input.dataset.accountLookup}?q=${encodeURIComponent(term)}`);
-      if (!response.ok || asked !== latest) return;
+      if (!response.ok || asked !== latest) return false;
       const { results } = await response.json();
-      if (asked !== latest) return;
-      list.replaceChildren(
-        ...results.map((row) => Object.assign(document.createElement("option"), { value: row.label })),
-      );
-    };
-    const wanted = () => {
-      const term = input.value.trim();
-      return term.length >= 2 && !term.includes("#") ? term : null;
-    };
-    input.addEventListener("input", () => {
-      clearTimeout(timer);
-      const term = wanted();
-      if (term) timer = setTimeout(() => lookUp(term), 200);
-    });
-    if (wanted() && document.activeElement === input) lookUp(wanted());
+      if (asked !== latest) return false;
+      show(results);
+      return true;
+    } catch {
+      return false; // No suggestions this time (offline, logged out): typing a name still works.
+    }
+  };
+
+  input.addEventListener("input", () => {
+    setId("");
+    clearTimeout(timer);
+    const term = wanted();
+    if (term) {
+      timer = setTimeout(() => lookUp(term), 200);
+    } else {
+      latest++;
+      show([]);
+    }
   });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && list.hidden && rows.length) {
+      event.preventDefault();
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      highlight(0);
+    } else if (list.hidden) {
+      return;
+    } else if (event.key === "ArrowDown") {
+      event.preventDefault();
+      highlight((active + 1) % rows.length);
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      highlight(active <= 0 ? rows.length - 1 : active - 1);
+    } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+      if (event.key === "Enter") event.preventDefault(); // picks; the form is not sent yet
+      pick(rows[active]);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
+  input.addEventListener("blur", close);
+  // Left with a name and no pick: take the one account of exactly that name, if there is one.
+  input.addEventListener("change", async () => {
+    const term = wanted();
+    if (hidden.value || !term) return;
+    if (await lookUp(term)) adoptExactName();
+  });
+
+  // Typed into before this script ran: the id the page came with no longer goes with the name.
+  if (input.value !== input.defaultValue) setId("");
+  const term = wanted();
+  if (term && (document.activeElement === input || !hidden.value)) {
+    lookUp(term).then((answered) => answered && adoptExactName());
+  }
+}
+
+function setUpAccountPickers() {
+  document.querySelectorAll("[data-account-picker]").forEach(setUpAccountPicker);
 }
 
 function setUpMailingToggle() {
@@ -74,6 +197,6 @@ function setUpConfirmations() {
 document.addEventListener("DOMContentLoaded", () => {
   setUpConfirmations();
   setUpCopyButtons();
-  setUpAccountLookup();
+  setUpAccountPickers();
   setUpMailingToggle();
 });

@@ -17,11 +17,6 @@ function setUpAddLine() {
   });
 }
 
-function accountId(value) {
-  const match = /#(\d+)$/.exec(value.trim());
-  return match ? match[1] : null;
-}
-
 function fillSelect(select, rows) {
   const keep = select.value;
   const empty = select.options[0];
@@ -32,16 +27,21 @@ function fillSelect(select, rows) {
   if (rows.some((row) => String(row.id) === keep)) select.value = keep;
 }
 
+// The id of the chosen account is in the account box's hidden input (static/js/app.js fills it
+// in and announces each change there).
 function setUpAccountChoices() {
   const form = document.querySelector("[data-choices-url]");
   if (!form) return;
   const targets = { address: "[data-address-select]", contact: "[data-contact-select]" };
   form.querySelectorAll("[data-choices-for]").forEach((input) => {
-    // The server filled the lists for the account in the box's value attribute. What the box holds
-    // now may differ (typed before this script ran, or restored by the browser): refresh then.
-    let shown = accountId(input.defaultValue);
+    const hidden = input.closest("[data-account-picker]")?.querySelector("[data-account-id]");
+    if (!hidden) return;
+    const chosen = () => (/^[0-9]+$/.test(hidden.value) ? hidden.value : null);
+    // The server filled the lists for the account the page came with. What the box holds now may
+    // differ (typed before the scripts ran, or restored by the browser): refresh then.
+    let shown = /^[0-9]+$/.test(hidden.defaultValue) ? hidden.defaultValue : null;
     const refresh = async () => {
-      const id = accountId(input.value);
+      const id = chosen();
       if (id === shown) return;
       shown = id;
       const selects = form.querySelectorAll(targets[input.dataset.choicesFor]);
@@ -58,10 +58,7 @@ function setUpAccountChoices() {
       const rows = input.dataset.choicesFor === "address" ? data.addresses : data.contacts;
       selects.forEach((select) => fillSelect(select, rows));
     };
-    input.addEventListener("change", refresh);
-    input.addEventListener("input", () => {
-      if (input.value.includes("#")) refresh();
-    });
+    hidden.addEventListener("change", refresh);
     refresh();
   });
 }

@@ -1,8 +1,13 @@
+from html.parser import HTMLParser
+
 import pytest
 from django import forms
+from django.urls import reverse
 
-from accounts.forms import AccountChoiceField, QuickSelect
+from accounts.forms import QuickSelect
+from accounts.picker import AccountChoiceField
 from tests.accounts.factories import AccountFactory
+from tests.sales.factories import CustomerFactory, SellerAccountFactory
 
 
 class Form(forms.Form):
@@ -40,31 +45,144 @@ class PickForm(forms.Form):
     account = AccountChoiceField()
 
 
+class SellerPickForm(forms.Form):
+    seller = AccountChoiceField(sellers_only=True, required=False)
+
+
+def errors_of(form: forms.Form, name: str) -> list[str]:
+    assert not form.is_valid()
+    return form.errors[name]
+
+
 @pytest.mark.django_db
 class TestAccountChoiceField:
-    def test_the_suggested_label_picks_its_account(self):
+    """The box sends the picked account's id in `account` and the name shown in `account_name`."""
+
+    def test_the_picked_suggestion_picks_its_account_by_id(self):
+        """Two accounts of one name: the id says which was picked."""
+        AccountFactory(name="Holding Europe")
         account = AccountFactory(name="Holding Europe")
-        form = PickForm({"account": f"Holding Europe #{account.pk}"})
+        form = PickForm({"account": str(account.pk), "account_name": "Holding Europe"})
+        assert form.is_valid() and form.cleaned_data["account"] == account
+
+    def test_an_id_without_a_name_box_picks_its_account(self):
+        """As `?customer=314` from the account page's links."""
+        account = AccountFactory(name="Holding Europe")
+        form = PickForm({"account": str(account.pk)})
         assert form.is_valid() and form.cleaned_data["account"] == account
 
     def test_a_name_typed_in_full_picks_the_one_account_of_that_name(self):
         account = AccountFactory(name="Holding Europe")
-        form = PickForm({"account": "holding europe"})
+        form = PickForm({"account": "", "account_name": "  holding europe "})
         assert form.is_valid() and form.cleaned_data["account"] == account
 
-    def test_a_name_that_does_not_go_with_the_number_is_refused(self):
-        """Typing over a suggestion's name must not silently pick the account of its number."""
-        account = AccountFactory(name="Holding Europe")
-        form = PickForm({"account": f"Totally Different #{account.pk}"})
-        assert not form.is_valid()
-        assert form.errors["account"] == [
-            f"#{account.pk} is Holding Europe, not Totally Different: pick one from the "
-            "suggestions."
+    def test_a_name_two_accounts_have_asks_to_pick_one(self):
+        AccountFactory(name="Holding Europe")
+        AccountFactory(name="HOLDING EUROPE")
+        form = PickForm({"account": "", "account_name": "Holding Europe"})
+        assert errors_of(form, "account") == [
+            "Several accounts have this name: pick one from the suggestions."
         ]
 
-    @pytest.mark.parametrize("number", ["0", "99999999999999999999", "9223372036854775808"])
-    def test_a_number_no_account_can_have_is_no_account(self, number):
+    def test_part_of_a_name_without_a_pick_asks_to_pick_one(self):
         AccountFactory(name="Holding Europe")
-        form = PickForm({"account": f"Holding Europe #{number}"})
+        form = PickForm({"account": "", "account_name": "Holding"})
+        assert errors_of(form, "account") == ["Pick an account from the suggestions."]
+
+    def test_nothing_chosen_is_required(self):
+        form = PickForm({"account": "", "account_name": ""})
+        assert errors_of(form, "account") == ["This field is required."]
+
+    def test_a_cleared_name_leaves_no_account_whatever_id_stayed_behind(self):
+        account = AccountFactory(name="Holding Europe")
+        form = SellerPickForm({"seller": str(account.pk), "seller_name": " "})
+        assert form.is_valid() and form.cleaned_data["seller"] is None
+
+    def test_a_name_typed_over_a_pick_is_taken_by_its_name(self):
+        """Without JavaScript the id of the earlier pick stays behind: the new name decides."""
+        before = AccountFactory(name="Holding Europe")
+        after = AccountFactory(name="Other Company")
+        form = PickForm({"account": str(before.pk), "account_name": "other company"})
+        assert form.is_valid() and form.cleaned_data["account"] == after
+        form = PickForm({"account": str(before.pk), "account_name": "Nobody"})
+        assert errors_of(form, "account") == ["Pick an account from the suggestions."]
+
+    @pytest.mark.parametrize(
+        "number", ["0", "-1", "1.0", "²", "99999999999999999999", "9223372036854775808", "x"]
+    )
+    def test_an_id_no_account_can_have_is_no_account(self, number):
+        AccountFactory(name="Holding Europe")
+        form = PickForm({"account": number})
+        assert errors_of(form, "account") == ["Pick an account from the suggestions."]
+
+    def test_an_id_with_its_name_falls_back_to_the_name_when_the_id_is_gone(self):
+        account = AccountFactory(name="Holding Europe")
+        form = PickForm({"account": "9223372036854775807", "account_name": "Holding Europe"})
+        assert form.is_valid() and form.cleaned_data["account"] == account
+
+    def test_the_seller_box_picks_a_seller(self):
+        seller = SellerAccountFactory(name="Bodywork Group Elfsquad")
+        CustomerFactory(name="Bodywork Group Elfsquad")  # same name, not one of ours
+        by_id = SellerPickForm({"seller": str(seller.pk), "seller_name": seller.name})
+        by_name = SellerPickForm({"seller": "", "seller_name": "bodywork group elfsquad"})
+        assert by_id.is_valid() and by_id.cleaned_data["seller"] == seller
+        assert by_name.is_valid() and by_name.cleaned_data["seller"] == seller
+
+    @pytest.mark.parametrize("picked", [True, False])
+    def test_the_seller_box_refuses_a_customer_and_says_why(self, picked):
+        customer = CustomerFactory(name="Acme Panels")
+        form = SellerPickForm(
+            {"seller": str(customer.pk) if picked else "", "seller_name": "Acme Panels"}
+        )
+        assert errors_of(form, "seller") == [
+            "Acme Panels is a Customer, not one of our selling entities: choose an account of "
+            "type Seller."
+        ]
+
+    def test_a_refused_box_shows_back_the_name_typed_and_the_id_sent(self):
+        account = AccountFactory(name="Holding Europe")
+        form = SellerPickForm({"seller": str(account.pk), "seller_name": "Holding Eur"})
         assert not form.is_valid()
-        assert "No account has this name" in form.errors["account"][0]
+        assert picker_values(str(form["seller"])) == (str(account.pk), "Holding Eur")
+
+    def test_a_resolved_box_shows_the_accounts_own_name_and_id(self):
+        account = AccountFactory(name="Holding Europe")
+        form = PickForm({"account": "", "account_name": "holding europe"})
+        assert form.is_valid()
+        assert picker_values(str(form["account"])) == (str(account.pk), "Holding Europe")
+
+    def test_an_initial_account_shows_its_name_not_a_number(self):
+        account = AccountFactory(name="Holding Europe")
+        html = str(PickForm(initial={"account": account.pk})["account"])
+        assert picker_values(html) == (str(account.pk), "Holding Europe")
+        assert f"#{account.pk}" not in html
+
+    def test_the_box_is_labelled_and_suggests_from_its_lookup(self):
+        html = str(SellerPickForm()["seller"])
+        inputs = parsed_inputs(html)
+        assert [(i.get("type"), i.get("name"), i.get("id")) for i in inputs] == [
+            ("text", "seller_name", "id_seller"),
+            ("hidden", "seller", "id_seller_id"),
+        ]
+        assert inputs[0]["data-account-lookup"] == reverse("accounts:seller_lookup")
+        assert inputs[0]["autocomplete"] == "off"
+
+
+def parsed_inputs(html: str) -> list[dict[str, str | None]]:
+    class Inputs(HTMLParser):
+        found: list[dict[str, str | None]] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "input":
+                self.found.append(dict(attrs))
+
+    parser = Inputs()
+    parser.found = []
+    parser.feed(html)
+    return parser.found
+
+
+def picker_values(html: str) -> tuple[str | None, str | None]:
+    """(hidden id, visible name) of an account box's HTML."""
+    by_type = {i.get("type"): i for i in parsed_inputs(html)}
+    return by_type["hidden"].get("value"), by_type["text"].get("value")

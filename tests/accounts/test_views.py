@@ -6,6 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
+from accounts.selectors import account_suggestions
 from tests.accounts.factories import (
     AccountFactory,
     AddressFactory,
@@ -14,6 +15,7 @@ from tests.accounts.factories import (
 )
 from tests.accounts.factories import relationship_type as rtype
 from tests.html import field_errors, parse, rows
+from tests.picker import account_box, picked, typed
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +292,6 @@ class TestAccountCreate:
             ("website", "not a site", "Enter a valid URL."),
             ("industry", "", "This field is required."),
             ("visit-country", "XX", "Select a valid choice."),
-            ("parent", "No Such Company", "No account has this name"),
             ("crm4_id", "not a guid", "Enter the CRM4 id as the old CRM shows it"),
         ],
     )
@@ -461,21 +462,67 @@ class TestCreditOnPages:
 
 
 class TestParent:
-    def test_a_parent_is_picked_by_the_suggested_label(self, as_user, sales_user):
+    def test_a_parent_is_picked_by_the_suggestion_picked(self, as_user, sales_user):
+        """Two accounts have the name: the id of the suggestion picked says which."""
+        AccountFactory(name="Holding")
         parent = AccountFactory(name="Holding")
         account = AccountFactory()
         as_user(sales_user).post(
             reverse("accounts:update", args=[account.pk]),
-            edit_data(account, parent=f"Holding #{parent.pk}"),
+            edit_data(account, **picked("parent", parent)),
         )
         account.refresh_from_db()
         assert account.parent == parent
+
+    def test_a_parent_typed_in_full_is_the_one_account_of_that_name(self, as_user, sales_user):
+        """Without JavaScript, or without picking: the whole name is enough when it is unique."""
+        parent = AccountFactory(name="Holding Europe")
+        AccountFactory(name="Holding Europe West")
+        account = AccountFactory()
+        as_user(sales_user).post(
+            reverse("accounts:update", args=[account.pk]),
+            edit_data(account, **typed("parent", "HOLDING europe")),
+        )
+        account.refresh_from_db()
+        assert account.parent == parent
+
+    @pytest.mark.parametrize(
+        ("name", "message"),
+        [
+            ("Holding", "Pick an account from the suggestions."),
+            ("Twin", "Several accounts have this name: pick one from the suggestions."),
+        ],
+    )
+    def test_a_parent_not_picked_is_explained_and_the_name_kept(
+        self, as_user, sales_user, name, message
+    ):
+        AccountFactory(name="Holding Europe")
+        AccountFactory.create_batch(2, name="Twin")
+        account = AccountFactory(name="Child Company")
+        response = as_user(sales_user).post(
+            reverse("accounts:update", args=[account.pk]),
+            edit_data(account, name="Child Company Renamed", **typed("parent", name)),
+        )
+        assert response.status_code == 200
+        assert field_errors(response.content, "parent") == message
+        assert account_box(response.content, "parent") == (name, "")
+        assert parse(response.content).find("input", name="name").attrs["value"] == (
+            "Child Company Renamed"
+        )
+        account.refresh_from_db()
+        assert (account.name, account.parent) == ("Child Company", None)
+
+    def test_the_edit_page_shows_the_parents_name_and_keeps_its_id_aside(self, as_user, sales_user):
+        parent = AccountFactory(name="Holding")
+        account = AccountFactory(parent=parent)
+        response = as_user(sales_user).get(reverse("accounts:update", args=[account.pk]))
+        assert account_box(response.content, "parent") == ("Holding", str(parent.pk))
 
     def test_a_loop_is_explained_on_the_form(self, as_user, sales_user):
         top = AccountFactory(name="Top")
         child = AccountFactory(name="Child", parent=top)
         response = as_user(sales_user).post(
-            reverse("accounts:update", args=[top.pk]), edit_data(top, parent=f"Child #{child.pk}")
+            reverse("accounts:update", args=[top.pk]), edit_data(top, **picked("parent", child))
         )
         assert response.status_code == 200
         assert field_errors(response.content, "parent") == (
@@ -489,7 +536,7 @@ class TestParent:
         account = AccountFactory()
         response = as_user(sales_user).post(
             reverse("accounts:update", args=[account.pk]),
-            edit_data(account, business_unit="hq", parent=f"Holding #{parent.pk}"),
+            edit_data(account, business_unit="hq", **picked("parent", parent)),
         )
         assert response.status_code == 200
         assert field_errors(response.content, "parent") == (
@@ -499,10 +546,26 @@ class TestParent:
         assert (account.business_unit, account.parent) == ("", None)
 
     def test_lookup_suggests_accounts_by_name(self, as_user, sales_user):
-        AccountFactory(name="Holding Europe")
+        holding = AccountFactory(name="Holding Europe")
         AccountFactory(name="Other")
         response = as_user(sales_user).get(reverse("accounts:lookup"), {"q": "hold"})
-        assert [r["label"].split(" #")[0] for r in response.json()["results"]] == ["Holding Europe"]
+        assert response.json()["results"] == [
+            {"id": holding.pk, "name": "Holding Europe", "city": "Eindhoven"}
+        ]
+
+    def test_suggestions_come_with_their_city_in_one_query(self, django_assert_num_queries):
+        """Up to 20, each with its visit address's city (empty without one)."""
+        for n in range(22):
+            AccountFactory(name=f"Holding {n:02}", visit__city=f"City {n:02}")
+        AccountFactory(name="Holding Nowhere", visit=None)
+        with django_assert_num_queries(1):
+            found = account_suggestions(term="holding")
+        assert [(a.name, a.city) for a in found[:2]] == [
+            ("Holding 00", "City 00"),
+            ("Holding 01", "City 01"),
+        ]
+        assert len(found) == 20
+        assert [a.city for a in account_suggestions(term="Holding N")] == [None]
 
 
 class TestCopyVisitToMailing:

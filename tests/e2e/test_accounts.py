@@ -210,3 +210,29 @@ def test_account_list_keeps_type_words_whole_and_wraps_long_names(page: Page, sa
     assert table["x"] + table["width"] <= content["x"] + content["width"]
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     screenshot(page, "account-list-1280")
+
+
+def test_the_parent_box_tells_namesakes_apart_by_city(page: Page, sales_user):
+    """Two accounts are called "Holding": the suggestions show their cities, and the one
+    clicked is the parent saved, by its id. The edit page shows its name, never a number."""
+    AccountFactory(name="Holding", visit__city="Tilburg")
+    utrecht = AccountFactory(name="Holding", visit__city="Utrecht")
+    account = AccountFactory(name="Brabant Bouw B.V.")
+    log_in(page, sales_user.username)
+    page.goto(f"/accounts/{account.pk}/edit/")
+
+    box = page.get_by_label("Parent account")
+    box.press_sequentially("Hold")
+    options = page.get_by_role("listbox").get_by_role("option")
+    expect(options).to_have_count(2)
+    expect(options.locator(".city")).to_have_text(["Tilburg", "Utrecht"])
+    options.filter(has_text="Utrecht").click()
+    expect(box).to_have_value("Holding")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Brabant Bouw B.V.")
+    account.refresh_from_db()
+    assert account.parent == utrecht
+    page.goto(f"/accounts/{account.pk}/edit/")
+    expect(page.get_by_label("Parent account")).to_have_value("Holding")
+    expect(page.locator("#id_parent_id")).to_have_value(str(utrecht.pk))

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from sales.models import Order
 from tests.accounts.factories import AddressFactory, ContactFactory
 from tests.e2e.conftest import log_in, screenshot
-from tests.sales.factories import CustomerFactory, SellerAccountFactory
+from tests.sales.factories import CustomerFactory, QuoteFactory, SellerAccountFactory
 
 
 def log_out(page: Page) -> None:
@@ -35,10 +35,15 @@ def test_link_a_user_to_the_crm_and_see_the_seller_on_a_new_quote(
     row.locator(".crm-account").get_by_role("link").click()
     box = page.get_by_label("CRM account")
     box.fill("Bodyw")
-    # The suggestion list offers the account; picking it fills in "Name #id".
-    suggestions = page.locator("#id_crm_account-suggestions option")
+    # The suggestion list offers the account; a click picks it: the box shows the name and the
+    # hidden input beside it takes the id.
+    suggestions = page.get_by_role("listbox").get_by_role("option")
     expect(suggestions).to_have_count(1)
-    box.fill(suggestions.get_attribute("value"))
+    expect(suggestions).to_contain_text("Bodywork Group Elfsquad")
+    suggestions.click()
+    expect(box).to_have_value("Bodywork Group Elfsquad")
+    expect(page.locator("#id_crm_account_id")).to_have_value(str(seller.pk))
+    expect(page.get_by_role("listbox")).to_be_hidden()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("is now linked to Bodywork Group Elfsquad")
     expect(row.locator(".crm-account")).to_have_text("Bodywork Group Elfsquad")
@@ -56,15 +61,24 @@ def test_link_a_user_to_the_crm_and_see_the_seller_on_a_new_quote(
     log_in(page, sales_user.email)
     page.get_by_role("link", name="Quotes").click()
     page.get_by_role("link", name="New quote").click()
-    expect(page.get_by_label("Seller", exact=True)).to_have_value(
-        f"Bodywork Group Elfsquad #{seller.pk}"
-    )
+    expect(page.get_by_label("Seller", exact=True)).to_have_value("Bodywork Group Elfsquad")
+    expect(page.locator("#id_seller_account_id")).to_have_value(str(seller.pk))
     expect(page.get_by_label("Seller contact")).to_have_value(
         str(seller.contacts.get(last_name="Jansen").pk)
     )
 
-    page.get_by_label("Customer").fill(f"Acme Panels #{customer.pk}")
-    page.get_by_label("Customer").dispatch_event("change")
+    # Picked with the keyboard: the suggestion shows the city; Enter picks, without sending.
+    box = page.get_by_label("Customer")
+    box.press_sequentially("Acme")
+    expect(page.get_by_role("option", name=re.compile("Acme Panels"))).to_contain_text("Eindhoven")
+    box.press("ArrowDown")
+    expect(page.get_by_role("listbox").get_by_role("option", selected=True)).to_contain_text(
+        "Acme Panels"
+    )
+    screenshot(page, "quote-customer-suggestions")
+    box.press("Enter")
+    expect(box).to_have_value("Acme Panels")
+    expect(page.locator("#id_customer_id")).to_have_value(str(customer.pk))
     # The delivery list now offers the customer's own addresses, Shipping among them.
     delivery = page.get_by_label("Delivery address")
     shipping = delivery.locator("option", has_text=re.compile(r"^Shipping:"))
@@ -95,7 +109,8 @@ def test_an_order_above_the_limit_waits_for_management_and_is_approved(
     log_in(page, sales_user.username)
     page.goto(f"/accounts/{customer.pk}/")
     page.get_by_role("link", name="New order").click()
-    expect(page.locator("#id_customer")).to_have_value(f"Acme Panels #{customer.pk}")
+    expect(page.locator("#id_customer")).to_have_value("Acme Panels")
+    expect(page.locator("#id_customer_id")).to_have_value(str(customer.pk))
     page.locator("#id_lines-0-description").fill("Press brake")
     page.locator("#id_lines-0-unit_price").fill("2000")
     page.get_by_role("button", name="Submit order").click()
@@ -132,9 +147,13 @@ def test_an_order_above_the_limit_waits_for_management_and_is_approved(
 def test_what_is_typed_before_the_scripts_load_still_gets_its_choices(page: Page, sales_user):
     """A customer and a seller typed while the page is still loading get their lists all the same.
 
-    The page's scripts are held back until both boxes are filled, as on a slow connection.
+    The page's scripts are held back until both boxes are filled, as on a slow connection: the
+    customer's whole name, typed without a suggestion to pick, is taken as picked (it is the one
+    account of that name) and its addresses fill the lists; the seller box, still being typed
+    in, gets its suggestions, and picking one fills the seller's contacts.
     """
-    SellerAccountFactory(name="Bodywork Group Elfsquad")
+    seller = SellerAccountFactory(name="Bodywork Group Elfsquad")
+    ContactFactory(account=seller, first_name="Pat", last_name="Jansen")
     CustomerFactory(name="Bodywork Customer")  # not one of ours: never suggested as the seller
     customer = CustomerFactory(name="Acme Panels")
     AddressFactory(account=customer, name="Shipping", city="Utrecht")
@@ -145,18 +164,73 @@ def test_what_is_typed_before_the_scripts_load_still_gets_its_choices(page: Page
     )
 
     page.goto("/quotes/new/", wait_until="commit")
-    page.get_by_label("Customer").fill(f"Acme Panels #{customer.pk}")
+    page.get_by_label("Customer").fill("Acme Panels")
     page.get_by_label("Seller", exact=True).fill("Bodyw")
     for _ in range(100):
         if len(held) == 2:
             break
         page.wait_for_timeout(50)
     assert len(held) == 2, "the quote form's two scripts were never requested"
+    assert page.locator("#id_customer_id").input_value() == ""
     for route in held:
         route.continue_()
 
+    expect(page.locator("#id_customer_id")).to_have_value(str(customer.pk))
+    expect(page.get_by_label("Customer")).to_have_value("Acme Panels")
     delivery = page.get_by_label("Delivery address")
     expect(delivery.locator("option", has_text=re.compile(r"^Shipping:"))).to_have_count(1)
-    suggestions = page.locator("#id_seller_account-suggestions option")
+    suggestions = page.get_by_role("listbox").get_by_role("option")
     expect(suggestions).to_have_count(1)
-    expect(suggestions).to_have_attribute("value", re.compile(r"^Bodywork Group Elfsquad #\d+$"))
+    expect(suggestions.locator(".name")).to_have_text("Bodywork Group Elfsquad")
+    suggestions.click()
+    expect(page.get_by_label("Seller", exact=True)).to_have_value("Bodywork Group Elfsquad")
+    expect(page.locator("#id_seller_account_id")).to_have_value(str(seller.pk))
+    contacts = page.get_by_label("Seller contact").locator("option", has_text="Pat Jansen")
+    expect(contacts).to_have_count(1)
+
+
+def test_typing_over_a_picked_customer_forgets_it(page: Page, sales_user):
+    """The id goes with the name picked: typing another name clears it and the lists it filled,
+    and the form then asks to pick rather than saving the earlier customer."""
+    customer = CustomerFactory(name="Acme Panels")
+    AddressFactory(account=customer, name="Shipping", city="Utrecht")
+    log_in(page, sales_user.username)
+    page.goto(f"/quotes/new/?customer={customer.pk}")
+    box = page.get_by_label("Customer")
+    delivery = page.get_by_label("Delivery address")
+    expect(delivery.locator("option", has_text=re.compile(r"^Shipping:"))).to_have_count(1)
+
+    box.fill("Acme Pan")
+    expect(page.locator("#id_customer_id")).to_have_value("")
+    expect(delivery.locator("option", has_text=re.compile(r"^Shipping:"))).to_have_count(0)
+    page.locator("#id_lines-0-description").fill("Panel")
+    page.locator("#id_lines-0-unit_price").fill("10")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#id_customer_errors")).to_have_text(
+        "Pick an account from the suggestions."
+    )
+    expect(box).to_have_value("Acme Pan")
+    expect(page.locator("#id_lines-0-description")).to_have_value("Panel")
+    screenshot(page, "quote-customer-not-picked")
+
+
+def test_the_quote_list_filters_on_a_customer_picked_in_its_box(page: Page, sales_user):
+    """The filter's Customer box is an account box: pick a customer, Apply, see only theirs."""
+    customer = CustomerFactory(name="Acme Panels")
+    mine = QuoteFactory(customer=customer)
+    other = QuoteFactory(customer=CustomerFactory(name="Acme Panels Trading"))
+    log_in(page, sales_user.username)
+    page.get_by_role("link", name="Quotes").click()
+    box = page.get_by_label("Customer")
+    box.press_sequentially("Acme")
+    options = page.get_by_role("listbox").get_by_role("option")
+    expect(options).to_have_count(2)
+    options.locator(".name").get_by_text("Acme Panels", exact=True).click()
+    page.get_by_role("button", name="Apply").click()
+
+    expect(page).to_have_url(re.compile(rf"customer={customer.pk}"))
+    rows = page.locator("tr[data-row]")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text(mine.number)
+    expect(page.get_by_label("Customer")).to_have_value("Acme Panels")
+    assert other.number not in page.locator("table").inner_text()

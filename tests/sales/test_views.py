@@ -12,6 +12,9 @@ from django.urls import reverse
 from accounts.models import Account, RelationshipType
 from sales.models import Approval, Invoice, Order, PrepaymentDecision, Quote
 from tests.accounts.factories import AccountFactory, AddressFactory, ContactFactory
+from tests.html import field_errors, parse
+from tests.html import rows as table_rows
+from tests.picker import account_box, picked, typed
 from tests.sales.conftest import visit
 from tests.sales.factories import (
     ApprovalFactory,
@@ -31,7 +34,7 @@ ALL_ROLES = ["sales_user", "accounting_user", "management_user", "admin_user", "
 
 def form_data(account, *lines, prefix="lines", **fields):
     data = {
-        "customer": f"{account.name} #{account.pk}",
+        **picked("customer", account),
         "vat_rate": "21",
         f"{prefix}-TOTAL_FORMS": str(len(lines) + 1),
         f"{prefix}-INITIAL_FORMS": "0",
@@ -67,19 +70,19 @@ def messages_in(page):
 def test_the_seller_is_filled_in_from_the_users_crm_link(as_user, seller, seller_contact):
     user = UserFactory(groups=["Sales"], crm_account=seller, crm_contact=seller_contact)
     page = html(as_user(user).get(reverse("sales:quote_create")))
-    assert f'value="Bodywork Group Elfsquad #{seller.pk}"' in page
+    assert account_box(page, "seller_account") == ("Bodywork Group Elfsquad", str(seller.pk))
     assert f'<option value="{seller_contact.pk}" selected>Pat Jansen</option>' in page
 
 
 def test_a_user_without_a_link_chooses_the_seller(as_user, sales_user, customer, seller):
     page = html(as_user(sales_user).get(reverse("sales:quote_create")))
-    assert 'name="seller_account" value=' not in page
+    assert account_box(page, "seller_account") == ("", "")
     response = as_user(sales_user).post(
         reverse("sales:quote_create"),
         form_data(
             customer,
             ("Panels", "2", "50.00"),
-            seller_account=f"{seller.name} #{seller.pk}",
+            **picked("seller_account", seller),
         ),
     )
     quote = Quote.objects.get()
@@ -99,7 +102,7 @@ def test_the_linked_seller_can_be_changed_or_cleared(as_user, seller, seller_con
         form_data(
             customer,
             ("X", "1", "1"),
-            seller_account=f"{other.name} #{other.pk}",
+            **picked("seller_account", other),
             seller_contact=str(other_contact.pk),
         ),
     )
@@ -148,7 +151,11 @@ def test_a_quote_with_an_address_of_another_account_is_refused(as_user, sales_us
         ([], {}, "Add at least one line."),
         ([("Panels", "0", "10")], {}, "greater than or equal to 0.01"),
         ([("Panels", "1", "abc")], {}, "Enter a number."),
-        ([("Panels", "1", "10")], {"customer": "Nobody Inc"}, "No account has this name"),
+        (
+            [("Panels", "1", "10")],
+            typed("customer", "Nobody Inc"),
+            "Pick an account from the suggestions.",
+        ),
         ([("Panels", "1", "10")], {"vat_rate": "120"}, "less than or equal to 100"),
     ],
 )
@@ -657,7 +664,7 @@ def test_a_linked_account_that_is_not_a_seller_is_not_filled_in(as_user, custome
     user = UserFactory(groups=["Sales"], crm_account=customer, crm_contact=contact)
     client = as_user(user)
     page = html(client.get(reverse("sales:quote_create")))
-    assert 'name="seller_account" value=' not in page
+    assert account_box(page, "seller_account") == ("", "")
     assert f'<option value="{contact.pk}" selected>' not in page
     response = client.post(reverse("sales:quote_create"), form_data(customer, ("X", "1", "1")))
     quote = Quote.objects.get()
@@ -919,10 +926,10 @@ def test_an_account_number_no_account_can_have_finds_nothing_and_crashes_nothing
     assert client.get(reverse("sales:quote_create"), {"customer": number}).status_code == 200
     response = client.post(
         reverse("sales:quote_create"),
-        form_data(customer, ("Panel", "1", "10"), customer=f"Ghost #{number}"),
+        form_data(customer, ("Panel", "1", "10"), customer=number, customer_name="Ghost"),
     )
     assert response.status_code == 200
-    assert "No account has this name" in response.content.decode()
+    assert field_errors(response.content, "customer") == "Pick an account from the suggestions."
     assert Quote.objects.count() == 1
 
 
@@ -1252,3 +1259,95 @@ def test_the_order_list_shows_and_filters_the_prepayments_to_confirm(
     page = html(client.get(reverse("sales:order_list") + "?status=awaiting_prepayment"))
     assert page.count("<tr data-row>") == 1
     assert awaiting.number in page
+
+
+# --- account boxes: the customer and seller boxes, the lists' customer filter ----------------
+
+
+def test_the_new_order_from_an_account_page_shows_the_customers_name(as_user, sales_user, customer):
+    """The box reads "Acme Panels"; the id travels in the hidden input beside it."""
+    page = html(as_user(sales_user).get(reverse("sales:order_create"), {"customer": customer.pk}))
+    assert account_box(page, "customer") == ("Acme Panels", str(customer.pk))
+
+
+def test_a_customer_typed_in_full_without_picking_is_taken(as_user, sales_user, customer):
+    AccountFactory(name="Acme Panels Trading")  # starts alike, but is not what was typed
+    response = as_user(sales_user).post(
+        reverse("sales:quote_create"),
+        form_data(customer, ("Panels", "1", "10"), **typed("customer", "acme panels")),
+    )
+    assert response.status_code == 302
+    assert Quote.objects.get().customer == customer
+
+
+def test_a_customer_name_two_accounts_have_asks_to_pick_and_keeps_the_name(
+    as_user, sales_user, customer
+):
+    AccountFactory(name="Acme Panels")
+    response = as_user(sales_user).post(
+        reverse("sales:quote_create"),
+        form_data(customer, ("Panels", "1", "10"), **typed("customer", "Acme Panels")),
+    )
+    assert response.status_code == 200
+    assert field_errors(response.content, "customer") == (
+        "Several accounts have this name: pick one from the suggestions."
+    )
+    assert account_box(response.content, "customer") == ("Acme Panels", "")
+    assert not Quote.objects.exists()
+
+
+def test_a_refused_form_keeps_the_picked_customer_and_its_addresses(as_user, sales_user, customer):
+    shipping = AddressFactory(account=customer, name="Shipping")
+    response = as_user(sales_user).post(
+        reverse("sales:quote_create"), form_data(customer, vat_rate="120")
+    )
+    assert response.status_code == 200
+    assert account_box(response.content, "customer") == ("Acme Panels", str(customer.pk))
+    offered = parse(response.content).find("select", name="delivery_address")
+    assert str(shipping.pk) in [o.attrs["value"] for o in offered.find_all("option")]
+
+
+def test_the_seller_box_refuses_a_customer(as_user, sales_user, customer):
+    response = as_user(sales_user).post(
+        reverse("sales:quote_create"),
+        form_data(customer, ("Panels", "1", "10"), **picked("seller_account", customer)),
+    )
+    assert response.status_code == 200
+    assert field_errors(response.content, "seller_account") == (
+        "Acme Panels is a Customer, not one of our selling entities: choose an account of type "
+        "Seller."
+    )
+    assert not Quote.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["quote", "order", "invoice"])
+def test_the_lists_customer_filter_is_an_account_box(
+    as_user, admin_user, customer, kind, django_assert_max_num_queries
+):
+    """`?customer=<id>` (the account page's links) fills the box with the name; a name typed in
+    full without picking filters on the one account that has it."""
+    namesake = AccountFactory(name="Acme Panels Trading")
+    for account in (customer, namesake):
+        InvoiceFactory(order__customer=account, order__quote=QuoteFactory(customer=account))
+    client = as_user(admin_user)
+    url = reverse(f"sales:{kind}_list")
+    with django_assert_max_num_queries(5):
+        response = client.get(url, {"customer": customer.pk})
+    assert account_box(response.content, "customer") == ("Acme Panels", str(customer.pk))
+    assert [row[1] for row in table_rows(response.content)] == ["Acme Panels"]
+    assert parse(response.content).find("p", data_filter_customer="").find("a").text == (
+        "Acme Panels"
+    )
+    response = client.get(url, typed("customer", "acme panels"))
+    assert account_box(response.content, "customer") == ("Acme Panels", str(customer.pk))
+    assert [row[1] for row in table_rows(response.content)] == ["Acme Panels"]
+
+
+def test_the_lists_customer_box_explains_a_name_it_cannot_place(as_user, sales_user, customer):
+    QuoteFactory(customer=customer)
+    response = as_user(sales_user).get(reverse("sales:quote_list"), typed("customer", "Acme"))
+    assert response.status_code == 200
+    assert "Pick an account from the suggestions." in (
+        parse(response.content).find("div", class_="form-errors").text
+    )
+    assert account_box(response.content, "customer") == ("Acme", "")

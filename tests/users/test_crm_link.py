@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.html import field_errors
+from tests.picker import account_box, picked, typed
 from tests.sales.factories import CustomerFactory, SellerAccountFactory
 from tests.users.factories import UserFactory
 from users import services
@@ -196,7 +198,7 @@ def test_an_administrator_links_an_account_then_a_contact(as_user, admin_user, s
     client = as_user(admin_user)
     response = client.post(
         reverse("users:crm_account", args=[person.pk]),
-        {"crm_account": f"{seller.name} #{seller.pk}"},
+        picked("crm_account", seller),
         follow=True,
     )
     assert "is now linked to Bodywork Group Elfsquad" in response.content.decode()
@@ -220,14 +222,47 @@ def test_the_contact_page_refuses_a_contact_of_another_account(as_user, admin_us
     assert person.crm_contact is None
 
 
+def test_the_account_box_shows_the_linked_accounts_name(as_user, admin_user, seller):
+    person = UserFactory(crm_account=seller)
+    response = as_user(admin_user).get(reverse("users:crm_account", args=[person.pk]))
+    assert account_box(response.content, "crm_account") == (
+        "Bodywork Group Elfsquad",
+        str(seller.pk),
+    )
+
+
+def test_a_seller_typed_in_full_is_linked(as_user, admin_user, seller):
+    """Without picking a suggestion: the one seller of that name, not the customer of it."""
+    CustomerFactory(name="Bodywork Group Elfsquad")
+    person = UserFactory()
+    as_user(admin_user).post(
+        reverse("users:crm_account", args=[person.pk]),
+        typed("crm_account", "bodywork group elfsquad"),
+    )
+    person.refresh_from_db()
+    assert person.crm_account == seller
+
+
+def test_emptying_the_box_unlinks_the_user(as_user, admin_user, seller):
+    """The id the page came with stays in the hidden input when the name is removed."""
+    person = UserFactory(crm_account=seller)
+    as_user(admin_user).post(
+        reverse("users:crm_account", args=[person.pk]),
+        {"crm_account": str(seller.pk), "crm_account_name": ""},
+    )
+    person.refresh_from_db()
+    assert person.crm_account is None
+
+
 def test_an_unknown_account_is_refused_and_the_text_kept(as_user, admin_user):
     person = UserFactory()
     response = as_user(admin_user).post(
-        reverse("users:crm_account", args=[person.pk]), {"crm_account": "No Such Company"}
+        reverse("users:crm_account", args=[person.pk]), typed("crm_account", "No Such Company")
     )
-    html = response.content.decode()
-    assert "No account has this name" in html
-    assert 'value="No Such Company"' in html
+    assert field_errors(response.content, "crm_account") == (
+        "Pick an account from the suggestions."
+    )
+    assert account_box(response.content, "crm_account") == ("No Such Company", "")
     person.refresh_from_db()
     assert person.crm_account is None
 
@@ -292,12 +327,14 @@ def test_the_page_refuses_an_account_that_is_not_a_seller(as_user, admin_user, s
     person = UserFactory()
     response = as_user(admin_user).post(
         reverse("users:crm_account", args=[person.pk]),
-        {"crm_account": f"Acme Panels #{customer.pk}"},
+        picked("crm_account", customer),
     )
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "Acme Panels is a Customer, not one of our selling entities" in page
-    assert f'value="Acme Panels #{customer.pk}"' in page
+    assert field_errors(response.content, "crm_account") == (
+        "Acme Panels is a Customer, not one of our selling entities: choose an account of type "
+        "Seller."
+    )
+    assert account_box(response.content, "crm_account") == ("Acme Panels", str(customer.pk))
     person.refresh_from_db()
     assert person.crm_account is None
 
@@ -311,7 +348,7 @@ def test_the_page_suggests_sellers_only(as_user, admin_user, seller):
     assert f'data-account-lookup="{url}"' in page
     data = client.get(url, {"q": "Bodyw"}).json()
     assert data == {
-        "results": [{"id": seller.pk, "label": f"Bodywork Group Elfsquad #{seller.pk}"}]
+        "results": [{"id": seller.pk, "name": "Bodywork Group Elfsquad", "city": "Eindhoven"}]
     }
 
 
