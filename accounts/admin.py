@@ -21,25 +21,8 @@ from accounts.resources import (
     AccountResource,
     FormulaSafeCSV,
 )
-from common.admin import SafeAdminMixin, SafeModelAdmin
-
-
-class NoAddOrDeleteMixin:
-    """Rows made and kept by the services: the admin neither adds nor deletes them."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdminMixin(NoAddOrDeleteMixin):
-    """A record of what happened: read only."""
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
+from common.admin import ReadOnlyAdminMixin, SafeAdminMixin, SafeModelAdmin
+from common.forms import changed_model_values
 
 # Types the domain rules refer to by code: they can be renamed, never deleted.
 PROTECTED_TYPE_CODES = {
@@ -48,16 +31,6 @@ PROTECTED_TYPE_CODES = {
     RelationshipType.OTHER,
     RelationshipType.SELLER,
 }
-
-
-def _changed_values(form: forms.ModelForm, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The model fields the admin changed on a form, to hand to a service."""
-    model_fields = {f.name for f in form._meta.model._meta.get_fields()}
-    return {
-        name: form.cleaned_data[name]
-        for name in form.changed_data
-        if name in model_fields and name not in exclude and name in form.cleaned_data
-    }
 
 
 class AccountAdminForm(forms.ModelForm):
@@ -228,7 +201,9 @@ class AccountAdmin(SafeAdminMixin, ImportExportModelAdmin):
         self, request: HttpRequest, obj: Account, form: forms.ModelForm, change: bool
     ) -> None:
         if change:
-            services.account_update(account=obj, user=request.user, fields=_changed_values(form))
+            services.account_update(
+                account=obj, user=request.user, fields=changed_model_values(form)
+            )
             return
         account_fields = {f.name for f in Account._meta.fields}
         fields = {k: v for k, v in form.cleaned_data.items() if k in account_fields}
@@ -258,7 +233,7 @@ class AccountAdmin(SafeAdminMixin, ImportExportModelAdmin):
             is_new = instance.pk is None
             if is_new:
                 setattr(instance, fk_name, formset.instance)
-            values = _changed_values(inline_form, exclude=("id", fk_name))
+            values = changed_model_values(inline_form, exclude=("id", fk_name))
             if isinstance(instance, Address):
                 services.address_save(address=instance, user=request.user, fields=values)
             else:
@@ -386,7 +361,7 @@ class ContactAdmin(SafeModelAdmin):
         self, request: HttpRequest, obj: Contact, form: forms.ModelForm, change: bool
     ) -> None:
         services.contact_save(
-            contact=obj, user=request.user, fields=_changed_values(form, exclude=("account",))
+            contact=obj, user=request.user, fields=changed_model_values(form, exclude=("account",))
         )
 
     def delete_model(self, request: HttpRequest, obj: Contact) -> None:
@@ -432,7 +407,7 @@ class AddressAdmin(SafeModelAdmin):
         self, request: HttpRequest, obj: Address, form: forms.ModelForm, change: bool
     ) -> None:
         services.address_save(
-            address=obj, user=request.user, fields=_changed_values(form, exclude=("account",))
+            address=obj, user=request.user, fields=changed_model_values(form, exclude=("account",))
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Address | None = None) -> bool:

@@ -19,12 +19,11 @@ from accounts.forms import (
     ContactForm,
     MailingAddressForm,
     account_label,
-    add_service_errors,
-    model_values,
 )
 from accounts.models import Account, Address, Contact
-from accounts.pagination import COUNT_CAP, CappedPaginationMixin
 from accounts.rules import account_name_key, looks_like_po_box
+from common.forms import add_service_errors, model_values
+from common.pagination import COUNT_CAP, CappedPaginationMixin
 
 CREDIT_IGNORED = (
     "Only Accounting can change the credit limit and credit hold: those were left unchanged."

@@ -91,3 +91,20 @@ def _is_autocomplete(request: HttpRequest) -> bool:
 
 class SafeModelAdmin(SafeAdminMixin, admin.ModelAdmin):
     pass
+
+
+class NoAddOrDeleteMixin:
+    """Rows made and kept by the services: the admin neither adds nor deletes them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdminMixin(NoAddOrDeleteMixin):
+    """A record of what happened: read only."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

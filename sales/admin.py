@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.admin import NoAddOrDeleteMixin, ReadOnlyAdminMixin
-from common.admin import SafeModelAdmin
+from common.admin import NoAddOrDeleteMixin, ReadOnlyAdminMixin, SafeModelAdmin
 from sales import services
 from sales.models import (
     Approval,

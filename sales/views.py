@@ -11,11 +11,11 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from accounts.forms import add_service_errors, model_values
 from accounts.models import Account, Address, Contact
-from accounts.pagination import CappedPaginationMixin
 from accounts.sellers import account_is_seller
+from common.forms import add_service_errors, model_values
 from common.ids import parse_id
+from common.pagination import CappedPaginationMixin
 from sales import credit, selectors, services
 from sales.filters import InvoiceFilter, OrderFilter, QuoteFilter
 from sales.forms import (

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, ListView
 
-from accounts.forms import add_service_errors
+from common.forms import add_service_errors
 from users import selectors, services
 from users.forms import UserCrmAccountForm, UserCrmContactForm
 from users.models import User

@@ -1,7 +1,8 @@
 import pytest
 from django import forms
 
-from accounts.forms import AccountChoiceField, QuickSelect
+from accounts.forms import AccountChoiceField
+from common.forms import QuickSelect
 from tests.accounts.factories import AccountFactory
 
 
