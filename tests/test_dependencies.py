@@ -48,3 +48,8 @@ def test_an_app_imports_only_what_sits_below_it(app):
 def test_the_guard_sees_imports():
     """The scan finds what sales imports, so an empty answer above means something."""
     assert "accounts.models.Account" in imported_modules("sales")
+
+
+@pytest.mark.parametrize("app", ["common", "accounts", "users", "sales", "maps"])
+def test_no_app_needs_the_demo_data(app):
+    assert not {name for name in imported_modules(app) if name.split(".")[0] == "demo"}
