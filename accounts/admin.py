@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django_countries import countries
@@ -21,7 +20,13 @@ from accounts.resources import (
     AccountResource,
     FormulaSafeCSV,
 )
-from common.admin import ReadOnlyAdminMixin, SafeAdminMixin, SafeModelAdmin
+from common.admin import (
+    ReadOnlyAdminMixin,
+    SafeAdminMixin,
+    SafeModelAdmin,
+    ServiceInlineFormSet,
+    ServiceSaveAdminMixin,
+)
 from common.forms import changed_model_values
 
 # Types the domain rules refer to by code: they can be renamed, never deleted.
@@ -62,7 +67,7 @@ class AccountAddAdminForm(AccountAdminForm):
         return {part: self.cleaned_data[f"visit_{part}"] for part in services.ADDRESS_FIELDS}
 
 
-class AddressInlineFormSet(BaseInlineFormSet):
+class AddressInlineFormSet(ServiceInlineFormSet):
     def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
         if form.instance.pk and form.instance.is_fixed and "name" in form.fields:
@@ -77,6 +82,20 @@ class AddressInlineFormSet(BaseInlineFormSet):
                     "every account keeps its Visit and Mailing addresses."
                 )
 
+    def save_row(self, *, row: Address, fields: dict[str, Any]) -> Address:
+        return services.address_save(address=row, user=self.user, fields=fields)
+
+    def delete_row(self, *, row: Address) -> None:
+        services.address_delete(address=row, user=self.user)
+
+
+class ContactInlineFormSet(ServiceInlineFormSet):
+    def save_row(self, *, row: Contact, fields: dict[str, Any]) -> Contact:
+        return services.contact_save(contact=row, user=self.user, fields=fields)
+
+    def delete_row(self, *, row: Contact) -> None:
+        services.contact_delete(contact=row, user=self.user)
+
 
 class AddressInline(admin.TabularInline):
     model = Address
@@ -88,6 +107,7 @@ class AddressInline(admin.TabularInline):
 
 class ContactInline(admin.TabularInline):
     model = Contact
+    formset = ContactInlineFormSet
     fields = ("first_name", "last_name", "job_title", "email", "phone", "mobile")
     extra = 0
 
@@ -112,7 +132,7 @@ class VisitCountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Account)
-class AccountAdmin(SafeAdminMixin, ImportExportModelAdmin):
+class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin):
     form = AccountAdminForm
     add_form = AccountAddAdminForm
     resource_classes = [AccountResource]
@@ -211,44 +231,9 @@ class AccountAdmin(SafeAdminMixin, ImportExportModelAdmin):
         account = services.account_create(
             user=request.user, fields=fields, visit_address=visit, mailing_address=visit
         )
-        # The inlines are saved against the admin's own instance: make it the created row.
+        # Django saves the inlines against its own instance (formset.instance): make it the
+        # created row.
         obj.pk, obj.name_key = account.pk, account.name_key
-        obj._state.adding = False
-
-    def save_formset(
-        self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool
-    ) -> None:
-        fk_name = formset.fk.name
-        # What Django's formset.save() would record, for the admin's change message.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for inline_form in formset.initial_forms + formset.extra_forms:
-            instance = inline_form.instance
-            if inline_form in formset.deleted_forms:
-                if instance.pk:
-                    self._delete_inline(instance, user=request.user)
-                    formset.deleted_objects.append(instance)
-                continue
-            if not inline_form.has_changed():
-                continue
-            is_new = instance.pk is None
-            if is_new:
-                setattr(instance, fk_name, formset.instance)
-            values = changed_model_values(inline_form, exclude=("id", fk_name))
-            if isinstance(instance, Address):
-                services.address_save(address=instance, user=request.user, fields=values)
-            else:
-                services.contact_save(contact=instance, user=request.user, fields=values)
-            if is_new:
-                formset.new_objects.append(instance)
-            else:
-                formset.changed_objects.append((instance, list(values)))
-
-    @staticmethod
-    def _delete_inline(instance: Address | Contact, *, user: Any) -> None:
-        if isinstance(instance, Address):
-            services.address_delete(address=instance, user=user)
-        else:
-            services.contact_delete(contact=instance, user=user)
 
     def delete_model(self, request: HttpRequest, obj: Account) -> None:
         services.account_delete(account=obj, user=request.user)
@@ -346,7 +331,7 @@ class AccountChangeAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SafeModelAdmin):
+class ContactAdmin(ServiceSaveAdminMixin, SafeModelAdmin):
     list_display = ("last_name", "first_name", "account", "job_title", "email", "phone")
     list_select_related = ("account",)
     search_fields = ("last_name", "first_name", "email", "account__name")
@@ -373,7 +358,7 @@ class ContactAdmin(SafeModelAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(SafeModelAdmin):
+class AddressAdmin(ServiceSaveAdminMixin, SafeModelAdmin):
     list_display = ("account", "name", "kind", "street", "postal_code", "city", "country")
     list_select_related = ("account",)
     list_filter = ("kind", "geocode_status")
