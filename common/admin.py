@@ -138,10 +138,8 @@ class ServiceSaveAdminMixin:
             request.service_refusal = refusal  # type: ignore[attr-defined]
             return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        form_class = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
         refusal = getattr(request, "service_refusal", None)
         if refusal is None:
             return form_class
