@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django_countries import countries
@@ -21,25 +20,14 @@ from accounts.resources import (
     AccountResource,
     FormulaSafeCSV,
 )
-from common.admin import SafeAdminMixin, SafeModelAdmin
-
-
-class NoAddOrDeleteMixin:
-    """Rows made and kept by the services: the admin neither adds nor deletes them."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdminMixin(NoAddOrDeleteMixin):
-    """A record of what happened: read only."""
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
+from common.admin import (
+    ReadOnlyAdminMixin,
+    SafeAdminMixin,
+    SafeModelAdmin,
+    ServiceInlineFormSet,
+    ServiceSaveAdminMixin,
+)
+from common.forms import changed_model_values
 
 # Types the domain rules refer to by code: they can be renamed, never deleted.
 PROTECTED_TYPE_CODES = {
@@ -48,16 +36,6 @@ PROTECTED_TYPE_CODES = {
     RelationshipType.OTHER,
     RelationshipType.SELLER,
 }
-
-
-def _changed_values(form: forms.ModelForm, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The model fields the admin changed on a form, to hand to a service."""
-    model_fields = {f.name for f in form._meta.model._meta.get_fields()}
-    return {
-        name: form.cleaned_data[name]
-        for name in form.changed_data
-        if name in model_fields and name not in exclude and name in form.cleaned_data
-    }
 
 
 class AccountAdminForm(forms.ModelForm):
@@ -89,7 +67,7 @@ class AccountAddAdminForm(AccountAdminForm):
         return {part: self.cleaned_data[f"visit_{part}"] for part in services.ADDRESS_FIELDS}
 
 
-class AddressInlineFormSet(BaseInlineFormSet):
+class AddressInlineFormSet(ServiceInlineFormSet):
     def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
         if form.instance.pk and form.instance.is_fixed and "name" in form.fields:
@@ -104,6 +82,20 @@ class AddressInlineFormSet(BaseInlineFormSet):
                     "every account keeps its Visit and Mailing addresses."
                 )
 
+    def save_row(self, *, row: Address, fields: dict[str, Any]) -> Address:
+        return services.address_save(address=row, user=self.user, fields=fields)
+
+    def delete_row(self, *, row: Address) -> None:
+        services.address_delete(address=row, user=self.user)
+
+
+class ContactInlineFormSet(ServiceInlineFormSet):
+    def save_row(self, *, row: Contact, fields: dict[str, Any]) -> Contact:
+        return services.contact_save(contact=row, user=self.user, fields=fields)
+
+    def delete_row(self, *, row: Contact) -> None:
+        services.contact_delete(contact=row, user=self.user)
+
 
 class AddressInline(admin.TabularInline):
     model = Address
@@ -115,6 +107,7 @@ class AddressInline(admin.TabularInline):
 
 class ContactInline(admin.TabularInline):
     model = Contact
+    formset = ContactInlineFormSet
     fields = ("first_name", "last_name", "job_title", "email", "phone", "mobile")
     extra = 0
 
@@ -139,7 +132,7 @@ class VisitCountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Account)
-class AccountAdmin(SafeAdminMixin, ImportExportModelAdmin):
+class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin):
     form = AccountAdminForm
     add_form = AccountAddAdminForm
     resource_classes = [AccountResource]
@@ -228,7 +221,9 @@ class AccountAdmin(SafeAdminMixin, ImportExportModelAdmin):
         self, request: HttpRequest, obj: Account, form: forms.ModelForm, change: bool
     ) -> None:
         if change:
-            services.account_update(account=obj, user=request.user, fields=_changed_values(form))
+            services.account_update(
+                account=obj, user=request.user, fields=changed_model_values(form)
+            )
             return
         account_fields = {f.name for f in Account._meta.fields}
         fields = {k: v for k, v in form.cleaned_data.items() if k in account_fields}
@@ -236,44 +231,9 @@ class AccountAdmin(SafeAdminMixin, ImportExportModelAdmin):
         account = services.account_create(
             user=request.user, fields=fields, visit_address=visit, mailing_address=visit
         )
-        # The inlines are saved against the admin's own instance: make it the created row.
+        # Django saves the inlines against its own instance (formset.instance): make it the
+        # created row.
         obj.pk, obj.name_key = account.pk, account.name_key
-        obj._state.adding = False
-
-    def save_formset(
-        self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool
-    ) -> None:
-        fk_name = formset.fk.name
-        # What Django's formset.save() would record, for the admin's change message.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for inline_form in formset.initial_forms + formset.extra_forms:
-            instance = inline_form.instance
-            if inline_form in formset.deleted_forms:
-                if instance.pk:
-                    self._delete_inline(instance, user=request.user)
-                    formset.deleted_objects.append(instance)
-                continue
-            if not inline_form.has_changed():
-                continue
-            is_new = instance.pk is None
-            if is_new:
-                setattr(instance, fk_name, formset.instance)
-            values = _changed_values(inline_form, exclude=("id", fk_name))
-            if isinstance(instance, Address):
-                services.address_save(address=instance, user=request.user, fields=values)
-            else:
-                services.contact_save(contact=instance, user=request.user, fields=values)
-            if is_new:
-                formset.new_objects.append(instance)
-            else:
-                formset.changed_objects.append((instance, list(values)))
-
-    @staticmethod
-    def _delete_inline(instance: Address | Contact, *, user: Any) -> None:
-        if isinstance(instance, Address):
-            services.address_delete(address=instance, user=user)
-        else:
-            services.contact_delete(contact=instance, user=user)
 
     def delete_model(self, request: HttpRequest, obj: Account) -> None:
         services.account_delete(account=obj, user=request.user)
@@ -371,7 +331,7 @@ class AccountChangeAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SafeModelAdmin):
+class ContactAdmin(ServiceSaveAdminMixin, SafeModelAdmin):
     list_display = ("last_name", "first_name", "account", "job_title", "email", "phone")
     list_select_related = ("account",)
     search_fields = ("last_name", "first_name", "email", "account__name")
@@ -386,7 +346,7 @@ class ContactAdmin(SafeModelAdmin):
         self, request: HttpRequest, obj: Contact, form: forms.ModelForm, change: bool
     ) -> None:
         services.contact_save(
-            contact=obj, user=request.user, fields=_changed_values(form, exclude=("account",))
+            contact=obj, user=request.user, fields=changed_model_values(form, exclude=("account",))
         )
 
     def delete_model(self, request: HttpRequest, obj: Contact) -> None:
@@ -398,7 +358,7 @@ class ContactAdmin(SafeModelAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(SafeModelAdmin):
+class AddressAdmin(ServiceSaveAdminMixin, SafeModelAdmin):
     list_display = ("account", "name", "kind", "street", "postal_code", "city", "country")
     list_select_related = ("account",)
     list_filter = ("kind", "geocode_status")
@@ -432,7 +392,7 @@ class AddressAdmin(SafeModelAdmin):
         self, request: HttpRequest, obj: Address, form: forms.ModelForm, change: bool
     ) -> None:
         services.address_save(
-            address=obj, user=request.user, fields=_changed_values(form, exclude=("account",))
+            address=obj, user=request.user, fields=changed_model_values(form, exclude=("account",))
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Address | None = None) -> bool:

@@ -3,9 +3,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django_countries import countries
 
-from accounts.forms import QuickSelect
 from accounts.models import Account, Industry, RelationshipType
 from accounts.selectors import with_visit_address
+from common.forms import QuickSelect
 from common.search import bounded_search_words
 
 

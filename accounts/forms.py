@@ -1,56 +1,13 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Address, Contact, Industry
 from accounts.picker import AccountChoiceField
 from accounts.services import ACCOUNT_FIELDS, CREDIT_FIELDS, user_can_change_credit
-from common.forms import FiniteDecimalField
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, so the user sees it beside what they typed."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-        form.add_error(target, errors)
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are written in Python rather than one template each.
-
-    Django renders every option through a template; for the 250 countries that was most of the
-    account list's time (about 45 of its 70 ms).
-    """
-
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
-        selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in selected else "", label)
-                for key, label in self.choices
-            ),
-        )
-        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return format_html("<select{}>{}</select>", flatatt(attrs), options)
-
-
-def model_values(form: forms.ModelForm) -> dict[str, Any]:
-    """The values of the model fields the user could edit on a form, to hand to a service."""
-    return {
-        name: form.cleaned_data[name]
-        for name in form._meta.fields
-        if name in form.fields and not form.fields[name].disabled
-    }
+from common.forms import FiniteDecimalField, QuickSelect
 
 
 class AccountForm(forms.ModelForm):

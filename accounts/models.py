@@ -317,7 +317,7 @@ class Address(models.Model):
     @property
     def no_coordinates_reason(self) -> str:
         """Why this address has no coordinates and what happens next; empty when it has them."""
-        if self.latitude is not None:
+        if self.is_located:
             return ""
         return self.GeocodeStatus(self.geocode_status).no_coordinates_reason(
             message=self.geocode_message, has_place=bool(self.city.strip() and self.country)
@@ -327,6 +327,16 @@ class Address(models.Model):
     def is_fixed(self) -> bool:
         """Visit and Mailing addresses belong to every account and cannot be removed."""
         return self.kind != self.Kind.OTHER
+
+    @property
+    def is_visit(self) -> bool:
+        """The visit address: the one geocoded and placed on the map."""
+        return self.kind == self.Kind.VISIT
+
+    @property
+    def is_located(self) -> bool:
+        """Whether the address has coordinates, so it can be placed on the map."""
+        return self.latitude is not None and self.longitude is not None
 
 
 class Contact(models.Model):

@@ -375,8 +375,8 @@ class AccountResource(resources.ModelResource):
                         mailing_address=addresses.get(Address.Kind.MAILING),
                         geocode=False,
                     )
+                    # The import reports the row by the resource's instance: give it the id.
                     instance.pk = account.pk
-                    instance._state.adding = False
                 else:
                     services.account_update(account=instance, user=user, fields=values)
                     for address in instance.addresses.filter(kind__in=addresses):

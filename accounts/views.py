@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DeleteView, DetailView, FormView, UpdateView
 from django_filters.views import FilterView
@@ -18,21 +20,23 @@ from accounts.forms import (
     AddressForm,
     ContactForm,
     MailingAddressForm,
-    add_service_errors,
-    model_values,
 )
 from accounts.models import Account, Address, Contact
-from accounts.pagination import COUNT_CAP, CappedPaginationMixin
 from accounts.rules import account_name_key, looks_like_po_box
+from common.forms import add_service_errors, model_values
+from common.pagination import COUNT_CAP, CappedPaginationMixin
+from common.views import ConfirmDeleteMixin, ServiceActionView, ServiceFormMixin
 
-CREDIT_IGNORED = (
+CREDIT_IGNORED = _(
     "Only Accounting can change the credit limit and credit hold: those were left unchanged."
 )
 
 
-def _warn_po_box(request: HttpRequest, address: Address) -> None:
-    if address.kind == Address.Kind.VISIT and looks_like_po_box(address.street):
-        messages.warning(request, services.PO_BOX_MESSAGE)
+def _po_box_warning(address: Address) -> list[tuple[int, str]]:
+    """A PO box saved as the visit address is kept, with a warning: it cannot go on the map."""
+    if address.is_visit and looks_like_po_box(address.street):
+        return [(messages.WARNING, services.PO_BOX_MESSAGE)]
+    return []
 
 
 SEARCH_COUNT_CAP = 1_000
@@ -148,11 +152,12 @@ class AccountCreateView(PermissionRequiredMixin, FormView):
         messages.success(request, f"Account “{account.name}” was created.")
         if form.ignored_credit_change:
             messages.warning(request, CREDIT_IGNORED)
-        _warn_po_box(request, account.addresses.get(kind=Address.Kind.VISIT))
+        for level, text in _po_box_warning(account.addresses.get(kind=Address.Kind.VISIT)):
+            messages.add_message(request, level, text)
         return redirect(account)
 
 
-class AccountUpdateView(PermissionRequiredMixin, UpdateView):
+class AccountUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
     permission_required = "accounts.change_account"
     model = Account
     form_class = AccountForm
@@ -173,32 +178,16 @@ class AccountUpdateView(PermissionRequiredMixin, UpdateView):
                         form=form, similar_accounts=similar, similar_in_country=bool(country)
                     )
                 )
-        try:
-            services.account_update(
-                account=form.instance, user=self.request.user, fields=model_values(form)
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The account was saved.")
-        if form.ignored_credit_change:
-            messages.warning(self.request, CREDIT_IGNORED)
-        return redirect(form.instance)
+        return super().form_valid(form)
 
+    def perform(self) -> str:
+        services.account_update(
+            account=self.object, user=self.request.user, fields=model_values(self.form)
+        )
+        return gettext("The account was saved.")
 
-class ConfirmDeleteMixin:
-    """One confirmation page for every removal, saying what else goes and where "No" leads."""
-
-    template_name = "confirm_delete.html"
-    consequence = "This cannot be undone."
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {
-            **super().get_context_data(**kwargs),
-            "consequence": self.consequence,
-            "cancel_url": self.object.get_absolute_url(),
-            "delete_panels": settings.CONFIRM_DELETE_PANELS.get(self.object._meta.label_lower, []),
-        }
+    def follow_ups(self) -> list[tuple[int, str]]:
+        return [(messages.WARNING, CREDIT_IGNORED)] if self.form.ignored_credit_change else []
 
 
 class AccountDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):
@@ -219,21 +208,15 @@ class AccountDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
         return redirect("accounts:list")
 
 
-class AccountCopyVisitToMailingView(PermissionRequiredMixin, View):
+class AccountCopyVisitToMailingView(ServiceActionView):
     """The "Copy visit address to mailing address" button."""
 
     permission_required = "accounts.change_address"
-    http_method_names = ["post"]
+    model = Account
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        account = get_object_or_404(Account, pk=pk)
-        try:
-            services.account_copy_visit_to_mailing(account=account, user=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, "The visit address was copied to the mailing address.")
-        return redirect(account)
+    def perform(self) -> str:
+        services.account_copy_visit_to_mailing(account=self.object, user=self.request.user)
+        return gettext("The visit address was copied to the mailing address.")
 
 
 class AccountLookupView(PermissionRequiredMixin, View):
@@ -252,36 +235,53 @@ class AccountLookupView(PermissionRequiredMixin, View):
         return JsonResponse({"results": results})
 
 
-class AddressSaveView(PermissionRequiredMixin, UpdateView):
+class AccountPartSaveView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+    """Adds an address or contact to an account (URL with account_pk), or changes one (pk)."""
+
+    model: type[Address] | type[Contact]
+    added_message: str  # "%(name)s": the name the part is known by
+    saved_message: str
+
+    def get_permission_required(self) -> tuple[str]:
+        action = "change" if "pk" in self.kwargs else "add"
+        return (f"accounts.{action}_{self.model._meta.model_name}",)
+
+    def get_object(self, queryset: Any = None) -> Address | Contact:
+        if "pk" in self.kwargs:
+            return get_object_or_404(
+                self.model.objects.select_related("account"), pk=self.kwargs["pk"]
+            )
+        return self.model(account=get_object_or_404(Account, pk=self.kwargs["account_pk"]))
+
+    def save_part(self, *, fields: dict[str, Any]) -> Address | Contact:
+        raise NotImplementedError
+
+    def name_of(self, part: Address | Contact) -> str:
+        return str(part)
+
+    def perform(self) -> str:
+        creating = self.object.pk is None
+        part = self.save_part(fields=model_values(self.form))
+        message = self.added_message if creating else self.saved_message
+        return message % {"name": self.name_of(part)}
+
+
+class AddressSaveView(AccountPartSaveView):
     """Adds a named address to an account, or changes any of its addresses."""
 
     model = Address
     form_class = AddressForm
+    added_message = _("The address “%(name)s” was added.")
+    saved_message = _("The address “%(name)s” was saved.")
 
-    def get_permission_required(self) -> tuple[str]:
-        return ("accounts.change_address",) if "pk" in self.kwargs else ("accounts.add_address",)
+    def save_part(self, *, fields: dict[str, Any]) -> Address:
+        return services.address_save(address=self.object, user=self.request.user, fields=fields)
 
-    def get_object(self, queryset: Any = None) -> Address:
-        if "pk" in self.kwargs:
-            return get_object_or_404(
-                Address.objects.select_related("account"), pk=self.kwargs["pk"]
-            )
-        return Address(account=get_object_or_404(Account, pk=self.kwargs["account_pk"]))
+    def name_of(self, part: Address) -> str:
+        return part.name
 
-    def form_valid(self, form: AddressForm) -> HttpResponse:
-        creating = form.instance.pk is None
-        try:
-            address = services.address_save(
-                address=form.instance, user=self.request.user, fields=model_values(form)
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"The address “{address.name}” was {'added' if creating else 'saved'}."
-        )
-        _warn_po_box(self.request, address)
-        return redirect(address.account)
+    def follow_ups(self) -> list[tuple[int, str]]:
+        return _po_box_warning(self.object)
 
 
 class AddressDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):
@@ -298,33 +298,16 @@ class AddressDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
         return HttpResponseRedirect(self.object.account.get_absolute_url())
 
 
-class ContactSaveView(PermissionRequiredMixin, UpdateView):
+class ContactSaveView(AccountPartSaveView):
     """Adds a contact to an account (the pen icon), or changes one."""
 
     model = Contact
     form_class = ContactForm
+    added_message = _("%(name)s was added.")
+    saved_message = _("%(name)s was saved.")
 
-    def get_permission_required(self) -> tuple[str]:
-        return ("accounts.change_contact",) if "pk" in self.kwargs else ("accounts.add_contact",)
-
-    def get_object(self, queryset: Any = None) -> Contact:
-        if "pk" in self.kwargs:
-            return get_object_or_404(
-                Contact.objects.select_related("account"), pk=self.kwargs["pk"]
-            )
-        return Contact(account=get_object_or_404(Account, pk=self.kwargs["account_pk"]))
-
-    def form_valid(self, form: ContactForm) -> HttpResponse:
-        creating = form.instance.pk is None
-        try:
-            contact = services.contact_save(
-                contact=form.instance, user=self.request.user, fields=model_values(form)
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{contact} was {'added' if creating else 'saved'}.")
-        return redirect(contact.account)
+    def save_part(self, *, fields: dict[str, Any]) -> Contact:
+        return services.contact_save(contact=self.object, user=self.request.user, fields=fields)
 
 
 class ContactDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):

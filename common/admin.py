@@ -7,12 +7,15 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import FiniteDecimalField
+from common.forms import FiniteDecimalField, add_service_errors, changed_model_values
 from common.ids import parse_id
 from common.search import SEARCH_CUT_MESSAGE, search_bound
 
@@ -91,3 +94,112 @@ def _is_autocomplete(request: HttpRequest) -> bool:
 
 class SafeModelAdmin(SafeAdminMixin, admin.ModelAdmin):
     pass
+
+
+class NoAddOrDeleteMixin:
+    """Rows made and kept by the services: the admin neither adds nor deletes them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdminMixin(NoAddOrDeleteMixin):
+    """A record of what happened: read only."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ServiceSaveAdminMixin:
+    """A service that refuses while the admin saves shows the form again with its reason.
+
+    The forms check what they can; a rule only the service knows, or a change someone made
+    meanwhile, can still refuse in `save_model` or an inline formset's save hooks. Django runs the
+    whole save in one transaction, so the refusal rolls it back; the page is then drawn again
+    from the same post, with the reason on the form and everything typed kept. Inline formsets
+    that save through services (`ServiceInlineFormSet`) get the user.
+    """
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        except (ValidationError, PermissionDenied) as refusal:
+            if request.method != "POST" or hasattr(request, "service_refusal"):
+                raise
+            request.service_refusal = refusal  # type: ignore[attr-defined]
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+        refusal = getattr(request, "service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):  # type: ignore[valid-type, misc]
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                if isinstance(refusal, PermissionDenied):
+                    self.add_error(None, str(refusal))
+                else:
+                    add_service_errors(self, refusal)
+
+        return RefusedForm
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str) -> dict:
+        # The inline formsets' save hooks call services, which need the user.
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)  # type: ignore[misc]
+        if issubclass(inline.formset, ServiceInlineFormSet):
+            kwargs["user"] = request.user
+        return kwargs
+
+
+class ServiceInlineFormSet(BaseInlineFormSet):
+    """Inline rows saved through a service, by the formset's own hooks as Django intends.
+
+    The admin hands in the user (`ServiceSaveAdminMixin.get_formset_kwargs`). A refusal names
+    the row, so it can be shown on the parent's form.
+    """
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def save_row(self, *, row: Any, fields: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def delete_row(self, *, row: Any) -> None:
+        raise NotImplementedError
+
+    def save_new(self, form: BaseForm, commit: bool = True) -> Any:
+        if not commit:
+            return super().save_new(form, commit=False)
+        setattr(form.instance, self.fk.name, self.instance)
+        return self._refused_as_row(form.instance, self.save_row, fields=self._fields(form))
+
+    def save_existing(self, form: BaseForm, obj: Any, commit: bool = True) -> Any:
+        if not commit:
+            return super().save_existing(form, obj, commit=False)
+        return self._refused_as_row(obj, self.save_row, fields=self._fields(form))
+
+    def delete_existing(self, obj: Any, commit: bool = True) -> None:
+        if commit:
+            self._refused_as_row(obj, self.delete_row)
+
+    def _fields(self, form: BaseForm) -> dict[str, Any]:
+        return changed_model_values(form, exclude=(self.fk.name, self.model._meta.pk.name))  # type: ignore[arg-type]
+
+    def _refused_as_row(self, row: Any, act: Any, **kwargs: Any) -> Any:
+        try:
+            return act(row=row, **kwargs)
+        except ValidationError as error:
+            what = f"{row._meta.verbose_name.capitalize()} {row}"
+            raise ValidationError([f"{what}: {message}" for message in error.messages]) from error

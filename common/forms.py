@@ -1,8 +1,13 @@
+"""Form helpers every app shares: what a form hands to a service, and what a service refuses."""
+
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 class FiniteDecimalField(forms.DecimalField):
@@ -17,3 +22,53 @@ class FiniteDecimalField(forms.DecimalField):
         if number is not None and not number.is_finite():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+class QuickSelect(forms.Select):
+    """A select whose options are written in Python rather than one template each.
+
+    Django renders every option through a template; for the 250 countries that was most of the
+    account list's time (about 45 of its 70 ms).
+    """
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(attrs), options)
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, so the user sees it beside what they typed."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+        form.add_error(target, errors)
+
+
+def model_values(form: forms.ModelForm) -> dict[str, Any]:
+    """The values of the model fields the user could edit on a form, to hand to a service."""
+    return {
+        name: form.cleaned_data[name]
+        for name in form._meta.fields
+        if name in form.fields and not form.fields[name].disabled
+    }
+
+
+def changed_model_values(form: forms.ModelForm, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The model fields a form changed, to hand to a service (the admin saves only those)."""
+    model_fields = {f.name for f in form._meta.model._meta.get_fields()}
+    return {
+        name: form.cleaned_data[name]
+        for name in form.changed_data
+        if name in model_fields and name not in exclude and name in form.cleaned_data
+    }

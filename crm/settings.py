@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "sales",
     "maps",
+    "demo",
 ]
 
 MIDDLEWARE = [

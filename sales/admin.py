@@ -12,8 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.admin import NoAddOrDeleteMixin, ReadOnlyAdminMixin
-from common.admin import SafeModelAdmin
+from common.admin import (
+    NoAddOrDeleteMixin,
+    ReadOnlyAdminMixin,
+    SafeModelAdmin,
+    ServiceSaveAdminMixin,
+)
 from sales import services
 from sales.models import (
     Approval,
@@ -63,36 +67,38 @@ class PrepaymentDecisionInline(ReadOnlyInline):
     fields = ApprovalInline.fields
 
 
-def _run_each(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    queryset: QuerySet,
-    action: Any,
-    done: tuple[str, str],
-) -> None:
-    """Apply a service to each selected row; say which ones it refused and why."""
-    count = 0
-    for row in queryset:
-        try:
-            action(row)
-        except ValidationError as error:
-            modeladmin.message_user(request, f"{row}: {error.messages[0]}", messages.ERROR)
-        except PermissionDenied as error:
-            modeladmin.message_user(request, f"{row}: {error}", messages.ERROR)
-        else:
-            count += 1
-    if count:
-        modeladmin.message_user(
-            request, f"{count} {done[0] if count == 1 else done[1]}.", messages.SUCCESS
-        )
+def service_action(act: Any, *, description: str, permission: str, done: tuple[str, str]) -> Any:
+    """An admin action applying a service (`act(row, user)`) to each selected row.
+
+    It says how many were done, and which rows the service refused and why.
+    """
+
+    @admin.action(description=description, permissions=[permission])
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        count = 0
+        for row in queryset:
+            try:
+                act(row, request.user)
+            except ValidationError as error:
+                modeladmin.message_user(request, f"{row}: {error.messages[0]}", messages.ERROR)
+            except PermissionDenied as error:
+                modeladmin.message_user(request, f"{row}: {error}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            modeladmin.message_user(
+                request, f"{count} {done[0] if count == 1 else done[1]}.", messages.SUCCESS
+            )
+
+    return action
 
 
-class DocumentAdmin(NoAddOrDeleteMixin, SafeModelAdmin):
+class DocumentAdmin(ServiceSaveAdminMixin, NoAddOrDeleteMixin, SafeModelAdmin):
     """New documents come from the sales pages, where numbers, totals and checks are made.
 
-    A change made here goes through a service while the form is validated (`save_through`): a
-    refusal is the form's error, with what was typed kept, and nothing is saved. The admin's
-    own `save_model` then has nothing left to do.
+    A change made here goes through a service (`save_through`) instead of saving the whole row
+    read before it; a refusal is the form's error, with what was typed kept, and nothing is
+    saved (ServiceSaveAdminMixin).
     """
 
     list_display = ("number", "customer", "status", "total", "created_at")
@@ -106,28 +112,8 @@ class DocumentAdmin(NoAddOrDeleteMixin, SafeModelAdmin):
     def save_through(self, *, request: HttpRequest, obj: Any, values: dict[str, Any]) -> None:
         raise NotImplementedError
 
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        form_class = super().get_form(request, obj, change, **kwargs)
-        save_through = self.save_through
-
-        class ThroughServiceForm(form_class):  # type: ignore[valid-type, misc]
-            def _post_clean(self) -> None:
-                super()._post_clean()
-                if self._errors:
-                    return
-                try:
-                    save_through(request=request, obj=self.instance, values=self.cleaned_data)
-                except ValidationError as error:
-                    self.add_error(None, error.messages)
-                except PermissionDenied as error:
-                    self.add_error(None, str(error))
-
-        return ThroughServiceForm
-
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Saved already, by the service, when the form was validated."""
+        self.save_through(request=request, obj=obj, values=form.cleaned_data)
 
 
 @admin.register(Quote)
@@ -153,17 +139,14 @@ class QuoteAdmin(DocumentAdmin):
             notes=values.get("notes", ""),
         )
 
-    @admin.action(description="Mark the selected sent quotes expired", permissions=["change"])
-    def mark_expired(self, request: HttpRequest, queryset: QuerySet[Quote]) -> None:
-        _run_each(
-            self,
-            request,
-            queryset,
-            lambda q: services.quote_set_status(
-                quote=q, status=Quote.Status.EXPIRED, user=request.user
-            ),
-            ("quote marked expired", "quotes marked expired"),
-        )
+    mark_expired = service_action(
+        lambda quote, user: services.quote_set_status(
+            quote=quote, status=Quote.Status.EXPIRED, user=user
+        ),
+        description="Mark the selected sent quotes expired",
+        permission="change",
+        done=("quote marked expired", "quotes marked expired"),
+    )
 
 
 @admin.register(Order)
@@ -192,15 +175,12 @@ class OrderAdmin(DocumentAdmin):
             notes=values.get("notes", ""),
         )
 
-    @admin.action(description="Cancel the selected orders", permissions=["change"])
-    def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        _run_each(
-            self,
-            request,
-            queryset,
-            lambda o: services.order_cancel(order=o, user=request.user),
-            ("order cancelled", "orders cancelled"),
-        )
+    cancel = service_action(
+        lambda order, user: services.order_cancel(order=order, user=user),
+        description="Cancel the selected orders",
+        permission="change",
+        done=("order cancelled", "orders cancelled"),
+    )
 
 
 @admin.register(Invoice)
@@ -233,31 +213,16 @@ class InvoiceAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
     def has_mark_paid_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("sales.mark_invoice_paid")
 
-    @admin.action(description="Mark the selected invoices paid", permissions=["mark_paid"])
-    def mark_paid(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        _run_each(
-            self,
-            request,
-            queryset,
-            lambda i: services.invoice_mark_paid(invoice=i, user=request.user),
-            ("invoice marked paid", "invoices marked paid"),
-        )
+    mark_paid = service_action(
+        lambda invoice, user: services.invoice_mark_paid(invoice=invoice, user=user),
+        description="Mark the selected invoices paid",
+        permission="mark_paid",
+        done=("invoice marked paid", "invoices marked paid"),
+    )
 
 
-@admin.register(Approval)
-class ApprovalAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
-    """The history of Management's decisions: read only."""
-
-    list_display = ("order", "decision", "decided_by", "decided_at", "comment")
-    list_select_related = ("order", "decided_by")
-    list_filter = ("decision", "decided_at")
-    search_fields = ("order__number", "order__customer__name", "comment")
-    date_hierarchy = "decided_at"
-
-
-@admin.register(PrepaymentDecision)
-class PrepaymentDecisionAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
-    """The history of Accounting's word on prepaid orders: read only; it is given on the order
+class DecisionHistoryAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
+    """Who decided what on an order, when and why: read only. Decisions are taken on the order
     page or the approvals page, where the credit check runs."""
 
     list_display = ("order", "decision", "decided_by", "decided_at", "comment")
@@ -265,3 +230,13 @@ class PrepaymentDecisionAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
     list_filter = ("decision", "decided_at")
     search_fields = ("order__number", "order__customer__name", "comment")
     date_hierarchy = "decided_at"
+
+
+@admin.register(Approval)
+class ApprovalAdmin(DecisionHistoryAdmin):
+    """The history of Management's decisions."""
+
+
+@admin.register(PrepaymentDecision)
+class PrepaymentDecisionAdmin(DecisionHistoryAdmin):
+    """The history of Accounting's word on prepaid orders."""

@@ -6,16 +6,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from accounts.forms import add_service_errors, model_values
 from accounts.models import Account, Address, Contact
-from accounts.pagination import CappedPaginationMixin
 from accounts.sellers import account_is_seller
+from common.forms import add_service_errors, model_values
 from common.ids import parse_id
+from common.pagination import CappedPaginationMixin
+from common.views import ServiceActionView
 from sales import credit, selectors, services
 from sales.filters import InvoiceFilter, OrderFilter, QuoteFilter
 from sales.forms import (
@@ -208,26 +210,22 @@ class QuoteDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class QuoteStatusView(PermissionRequiredMixin, View):
+class QuoteStatusView(ServiceActionView):
     permission_required = "sales.change_quote"
-    http_method_names = ["post"]
+    model = Quote
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        quote = get_object_or_404(Quote, pk=pk)
-        status = request.POST.get("status", "")
+    def perform(self) -> str:
+        status = self.request.POST.get("status", "")
         if status not in Quote.Status.values:
-            messages.error(request, "Choose a status.")
-            return redirect(quote)
-        try:
-            quote = services.quote_set_status(quote=quote, status=status, user=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, f"Quote {quote} is {quote.get_status_display().lower()}.")
-        return redirect(quote)
+            raise ValidationError(_("Choose a status."))
+        quote = services.quote_set_status(quote=self.object, status=status, user=self.request.user)
+        return _("Quote %(quote)s is %(status)s.") % {
+            "quote": quote,
+            "status": quote.get_status_display().lower(),
+        }
 
 
-class QuoteConvertView(PermissionRequiredMixin, View):
+class QuoteConvertView(ServiceActionView):
     """The "Turn into an order" button of an accepted quote.
 
     A refusal shows the quote page again with the form as typed (purchase order number, prepaid
@@ -235,25 +233,19 @@ class QuoteConvertView(PermissionRequiredMixin, View):
     """
 
     permission_required = "sales.add_order"
-    http_method_names = ["post"]
+    model = Quote
+    form_class = QuoteConvertForm
+    page_view = QuoteDetailView
+    form_context_name = "convert_form"
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        quote = get_object_or_404(Quote, pk=pk)
-        form = QuoteConvertForm(request.POST)
-        if form.is_valid():
-            try:
-                order = services.quote_convert_to_order(
-                    quote=quote, user=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                _say_decision(request, order)
-                return redirect(order)
-        view = QuoteDetailView(request=request, kwargs={"pk": pk}, args=())
-        view.object = view.get_object()
-        context = view.get_context_data(object=view.object, convert_form=form)
-        return render(request, "sales/quote_detail.html", context)
+    def perform(self) -> None:
+        self.order = services.quote_convert_to_order(
+            quote=self.object, user=self.request.user, **self.form.cleaned_data
+        )
+        _say_decision(self.request, self.order)
+
+    def get_success_url(self) -> str:
+        return self.order.get_absolute_url()
 
 
 class OrderDetailView(PermissionRequiredMixin, DetailView):
@@ -273,115 +265,98 @@ class OrderDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class OrderActionView(PermissionRequiredMixin, View):
-    http_method_names = ["post"]
+class ReturnToApprovalsMixin:
+    """A decision taken on the Approvals page leads back there, to the next one waiting."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        order = get_object_or_404(Order, pk=pk)
-        try:
-            result = self.act(order)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect(order)
-        return redirect(result)
+    request: HttpRequest
 
-    def act(self, order: Order) -> Any:
-        raise NotImplementedError
+    def get_success_url(self) -> str:
+        if self.request.POST.get("next") == "approvals":
+            return reverse("sales:approval_list")
+        return super().get_success_url()  # type: ignore[misc]
 
 
-class OrderCancelView(OrderActionView):
+class OrderCancelView(ServiceActionView):
     permission_required = "sales.change_order"
+    model = Order
 
-    def act(self, order: Order) -> Order:
-        order = services.order_cancel(order=order, user=self.request.user)
-        messages.success(self.request, f"Order {order} was cancelled.")
-        return order
+    def perform(self) -> str:
+        order = services.order_cancel(order=self.object, user=self.request.user)
+        return _("Order %(order)s was cancelled.") % {"order": order}
 
 
-class OrderRecheckView(OrderActionView):
+class OrderRecheckView(ServiceActionView):
     """Checks a blocked order's credit again, after the hold was lifted or it is prepaid."""
 
     permission_required = "sales.change_order"
+    model = Order
 
-    def act(self, order: Order) -> Order:
+    def perform(self) -> None:
+        # A tick box: any post is valid, and no tick means not prepaid.
         form = OrderRecheckForm(self.request.POST)
         form.is_valid()
         order = services.order_recheck(
-            order=order, user=self.request.user, prepaid=form.cleaned_data["prepaid"]
+            order=self.object, user=self.request.user, prepaid=form.cleaned_data["prepaid"]
         )
         _say_decision(self.request, order)
-        return order
 
 
-class OrderInvoiceView(OrderActionView):
+class OrderInvoiceView(ServiceActionView):
     permission_required = "sales.add_invoice"
+    model = Order
 
-    def act(self, order: Order) -> Invoice:
-        invoice = services.order_invoice(order=order, user=self.request.user)
-        messages.success(self.request, f"Invoice {invoice} was made for order {order}.")
-        return invoice
+    def perform(self) -> str:
+        self.invoice = services.order_invoice(order=self.object, user=self.request.user)
+        return _("Invoice %(invoice)s was made for order %(order)s.") % {
+            "invoice": self.invoice,
+            "order": self.object,
+        }
+
+    def get_success_url(self) -> str:
+        return self.invoice.get_absolute_url()
 
 
-class OrderDecideView(PermissionRequiredMixin, View):
+class OrderDecideView(ReturnToApprovalsMixin, ServiceActionView):
     """Management approves or rejects an order waiting for approval."""
 
     permission_required = "sales.approve_order"
-    http_method_names = ["post"]
+    model = Order
+    form_class = ApprovalForm
+    page_view = OrderDetailView
+    form_context_name = "approval_form"
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        order = get_object_or_404(Order, pk=pk)
-        form = ApprovalForm(request.POST)
-        if form.is_valid():
-            approve = form.cleaned_data["decision"] == "approve"
-            try:
-                services.order_decide(
-                    order=order,
-                    user=request.user,
-                    approve=approve,
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                verb = "approved" if approve else "rejected"
-                messages.success(request, f"Order {order} was {verb}.")
-                if request.POST.get("next") == "approvals":
-                    return redirect("sales:approval_list")
-                return redirect(order)
-        view = OrderDetailView(request=request, kwargs={"pk": pk}, args=())
-        view.object = view.get_object()
-        context = view.get_context_data(object=view.object, approval_form=form)
-        return render(request, view.template_name, context, status=200)
+    def perform(self) -> str:
+        approve = self.form.cleaned_data["decision"] == "approve"
+        services.order_decide(
+            order=self.object,
+            user=self.request.user,
+            approve=approve,
+            comment=self.form.cleaned_data["comment"],
+        )
+        if approve:
+            return _("Order %(order)s was approved.") % {"order": self.object}
+        return _("Order %(order)s was rejected.") % {"order": self.object}
 
 
-class OrderPrepaymentView(PermissionRequiredMixin, View):
+class OrderPrepaymentView(ReturnToApprovalsMixin, ServiceActionView):
     """Accounting confirms that a prepaid order's money was received, or says it was not."""
 
     permission_required = "sales.confirm_prepayment"
-    http_method_names = ["post"]
+    model = Order
+    form_class = PrepaymentForm
+    page_view = OrderDetailView
+    form_context_name = "prepayment_form"
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        order = get_object_or_404(Order, pk=pk)
-        form = PrepaymentForm(request.POST)
-        if form.is_valid():
-            act = (
-                services.order_confirm_prepayment
-                if form.cleaned_data["decision"] == "confirm"
-                else services.order_refuse_prepayment
-            )
-            try:
-                decision = act(order=order, user=request.user, comment=form.cleaned_data["comment"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                _say_decision(request, decision.order)
-                if request.POST.get("next") == "approvals":
-                    return redirect("sales:approval_list")
-                return redirect(decision.order)
-        view = OrderDetailView(request=request, kwargs={"pk": pk}, args=())
-        view.object = view.get_object()
-        context = view.get_context_data(object=view.object, prepayment_form=form)
-        return render(request, view.template_name, context, status=200)
+    def perform(self) -> None:
+        act = (
+            services.order_confirm_prepayment
+            if self.form.cleaned_data["decision"] == "confirm"
+            else services.order_refuse_prepayment
+        )
+        decision = act(
+            order=self.object, user=self.request.user, comment=self.form.cleaned_data["comment"]
+        )
+        _say_decision(self.request, decision.order)
 
 
 PENDING_SHOWN = 50
@@ -416,19 +391,13 @@ class InvoiceDetailView(PermissionRequiredMixin, DetailView):
         return selectors.invoice_detail()
 
 
-class InvoicePaidView(PermissionRequiredMixin, View):
+class InvoicePaidView(ServiceActionView):
     permission_required = "sales.mark_invoice_paid"
-    http_method_names = ["post"]
+    model = Invoice
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        invoice = get_object_or_404(Invoice, pk=pk)
-        try:
-            services.invoice_mark_paid(invoice=invoice, user=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, f"Invoice {invoice} was marked paid.")
-        return redirect(invoice)
+    def perform(self) -> str:
+        services.invoice_mark_paid(invoice=self.object, user=self.request.user)
+        return _("Invoice %(invoice)s was marked paid.") % {"invoice": self.object}
 
 
 class AccountChoicesView(PermissionRequiredMixin, View):

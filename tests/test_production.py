@@ -24,7 +24,7 @@ import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from accounts.demo import DEMO_PASSWORD
+from demo.loader import DEMO_PASSWORD
 
 BASE_DIR = Path(settings.BASE_DIR)
 ON_POSTGRESQL = connection.vendor == "postgresql"

@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
-from common.admin import SafeAdminMixin
+from common.admin import SafeAdminMixin, ServiceSaveAdminMixin
 from users import services
 from users.models import User
 
@@ -14,7 +14,7 @@ CRM_LINK_FIELDS = ("crm_account", "crm_contact")
 
 
 @admin.register(User)
-class UserAdmin(SafeAdminMixin, DjangoUserAdmin):
+class UserAdmin(ServiceSaveAdminMixin, SafeAdminMixin, DjangoUserAdmin):
     list_display = (
         "username",
         "email",
@@ -54,20 +54,17 @@ class UserAdmin(SafeAdminMixin, DjangoUserAdmin):
     def save_model(
         self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool
     ) -> None:
-        changed = [name for name in CRM_LINK_FIELDS if name in form.changed_data]
-        if not change or not changed:
+        if not change or not any(name in form.changed_data for name in CRM_LINK_FIELDS):
             super().save_model(request, obj, form, change)
             return
-        # The CRM link has its own rules (a new account drops a contact of the old one): keep
-        # the stored link for the plain save and let the services change it.
-        new = {name: form.cleaned_data[name] for name in CRM_LINK_FIELDS}
+        # The CRM link has its own rules and right: the plain save keeps the stored link, and
+        # the users service changes it. A refusal rolls both back and is shown on the form
+        # (ServiceSaveAdminMixin).
+        link = {name: form.cleaned_data[name] for name in CRM_LINK_FIELDS}
         stored = User.objects.only(*CRM_LINK_FIELDS).get(pk=obj.pk)
         obj.crm_account_id, obj.crm_contact_id = stored.crm_account_id, stored.crm_contact_id
         super().save_model(request, obj, form, change)
-        if "crm_account" in changed:
-            services.user_set_crm_account(user=obj, crm_account=new["crm_account"], by=request.user)
-        if "crm_contact" in changed:
-            services.user_set_crm_contact(user=obj, crm_contact=new["crm_contact"], by=request.user)
+        services.user_set_crm_link(user=obj, by=request.user, **link)
         obj.refresh_from_db(fields=list(CRM_LINK_FIELDS))
 
 

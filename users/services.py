@@ -65,3 +65,19 @@ def user_set_crm_contact(*, user: User, crm_contact: Contact | None, by: Any) ->
     user.clean()
     user.save(update_fields=["crm_contact"])
     return user
+
+
+@transaction.atomic
+def user_set_crm_link(
+    *, user: User, crm_account: Account | None, crm_contact: Contact | None, by: Any
+) -> User:
+    """Set the user's CRM account and contact together, as the admin's user form does.
+
+    The contact must be a contact of the account; either may be None.
+    """
+    _check_permission(by)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.crm_account, user.crm_contact = crm_account, crm_contact
+    user.clean()
+    user.save(update_fields=["crm_account", "crm_contact"])
+    return user

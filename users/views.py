@@ -3,13 +3,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
 
-from accounts.forms import add_service_errors
+from common.views import ServiceFormMixin
 from users import selectors, services
 from users.forms import UserCrmAccountForm, UserCrmContactForm
 from users.models import User
@@ -34,9 +35,12 @@ class UserListView(PermissionRequiredMixin, ListView):
         return context
 
 
-class UserCrmLinkMixin(PermissionRequiredMixin):
+class UserCrmLinkMixin(PermissionRequiredMixin, ServiceFormMixin):
+    """A form that changes one user's CRM link through the users service, then shows the list."""
+
     permission_required = services.CHANGE_USER_PERMISSION
     template_name = "users/user_crm_form.html"
+    success_url = reverse_lazy("users:list")
 
     @cached_property
     def target(self) -> User:
@@ -57,24 +61,25 @@ class UserCrmAccountView(UserCrmLinkMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         return {"crm_account": self.target.crm_account}
 
-    def form_valid(self, form: UserCrmAccountForm) -> HttpResponse:
-        had_contact = self.target.crm_contact
-        try:
-            user = services.user_set_crm_account(
-                user=self.target, crm_account=form.cleaned_data["crm_account"], by=self.request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        if user.crm_account:
-            messages.success(self.request, f"{user} is now linked to {user.crm_account}.")
-        else:
-            messages.success(self.request, f"{user} is no longer linked to a CRM account.")
-        if had_contact and user.crm_contact is None:
-            messages.info(
-                self.request, f"{had_contact} is not a contact of that account and was cleared."
-            )
-        return redirect("users:list")
+    def perform(self) -> str:
+        self.had_contact = self.target.crm_contact
+        self.linked = services.user_set_crm_account(
+            user=self.target,
+            crm_account=self.form.cleaned_data["crm_account"],
+            by=self.request.user,
+        )
+        if self.linked.crm_account:
+            return _("%(user)s is now linked to %(account)s.") % {
+                "user": self.linked,
+                "account": self.linked.crm_account,
+            }
+        return _("%(user)s is no longer linked to a CRM account.") % {"user": self.linked}
+
+    def follow_ups(self) -> list[tuple[int, str]]:
+        if self.had_contact and self.linked.crm_contact is None:
+            note = _("%(contact)s is not a contact of that account and was cleared.")
+            return [(messages.INFO, note % {"contact": self.had_contact})]
+        return []
 
 
 class UserCrmContactView(UserCrmLinkMixin, FormView):
@@ -92,7 +97,9 @@ class UserCrmContactView(UserCrmLinkMixin, FormView):
     def _account_first(self) -> HttpResponse | None:
         if self.target.crm_account_id is not None:
             return None
-        messages.warning(self.request, f"Choose a CRM account for {self.target} first.")
+        messages.warning(
+            self.request, _("Choose a CRM account for %(user)s first.") % {"user": self.target}
+        )
         return redirect("users:crm_account", pk=self.target.pk)
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -101,16 +108,15 @@ class UserCrmContactView(UserCrmLinkMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         return {"crm_contact": self.target.crm_contact}
 
-    def form_valid(self, form: UserCrmContactForm) -> HttpResponse:
-        try:
-            user = services.user_set_crm_contact(
-                user=self.target, crm_contact=form.cleaned_data["crm_contact"], by=self.request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+    def perform(self) -> str:
+        user = services.user_set_crm_contact(
+            user=self.target,
+            crm_contact=self.form.cleaned_data["crm_contact"],
+            by=self.request.user,
+        )
         if user.crm_contact:
-            messages.success(self.request, f"{user}'s CRM contact is now {user.crm_contact}.")
-        else:
-            messages.success(self.request, f"{user} has no CRM contact now.")
-        return redirect("users:list")
+            return _("%(user)s's CRM contact is now %(contact)s.") % {
+                "user": user,
+                "contact": user.crm_contact,
+            }
+        return _("%(user)s has no CRM contact now.") % {"user": user}

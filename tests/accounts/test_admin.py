@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.forms import CheckboxInput
 from django.urls import reverse
 
@@ -415,3 +416,58 @@ class TestOtherAdmins:
         assert response.status_code == 200
         assert "Enter a valid email address" in response.content.decode()
         assert Contact.objects.get(pk=contact.pk).email == "old@example.com"
+
+
+def refuse(monkeypatch, service: str, error: ValidationError) -> None:
+    """Make a service refuse, as it would for a rule only it checks or a change made meanwhile."""
+
+    def refusing(**kwargs):
+        raise error
+
+    monkeypatch.setattr(service, refusing)
+
+
+class TestRefusedSaves:
+    """A service that refuses while the admin saves: the form again with why, nothing saved."""
+
+    def test_a_refused_inline_row_saves_nothing_of_the_change(
+        self, admin_user, client, monkeypatch
+    ):
+        account = AccountFactory(phone="+31 40 123 4567")
+        client.force_login(admin_user)
+        response = client.get(change_url(account))
+        data = form_data(response)
+        contacts = response.context["inline_admin_formsets"][1].formset
+        data.update(
+            {
+                "phone": "+31 40 765 4321",
+                f"{contacts.prefix}-TOTAL_FORMS": "1",
+                f"{contacts.prefix}-0-last_name": "Peeters",
+            }
+        )
+        refuse(monkeypatch, "accounts.services.contact_save", ValidationError("Not today."))
+
+        response = client.post(change_url(account), data)
+
+        assert response.status_code == 200
+        form = response.context["adminform"].form
+        assert form.non_field_errors() == ["Contact Peeters: Not today."]
+        assert form["phone"].value() == "+31 40 765 4321", "what was typed is kept"
+        account.refresh_from_db()
+        assert account.phone == "+31 40 123 4567"
+        assert not account.contacts.exists()
+
+    def test_a_refused_new_account_is_a_form_error(self, admin_user, client, monkeypatch):
+        client.force_login(admin_user)
+        refuse(
+            monkeypatch,
+            "accounts.services.account_create",
+            ValidationError({"name": "An account with this name was added meanwhile."}),
+        )
+
+        response = client.post(reverse("admin:accounts_account_add"), TestAccountAdd().add_data())
+
+        assert response.status_code == 200
+        form = response.context["adminform"].form
+        assert form.errors["name"] == ["An account with this name was added meanwhile."]
+        assert not Account.objects.exists() and not Contact.objects.exists()

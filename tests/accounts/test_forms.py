@@ -4,8 +4,8 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from accounts.forms import QuickSelect
 from accounts.picker import AccountChoiceField
+from common.forms import QuickSelect
 from tests.accounts.factories import AccountFactory
 from tests.sales.factories import CustomerFactory, SellerAccountFactory
 

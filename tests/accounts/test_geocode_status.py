@@ -51,3 +51,11 @@ def test_an_address_without_a_place_asks_for_one_instead_of_waiting(city, countr
     assert empty.no_coordinates_reason == (
         "Fill in at least the city and country of the visit address."
     )
+
+
+def test_the_address_says_whether_it_is_the_visit_address_and_located():
+    """Templates ask the address instead of comparing its kind or status with a string."""
+    assert address().is_visit and not address().is_located
+    assert address(latitude=51.44, longitude=5.48).is_located
+    assert not Address(kind=Address.Kind.MAILING).is_visit
+    assert not Address(kind=Address.Kind.OTHER).is_visit

@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from accounts.demo import DEMO_PASSWORD, load_demo
 from accounts.models import Address
+from demo.loader import DEMO_PASSWORD, load_demo
 from tests.e2e.conftest import log_in, screenshot
 from tests.maps.factories import EINDHOVEN, located_account, point_north_of
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.forms import CheckboxInput, MultiWidget
 from django.urls import reverse
 
@@ -135,3 +136,25 @@ def test_an_account_that_is_not_a_seller_is_refused(admin_user, client):
     assert "Acme Panels is a Customer, not one of our selling entities" in response.content.decode()
     user.refresh_from_db()
     assert user.crm_account is None
+
+
+def test_a_refused_crm_link_is_a_form_error_and_saves_nothing(admin_user, client, monkeypatch):
+    """The users service decides the link; its refusal is shown on the form, not a server error."""
+    user = UserFactory(email="sanne@example.com")
+    seller = SellerAccountFactory()
+    client.force_login(admin_user)
+    data = form_data(client.get(change_url(user)))
+    data.update(crm_account=seller.pk, email="sanne.new@example.com")
+
+    def refusing(**kwargs):
+        raise ValidationError("The account stopped being a seller meanwhile.")
+
+    monkeypatch.setattr("users.services.user_set_crm_link", refusing)
+
+    response = client.post(change_url(user), data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.non_field_errors() == ["The account stopped being a seller meanwhile."]
+    user.refresh_from_db()
+    assert (user.email, user.crm_account) == ("sanne@example.com", None)

@@ -99,8 +99,26 @@ def test_only_user_administrators_change_links(request, role, seller):
         services.user_set_crm_account(user=user, crm_account=seller, by=by)
     with pytest.raises(PermissionDenied):
         services.user_set_crm_contact(user=user, crm_contact=None, by=by)
+    with pytest.raises(PermissionDenied):
+        services.user_set_crm_link(user=user, crm_account=seller, crm_contact=None, by=by)
     user.refresh_from_db()
     assert user.crm_account is None
+
+
+def test_the_whole_link_is_set_at_once_or_refused(admin_user, seller):
+    """The admin's form sets account and contact together; a stranger's contact is refused."""
+    contact = ContactFactory(account=seller)
+    user = UserFactory()
+    services.user_set_crm_link(user=user, crm_account=seller, crm_contact=contact, by=admin_user)
+    user.refresh_from_db()
+    assert (user.crm_account, user.crm_contact) == (seller, contact)
+
+    with pytest.raises(ValidationError):
+        services.user_set_crm_link(
+            user=user, crm_account=seller, crm_contact=ContactFactory(), by=admin_user
+        )
+    user.refresh_from_db()
+    assert user.crm_contact == contact
 
 
 # --- the users page --------------------------------------------------------------------------

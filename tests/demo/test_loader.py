@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 
-from accounts.demo import CITIES, DEMO_PASSWORD, SELLER_NAME, demo_accounts, ensure_demo_users
 from accounts.models import HQ, Account, AccountChange, Address, Contact, RelationshipType
+from demo.loader import CITIES, DEMO_PASSWORD, SELLER_NAME, demo_accounts, ensure_demo_users
 
 # Rough bounding boxes of the three countries: a demo pin outside its country is a wrong table row.
 COUNTRY_BOXES = {
