@@ -2,7 +2,7 @@
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_import
     .venv/bin/python bench/import_file.py --rows 50000 --industries
-    .venv/bin/python manage.py import_accounts bench/data/import_50000.csv
+    .venv/bin/python manage.py import_accounts bench/data/import_50000.csv --user admin
 
 The import needs the industries of the file (--industries adds them).
 
