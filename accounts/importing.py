@@ -51,7 +51,12 @@ from accounts.models import (
     RelationshipType,
 )
 from accounts.resources import ADDRESS_COLUMNS, FILE_FIELDS, YesNoWidget
-from accounts.rules import account_hierarchy_errors, account_name_key, business_unit_normalized
+from accounts.rules import (
+    account_hierarchy_errors,
+    account_name_key,
+    business_unit_normalized,
+    empty_parent_cell_keeps_parent,
+)
 from common.permissions import require_permission
 
 BATCH_SIZE = 1000
@@ -600,12 +605,15 @@ class _Importer:
             return parent.pk
         if name:
             return self.parent_by_name(name, errors=errors)
-        if "parent_id" not in values and account.parent_id:
-            # A file with CRM4 ids only cannot name a parent without one: keep it.
+        has_parent_id = "parent_id" in values
+        # With a parent_id column the answer is no: the parent's CRM4 id is not even read.
+        if account.parent_id and not has_parent_id:
             parent_crm4_id = (
                 Account.objects.filter(pk=account.parent_id).values_list("crm4_id", flat=True)
             ).first()
-            if not parent_crm4_id:
+            if empty_parent_cell_keeps_parent(
+                file_has_parent_id=has_parent_id, parent_crm4_id=parent_crm4_id or ""
+            ):
                 return account.parent_id
         return None
 

@@ -33,6 +33,7 @@ from import_export.forms import ImportForm
 from accounts import services
 from accounts.formulae import escape_formula, unescape_formula
 from accounts.models import Account, Address, Industry, RelationshipType
+from accounts.rules import empty_parent_cell_keeps_parent
 from common.ids import parse_id
 
 # The admin shows a preview of every row and saves them one by one: past about a thousand rows
@@ -334,9 +335,9 @@ class AccountResource(resources.ModelResource):
                     {"parent_id": f"No account has id {parent_id}: check the parent_id column."}
                 )
             return parent
-        if "parent_id" not in row and account.parent and not account.parent.crm4_id:
-            # A file with CRM4 ids only (from the old CRM, or exported before parent_id) could
-            # not name this parent, so its empty cell does not mean "no parent".
+        if account.parent and empty_parent_cell_keeps_parent(
+            file_has_parent_id="parent_id" in row, parent_crm4_id=account.parent.crm4_id
+        ):
             return account.parent
         return None
 

@@ -90,3 +90,13 @@ def account_hierarchy_errors(
         current = parent_of(current)
     # Reaching the account, or a loop above it that never reaches the top, is a loop.
     return [str(PARENT_LOOP)] if current is not None else []
+
+
+def empty_parent_cell_keeps_parent(*, file_has_parent_id: bool, parent_crm4_id: str) -> bool:
+    """Whether an empty parent cell in an imported file leaves the account's parent in place.
+
+    A file without a parent_id column (from the old CRM, or exported before it had one) names
+    parents by CRM4 id only, so it cannot name a parent without one: there an empty cell does
+    not mean "no parent". Both imports (the admin's and import_accounts) ask this.
+    """
+    return not file_has_parent_id and not parent_crm4_id

@@ -238,6 +238,23 @@ class TestRows:
         assert parents["X-3"] == "Maas B.V."
         assert "No account is called “Nobody GmbH”" in refused_lines(out)[5]
 
+    def test_an_empty_parent_cell_keeps_a_parent_without_crm4_id(self, tmp_path):
+        """A file naming parents by CRM4 id only cannot name this one: its empty cell keeps it."""
+        unnamed = AccountFactory(name="Maas Logistics B.V.", business_unit="HQ")
+        named = AccountFactory(name="Rhein Fahrzeugbau GmbH", crm4_id="IK-9", business_unit="HQ")
+        kept = AccountFactory(crm4_id="X-1", industry__name="_Automotive", parent=unnamed)
+        dropped = AccountFactory(crm4_id="X-2", industry__name="_Automotive", parent=named)
+        rows = [
+            old_crm_row(crm4_id="X-1", business_unit="", parent_crm4_id=""),
+            old_crm_row(crm4_id="X-2", business_unit="", parent_crm4_id=""),
+        ]
+
+        run(write_csv(tmp_path / "in.csv", rows))
+
+        kept.refresh_from_db()
+        dropped.refresh_from_db()
+        assert (kept.parent, dropped.parent) == (unnamed, None)
+
     def test_a_parent_loop_through_rows_of_the_file_is_refused(self, tmp_path):
         top = AccountFactory(crm4_id="T", industry__name="_Automotive")
         middle = AccountFactory(crm4_id="M", industry__name="_Automotive", parent=top)

@@ -5,6 +5,7 @@ from accounts.rules import (
     account_hierarchy_errors,
     account_name_key,
     business_unit_normalized,
+    empty_parent_cell_keeps_parent,
     looks_like_po_box,
 )
 
@@ -101,3 +102,19 @@ class TestHierarchy:
 def test_any_spelling_of_hq_is_stored_as_hq(unit, expected):
     """The database constraint knows "HQ" only, so "hq" must become "HQ" before a save."""
     assert business_unit_normalized(unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("file_has_parent_id", "parent_crm4_id", "kept"),
+    [(False, "", True), (False, "IK-1", False), (True, "", False), (True, "IK-1", False)],
+)
+def test_an_empty_parent_cell_keeps_a_parent_the_file_could_not_name(
+    file_has_parent_id, parent_crm4_id, kept
+):
+    """Without a parent_id column a file names parents by CRM4 id, so not one without it."""
+    assert (
+        empty_parent_cell_keeps_parent(
+            file_has_parent_id=file_has_parent_id, parent_crm4_id=parent_crm4_id
+        )
+        is kept
+    )
