@@ -6,9 +6,14 @@ out the columns of this CRM (id, parent_id) and may name a parent by name (paren
 
 - The file is read twice, never held in memory: the first pass counts the rows and finds CRM4
   ids (and ids) that occur on more than one line; the second validates and writes.
-- A row is checked by the same rules as the forms and services (the model's field validation,
-  the hierarchy rules, CRM4 id unique, credit permission when a user is given). A row that
-  breaks one is refused and reported with its line number; the other rows are imported.
+- The import acts for a named user, whose rights decide as in the services: adding accounts,
+  changing them, changing their addresses, the credit fields; the credit history names them.
+- A row is checked by the same rules as the forms and services, called rather than copied:
+  the model's field validation (`clean_fields`), the hierarchy rule of `Account.clean`
+  (accounts.rules, told the parents this file set but did not write yet), the services' credit
+  permission, a new account's default type. Only the unique CRM4 id is checked here, for a
+  whole batch at once. A row that breaks a rule is refused and reported with its line number;
+  the other rows are imported.
 - Two rows with the same CRM4 id are both refused: nothing says which of them is right, and
   importing the first would silently pick one (the admin import used to merge them).
 - Rows are written per batch in one transaction, with bulk_create and bulk_update: a few
@@ -35,12 +40,31 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts import services
+from accounts.forms import AccountForm
 from accounts.formulae import unescape_formula
-from accounts.models import HQ, Account, AccountChange, Address, Industry, RelationshipType
+from accounts.models import (
+    CRM4_ID_TAKEN,
+    Account,
+    AccountChange,
+    Address,
+    Industry,
+    RelationshipType,
+)
 from accounts.resources import ADDRESS_COLUMNS, FILE_FIELDS, YesNoWidget
-from accounts.rules import account_name_key
+from accounts.rules import (
+    account_hierarchy_errors,
+    account_name_key,
+    business_unit_normalized,
+    empty_parent_cell_keeps_parent,
+)
+from common.permissions import require_permission
 
 BATCH_SIZE = 1000
+# The rights account_create, account_update and address_save ask for: rows are written in bulk
+# without them, so the import asks for the same.
+ADD_ACCOUNT = "accounts.add_account"
+CHANGE_ACCOUNT = "accounts.change_account"
+CHANGE_ADDRESS = "accounts.change_address"
 UPDATE_BATCH_SIZE = 500
 PARENT_NAME = "parent_name"
 # The admin's columns (its "parent" field is the parent_crm4_id column), and a parent by name.
@@ -212,17 +236,22 @@ def _lines(lines: list[int]) -> str:
 def accounts_import(
     *,
     open_source: Callable[[], TextIO],
-    user: Any = None,
+    user: Any,
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Import the accounts of a CSV file; see the module's docstring for the rules.
+    """Import the accounts of a CSV file for `user`; see the module's docstring for the rules.
 
-    `open_source` opens the file as text (it is read twice). Without a user (a command run by
-    an administrator) the credit fields may be set; with one, only as that user may.
-    With dry_run everything is checked and nothing is written.
+    `open_source` opens the file as text (it is read twice). A user who may neither add nor
+    change accounts stops the import before it reads a row; otherwise each row needs the rights
+    for what it does. With dry_run everything is checked and nothing is written.
     """
+    if not (user.has_perm(ADD_ACCOUNT) or user.has_perm(CHANGE_ACCOUNT)):
+        raise ImportFileError(
+            _("%(user)s may neither add nor change accounts, so nothing can be imported.")
+            % {"user": user.get_username()}
+        )
     scan = _scan(open_source)
     header = scan.header
     if "name" not in header:
@@ -247,7 +276,7 @@ class _Importer:
         self.result = ImportResult(rows=scan.rows, dry_run=dry_run)
         self.types = {t.name.casefold(): t for t in RelationshipType.objects.all()}
         self.types.update({t.code.casefold(): t for t in self.types.values()})
-        self.prospect = RelationshipType.objects.get(code=RelationshipType.PROSPECT)
+        self.default_type = RelationshipType.default_for_new_account()
         self.industries = {i.name.casefold(): i for i in Industry.objects.all()}
         # Accounts of this file, for parents named by later rows: CRM4 id or lower-case name to
         # key (pk, or minus the line while not written), and the rows refused, to say so.
@@ -411,10 +440,10 @@ class _Importer:
         if not errors:
             self.check_account(account, errors=errors)
         if not errors:
-            self.check_hierarchy(account, parent_key, line=line, errors=errors)
+            self.check_hierarchy(account, parent_key, errors=errors)
         if not errors:
             self.check_crm4_id(account, values, errors=errors)
-        if not errors and self.user is not None:
+        if not errors:
             self.check_credit(account, before, errors=errors)
         if errors:
             raise RowRefused(_format(errors))
@@ -425,6 +454,8 @@ class _Importer:
         ]
         if parent_key != old_parent:
             changed.append("parent")
+        changed_addresses = [] if is_new else self.changed_addresses(account, addresses)
+        self.check_rights(is_new=is_new, changed=changed, changed_addresses=changed_addresses)
         row = _Row(
             line=line,
             account=account,
@@ -433,9 +464,9 @@ class _Importer:
             before=before,
             addresses=addresses,
             changed_fields=changed,
+            changed_addresses=changed_addresses,
         )
         if not is_new:
-            row.changed_addresses = self.changed_addresses(account, addresses)
             self.touched[account.pk] = line
         self.remember(row, values)
         return row
@@ -481,9 +512,12 @@ class _Importer:
         for name in TEXT_FIELDS:
             if name in values:
                 setattr(account, name, values[name])
-        if values.get("website") and "://" not in values["website"]:
-            # As the account form does: "www.example.nl" means https://www.example.nl.
-            account.website = f"https://{values['website']}"
+        if values.get("website"):
+            # As the account form reads it: "www.example.nl" means https://www.example.nl.
+            try:
+                account.website = _WEBSITE.to_python(values["website"])
+            except ValidationError as error:
+                errors.setdefault("website", []).extend(error.messages)
         if "relationship_type" in values or is_new:
             name = values.get("relationship_type", "")
             if name:
@@ -495,8 +529,8 @@ class _Importer:
                 else:
                     account.relationship_type = found
             elif is_new:
-                # A new account starts as Prospect; an existing one keeps its type.
-                account.relationship_type = self.prospect
+                # An empty cell gives a new account the default type; an old one keeps its own.
+                account.relationship_type = self.default_type
         if "industry" in values or is_new:
             name = values.get("industry", "")
             found = self.industries.get(name.casefold()) if name else None
@@ -571,12 +605,15 @@ class _Importer:
             return parent.pk
         if name:
             return self.parent_by_name(name, errors=errors)
-        if "parent_id" not in values and account.parent_id:
-            # A file with CRM4 ids only cannot name a parent without one: keep it.
+        has_parent_id = "parent_id" in values
+        # With a parent_id column the answer is no: the parent's CRM4 id is not even read.
+        if account.parent_id and not has_parent_id:
             parent_crm4_id = (
                 Account.objects.filter(pk=account.parent_id).values_list("crm4_id", flat=True)
             ).first()
-            if not parent_crm4_id:
+            if empty_parent_cell_keeps_parent(
+                file_has_parent_id=has_parent_id, parent_crm4_id=parent_crm4_id or ""
+            ):
                 return account.parent_id
         return None
 
@@ -649,41 +686,25 @@ class _Importer:
             for name, messages in error.message_dict.items():
                 errors.setdefault(name, []).extend(messages)
 
-    def check_hierarchy(
-        self, account: Account, parent_key: int | None, *, line: int, errors: dict
-    ) -> None:
-        """Account.clean's rules, knowing the parents this file has set but not yet written."""
-        if account.business_unit.strip().upper() == HQ:
-            account.business_unit = HQ
-            if parent_key is not None:
-                errors.setdefault("parent", []).append(
-                    _("A headquarters (business unit HQ) has no parent account.")
-                )
-                return
-        key = account.pk or -line
-        if parent_key == key:
-            errors.setdefault("parent", []).append(_("An account cannot be its own parent."))
-        elif parent_key is not None and account.pk and self.loops(key, parent_key):
-            errors.setdefault("parent", []).append(
-                _("This parent would make a loop: the account is above it already.")
-            )
+    def check_hierarchy(self, account: Account, parent_key: int | None, *, errors: dict) -> None:
+        """Account.clean's hierarchy rule, knowing the parents this file set but did not write."""
+        account.business_unit = business_unit_normalized(account.business_unit)
+        problems = account_hierarchy_errors(
+            business_unit=account.business_unit,
+            key=account.pk,
+            parent_key=parent_key,
+            parent_of=self.parent_of,
+        )
+        if problems:
+            errors.setdefault("parent", []).extend(problems)
 
-    def loops(self, key: int, parent_key: int) -> bool:
-        seen: set[int] = set()
-        current: int | None = parent_key
-        while current is not None and current not in seen:
-            if current == key:
-                return True
-            seen.add(current)
-            if current in self.parents:
-                current = self.parents[current]
-            elif current > 0:
-                current = (
-                    Account.objects.filter(pk=current).values_list("parent_id", flat=True).first()
-                )
-            else:
-                current = None
-        return current is not None
+    def parent_of(self, key: int) -> int | None:
+        """The parent key of an account: as this file set it, else as the database has it."""
+        if key in self.parents:
+            return self.parents[key]
+        if key < 0:
+            return None
+        return Account.objects.filter(pk=key).values_list("parent_id", flat=True).first()
 
     def check_crm4_id(self, account: Account, values: dict[str, str], *, errors: dict) -> None:
         crm4_id = account.crm4_id
@@ -693,14 +714,29 @@ class _Importer:
         if (other is not None and other.pk != account.pk) or (
             crm4_id in self.file_crm4_ids and self.file_crm4_ids[crm4_id] != account.pk
         ):
-            errors.setdefault("crm4_id", []).append(_("Another account already has this CRM4 id."))
+            errors.setdefault("crm4_id", []).append(str(CRM4_ID_TAKEN))
 
     def check_credit(self, account: Account, before: Account | None, *, errors: dict) -> None:
         fields = {name: getattr(account, name) for name in services.CREDIT_FIELDS}
         try:
-            services._check_credit_permission(user=self.user, before=before, fields=fields)
+            services.require_credit_permission(user=self.user, before=before, fields=fields)
         except PermissionDenied as error:
             errors.setdefault(NON_FIELD_ERRORS, []).append(str(error))
+
+    def check_rights(
+        self, *, is_new: bool, changed: list[str], changed_addresses: list[Address]
+    ) -> None:
+        """The rights the services would ask for this row; an unchanged row needs none."""
+        needed = [ADD_ACCOUNT] if is_new else []
+        if changed:
+            needed.append(CHANGE_ACCOUNT)
+        if changed_addresses:
+            needed.append(CHANGE_ADDRESS)
+        for permission in needed:
+            try:
+                require_permission(self.user, permission)
+            except PermissionDenied as error:
+                raise RowRefused(str(error)) from error
 
     def changed_addresses(
         self, account: Account, addresses: dict[str, dict[str, str]]
@@ -710,6 +746,8 @@ class _Importer:
             address = self.addresses[account.pk].get(kind)
             if address is None or all(getattr(address, p) == v for p, v in parts.items()):
                 continue
+            # A copy: the row may still be refused, and must leave no trace for the rows after it.
+            address = copy.copy(address)
             for part, value in parts.items():
                 setattr(address, part, value)
             if kind == Address.Kind.VISIT:
@@ -873,6 +911,8 @@ def update_rows(model: type[Model], objects: list[Model], field_names: list[str]
 
 
 _KEYS = {"relationship_type", "industry"}
+# The account form's website field: the import reads a website as the form does.
+_WEBSITE = AccountForm.base_fields["website"]
 _NOT_CHECKED_ADDRESS_FIELDS = [
     f.name for f in Address._meta.fields if f.name not in services.ADDRESS_FIELDS
 ] + ["country"]

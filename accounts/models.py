@@ -8,10 +8,19 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_countries.fields import CountryField
 
-HQ = "HQ"
+from accounts.rules import (
+    HQ,
+    HQ_HAS_NO_PARENT,
+    OWN_PARENT,
+    account_hierarchy_errors,
+    business_unit_normalized,
+)
+
+# The unique constraint's message, also given by the import, which checks a whole batch at once.
+CRM4_ID_TAKEN = gettext_lazy("Another account already has this CRM4 id.")
 
 # CRM 4 ids are GUIDs, usually written in braces: {1A2B3C4D-...}.
 crm4_id_validator = RegexValidator(
@@ -45,6 +54,12 @@ class RelationshipType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def default_for_new_account(cls) -> "RelationshipType":
+        """The type of a new account given none: Prospect, "any new Account that has not
+        ordered (yet)"; the first order makes it a Customer."""
+        return cls.objects.get(code=cls.PROSPECT)
 
 
 class IndustryQuerySet(models.QuerySet):
@@ -134,18 +149,18 @@ class Account(models.Model):
             models.CheckConstraint(
                 condition=~Q(business_unit=HQ) | Q(parent__isnull=True),
                 name="account_hq_has_no_parent",
-                violation_error_message="A headquarters (business unit HQ) has no parent account.",
+                violation_error_message=HQ_HAS_NO_PARENT,
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")),
                 name="account_not_own_parent",
-                violation_error_message="An account cannot be its own parent.",
+                violation_error_message=OWN_PARENT,
             ),
             models.UniqueConstraint(
                 fields=["crm4_id"],
                 condition=~Q(crm4_id=""),
                 name="account_crm4_id_unique",
-                violation_error_message="Another account already has this CRM4 id.",
+                violation_error_message=CRM4_ID_TAKEN,
             ),
         ]
 
@@ -163,30 +178,19 @@ class Account(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.business_unit.strip().upper() == HQ:
-            self.business_unit = HQ
-            if self.parent_id:
-                raise ValidationError(
-                    {"parent": "A headquarters (business unit HQ) has no parent account."}
-                )
-        if self.parent_id and self.parent_id == self.pk:
-            raise ValidationError({"parent": "An account cannot be its own parent."})
-        if self.parent_id and parent_chain_loops(account=self, parent_id=self.parent_id):
-            raise ValidationError(
-                {"parent": "This parent would make a loop: the account is above it already."}
-            )
+        self.business_unit = business_unit_normalized(self.business_unit)
+        errors = account_hierarchy_errors(
+            business_unit=self.business_unit,
+            key=self.pk,
+            parent_key=self.parent_id,
+            parent_of=_parent_id_of,
+        )
+        if errors:
+            raise ValidationError({"parent": errors})
 
 
-def parent_chain_loops(*, account: Account, parent_id: int) -> bool:
-    """Whether making `parent_id` the parent of `account` would close a loop in the hierarchy."""
-    seen: set[int] = set()
-    current: int | None = parent_id
-    while current is not None and current not in seen:
-        if current == account.pk:
-            return True
-        seen.add(current)
-        current = Account.objects.filter(pk=current).values_list("parent_id", flat=True).first()
-    return current is not None
+def _parent_id_of(account_id: int) -> int | None:
+    return Account.objects.filter(pk=account_id).values_list("parent_id", flat=True).first()
 
 
 class Address(models.Model):

@@ -33,14 +33,16 @@ from import_export.forms import ImportForm
 from accounts import services
 from accounts.formulae import escape_formula, unescape_formula
 from accounts.models import Account, Address, Industry, RelationshipType
+from accounts.rules import empty_parent_cell_keeps_parent
 from common.ids import parse_id
 
 # The admin shows a preview of every row and saves them one by one: past about a thousand rows
 # that takes minutes (5,000 rows: 76 s and 6.4 MB of HTML). Bigger files go to the command.
 ADMIN_IMPORT_MAX_ROWS = 1000
 BIG_FILE_HELP = gettext_lazy(
-    "At most %(max)s rows. Import bigger files with manage.py import_accounts FILE on the "
-    "server: it checks and writes them in batches and reports the rows it refuses."
+    "At most %(max)s rows. Import bigger files with manage.py import_accounts FILE --user "
+    "USERNAME on the server: it checks and writes them in batches and reports the rows it "
+    "refuses."
 )
 
 ADDRESS_KINDS = {"visit": Address.Kind.VISIT, "mailing": Address.Kind.MAILING}
@@ -172,8 +174,8 @@ class AccountImportForm(ImportForm):
             raise forms.ValidationError(
                 _(
                     "This file has more than %(max)s rows, too many for the admin's preview. "
-                    "Import it on the server with manage.py import_accounts FILE (run it with "
-                    "--dry-run first to check it)."
+                    "Import it on the server with manage.py import_accounts FILE --user USERNAME "
+                    "(run it with --dry-run first to check it)."
                 )
                 % {"max": ADMIN_IMPORT_MAX_ROWS}
             )
@@ -295,10 +297,8 @@ class AccountResource(resources.ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if instance.pk is None and instance.relationship_type_id is None:
-            # A new account starts as Prospect, as on the account pages and in import_accounts.
-            instance.relationship_type = RelationshipType.objects.get(
-                code=RelationshipType.PROSPECT
-            )
+            # Now rather than in account_create, so that the preview shows it too.
+            instance.relationship_type = RelationshipType.default_for_new_account()
         if any(column in row for column in PARENT_COLUMNS):
             try:
                 instance.parent = self._parent(instance, row)
@@ -335,9 +335,9 @@ class AccountResource(resources.ModelResource):
                     {"parent_id": f"No account has id {parent_id}: check the parent_id column."}
                 )
             return parent
-        if "parent_id" not in row and account.parent and not account.parent.crm4_id:
-            # A file with CRM4 ids only (from the old CRM, or exported before parent_id) could
-            # not name this parent, so its empty cell does not mean "no parent".
+        if account.parent and empty_parent_cell_keeps_parent(
+            file_has_parent_id="parent_id" in row, parent_crm4_id=account.parent.crm4_id
+        ):
             return account.parent
         return None
 

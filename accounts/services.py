@@ -101,13 +101,20 @@ def _save_unique(instance: models.Model, **save_kwargs: Any) -> None:
         raise
 
 
-def _check_credit_permission(*, user: Any, before: Account | None, fields: Mapping) -> None:
+def require_credit_permission(*, user: Any, before: Account | None, fields: Mapping) -> None:
+    """Raise PermissionDenied when `fields` change a credit field and `user` may not.
+
+    `before` is the account as it was (None for a new one, whose credit fields start at their
+    defaults). The services call it, and so does the bulk import, which writes without them.
+    """
     for field in CREDIT_FIELDS:
         if field not in fields:
             continue
         old = getattr(before, field) if before else Account._meta.get_field(field).get_default()
         if fields[field] != old and not user_can_change_credit(user):
-            raise PermissionDenied("Only Accounting may change the credit limit or credit hold.")
+            raise PermissionDenied(
+                gettext("Only Accounting may change the credit limit or credit hold.")
+            )
 
 
 @transaction.atomic
@@ -121,12 +128,15 @@ def account_create(
 ) -> Account:
     """Create an account with its Visit and Mailing addresses.
 
-    Credit fields other than their defaults need the credit permission. The visit address is
-    located after commit; with geocode=False (imports) it stays pending for geocode_accounts.
+    Credit fields other than their defaults need the credit permission. Without a relationship
+    type the account is a Prospect. The visit address is located after commit; with
+    geocode=False (imports) it stays pending for geocode_accounts.
     """
     require_permission(user, "accounts.add_account")
-    _check_credit_permission(user=user, before=None, fields=fields)
+    require_credit_permission(user=user, before=None, fields=fields)
     account = Account(**fields)
+    if account.relationship_type_id is None:
+        account.relationship_type = RelationshipType.default_for_new_account()
     account.name_key = account_name_key(account.name)
     account.full_clean()
     _save_unique(account)
@@ -151,7 +161,7 @@ def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) ->
     """Change an account's own fields. Credit fields need the credit permission."""
     require_permission(user, "accounts.change_account")
     before = Account.objects.select_for_update().get(pk=account.pk)
-    _check_credit_permission(user=user, before=before, fields=fields)
+    require_credit_permission(user=user, before=before, fields=fields)
     for field, value in fields.items():
         setattr(account, field, value)
     account.name_key = account_name_key(account.name)

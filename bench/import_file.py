@@ -2,13 +2,19 @@
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_import
     .venv/bin/python bench/import_file.py --rows 50000 --industries
-    .venv/bin/python manage.py import_accounts bench/data/import_50000.csv
+    .venv/bin/python manage.py import_accounts bench/data/import_50000.csv --user admin
 
 The import needs the industries of the file (--industries adds them).
 
 The rows come from bench/fill.py's generator (same names, cities, types and shares): a CRM 4
 export, so no id column. A parent is given by its CRM4 id when it has one (60% do); a child of
 an account without one gets none. Industries and relationship types are written by name.
+
+With --updates the file holds only the rows with a CRM4 id, each with another name, visit street
+and credit limit: imported after the plain file of the same size, every row updates an account.
+
+    .venv/bin/python bench/import_file.py --rows 50000 --updates
+    .venv/bin/python manage.py import_accounts bench/data/update_50000.csv --user admin
 """
 
 import argparse
@@ -32,7 +38,7 @@ HEADER = [column for column in COLUMNS if column not in ("id", "parent_id", "par
 TYPE_NAMES = {code: code.capitalize() for code in TYPE_WEIGHTS}
 
 
-def write(*, rows: int, out: Path, encoding: str) -> None:
+def write(*, rows: int, out: Path, encoding: str, updates: bool = False) -> None:
     # The generator writes whatever it is given for the type and industry: here their names.
     generator = Generator(size=rows, type_ids=TYPE_NAMES, industry_ids=INDUSTRIES)
     crm4_ids: dict[int, str] = {}
@@ -46,6 +52,12 @@ def write(*, rows: int, out: Path, encoding: str) -> None:
             if crm4_id:
                 crm4_ids[pk] = crm4_id
             visit, mailing = addresses[0], addresses[1]
+            if updates:
+                if not crm4_id:
+                    continue
+                name = f"{name} (renamed)"
+                visit = (*visit[:4], f"{visit[4]} bis", *visit[5:])
+                limit = (limit or 0) + 1000
             writer.writerow(
                 [
                     crm4_id, name, rtype, industry, unit, crm4_ids.get(parent, ""), email, phone,
@@ -61,6 +73,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--encoding", default="utf-8")
     parser.add_argument(
+        "--updates",
+        action="store_true",
+        help="Only the rows with a CRM4 id, each changed: a file that updates the accounts the "
+        "plain file of the same size added.",
+    )
+    parser.add_argument(
         "--industries",
         action="store_true",
         help="Also add the file's industries to the database DATABASE_URL names (needed once).",
@@ -68,8 +86,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.industries:
         reference_data()
-    out = args.out or ROOT / "bench" / "data" / f"import_{args.rows}.csv"
-    write(rows=args.rows, out=out, encoding=args.encoding)
+    kind = "update" if args.updates else "import"
+    out = args.out or ROOT / "bench" / "data" / f"{kind}_{args.rows}.csv"
+    write(rows=args.rows, out=out, encoding=args.encoding, updates=args.updates)
     print(out)
 
 

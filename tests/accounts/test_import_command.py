@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from accounts.models import Account, AccountChange, Address, RelationshipType
@@ -23,6 +24,12 @@ def industries(db):
     IndustryFactory(name="Metal")  # an old CRM4 industry, not offered for new choices
 
 
+@pytest.fixture(autouse=True)
+def importer(admin_user):
+    """The user the imports act for unless a test names another: a superuser."""
+    return admin_user
+
+
 def write_csv(path: Path, rows: list[dict], *, header=HEADER, encoding="utf-8") -> Path:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\r\n", extrasaction="ignore")
@@ -33,7 +40,9 @@ def write_csv(path: Path, rows: list[dict], *, header=HEADER, encoding="utf-8") 
 
 
 def run(path: Path, *args: str) -> tuple[str, str]:
-    """Run the command; its stdout and stderr."""
+    """Run the command, as the superuser unless --user is given; its stdout and stderr."""
+    if "--user" not in args:
+        args = (*args, "--user", "admin")
     out, err = io.StringIO(), io.StringIO()
     call_command("import_accounts", str(path), *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
@@ -98,7 +107,7 @@ class TestEncodings:
 
 
 class TestRows:
-    def test_new_accounts_with_addresses_parent_and_credit(self, tmp_path):
+    def test_new_accounts_with_addresses_parent_and_credit(self, tmp_path, importer):
         rows = [
             old_crm_row(credit_limit="25000", credit_hold="yes"),
             old_crm_row(
@@ -123,10 +132,9 @@ class TestRows:
         addresses = {a.kind: a for a in hq.addresses.all()}
         assert addresses[Address.Kind.MAILING].street == "Postbus 100"
         assert addresses[Address.Kind.MAILING].country.code == "NL"
-        assert {c.field for c in AccountChange.objects.filter(account=hq)} == {
-            "credit_limit",
-            "credit_hold",
-        }
+        changes = AccountChange.objects.filter(account=hq)
+        assert {c.field for c in changes} == {"credit_limit", "credit_hold"}
+        assert {c.changed_by for c in changes} == {importer}
         assert "2 accounts added" in out
 
     def test_a_row_without_relationship_type_is_a_prospect(self, tmp_path):
@@ -230,6 +238,23 @@ class TestRows:
         assert parents["X-3"] == "Maas B.V."
         assert "No account is called “Nobody GmbH”" in refused_lines(out)[5]
 
+    def test_an_empty_parent_cell_keeps_a_parent_without_crm4_id(self, tmp_path):
+        """A file naming parents by CRM4 id only cannot name this one: its empty cell keeps it."""
+        unnamed = AccountFactory(name="Maas Logistics B.V.", business_unit="HQ")
+        named = AccountFactory(name="Rhein Fahrzeugbau GmbH", crm4_id="IK-9", business_unit="HQ")
+        kept = AccountFactory(crm4_id="X-1", industry__name="_Automotive", parent=unnamed)
+        dropped = AccountFactory(crm4_id="X-2", industry__name="_Automotive", parent=named)
+        rows = [
+            old_crm_row(crm4_id="X-1", business_unit="", parent_crm4_id=""),
+            old_crm_row(crm4_id="X-2", business_unit="", parent_crm4_id=""),
+        ]
+
+        run(write_csv(tmp_path / "in.csv", rows))
+
+        kept.refresh_from_db()
+        dropped.refresh_from_db()
+        assert (kept.parent, dropped.parent) == (unnamed, None)
+
     def test_a_parent_loop_through_rows_of_the_file_is_refused(self, tmp_path):
         top = AccountFactory(crm4_id="T", industry__name="_Automotive")
         middle = AccountFactory(crm4_id="M", industry__name="_Automotive", parent=top)
@@ -266,6 +291,98 @@ class TestRows:
 
         assert "Only Accounting may change the credit limit" in refused_lines(out)[2]
         assert names() == {"Brabant Carrosserie B.V."}
+
+    @pytest.mark.parametrize(
+        ("row", "account"),
+        [
+            # A headquarters with a parent.
+            ({"crm4_id": "M", "business_unit": "hq", "parent_crm4_id": "T"}, "middle"),
+            # A parent below the account.
+            ({"crm4_id": "T", "business_unit": "", "parent_crm4_id": "M"}, "top"),
+        ],
+    )
+    def test_hierarchy_refusals_are_the_account_pages_messages(self, tmp_path, row, account):
+        """The import and the model decide by one rule, so they refuse with the same words."""
+        top = AccountFactory(crm4_id="T", industry__name="_Automotive")
+        middle = AccountFactory(crm4_id="M", industry__name="_Automotive", parent=top)
+        accounts = {"top": top, "middle": middle}
+
+        out, _ = run(write_csv(tmp_path / "in.csv", [old_crm_row(**row)]))
+
+        changed = accounts[account]
+        changed.business_unit = row["business_unit"]
+        changed.parent = {"top": middle, "middle": top}[account]
+        with pytest.raises(ValidationError) as error:
+            changed.full_clean()
+        assert refused_lines(out)[2] == f"parent: {error.value.message_dict['parent'][0]}"
+
+    def test_a_website_is_read_as_the_account_form_reads_it(self, tmp_path):
+        rows = [
+            old_crm_row(crm4_id="X-1", website="www.brabant.example"),
+            old_crm_row(crm4_id="X-2", website="brabant.example:8080"),
+        ]
+
+        out, _ = run(write_csv(tmp_path / "in.csv", rows))
+
+        assert Account.objects.get(crm4_id="X-1").website == "https://www.brabant.example"
+        assert refused_lines(out)[3].startswith("website:")
+
+
+class TestActingUser:
+    """The import acts for a named user: that user's rights decide, and the history names them."""
+
+    def test_the_user_must_be_named(self, tmp_path):
+        path = write_csv(tmp_path / "in.csv", [old_crm_row()])
+        with pytest.raises(CommandError, match="--user"):
+            call_command("import_accounts", str(path), stdout=io.StringIO())
+        assert not Account.objects.exists()
+
+    def test_an_unknown_user_stops_the_import(self, tmp_path):
+        with pytest.raises(CommandError, match="No user nobody-here"):
+            run(write_csv(tmp_path / "in.csv", [old_crm_row()]), "--user", "nobody-here")
+        assert not Account.objects.exists()
+
+    def test_an_inactive_user_stops_the_import(self, tmp_path):
+        UserFactory(username="gone", is_active=False, is_superuser=True)
+        with pytest.raises(CommandError, match="gone"):
+            run(write_csv(tmp_path / "in.csv", [old_crm_row()]), "--user", "gone")
+        assert not Account.objects.exists()
+
+    def test_a_user_who_may_neither_add_nor_change_accounts_stops_the_import(
+        self, tmp_path, management_user
+    ):
+        path = write_csv(tmp_path / "in.csv", [old_crm_row()])
+        with pytest.raises(CommandError, match="may neither add nor change accounts"):
+            run(path, "--user", management_user.username)
+        assert not Account.objects.exists()
+
+    def test_each_row_needs_the_right_for_what_it_does(self, tmp_path, accounting_user):
+        """Accounting changes accounts and their credit, but adds none and moves no address."""
+        AccountFactory(crm4_id="X-1", industry__name="_Automotive")
+        AccountFactory(crm4_id="X-2", industry__name="_Automotive")
+        # The file names X-1's addresses as they are: only the account itself changes.
+        addresses = {
+            f"{a.kind}_{part}": str(getattr(a, part))
+            for a in Address.objects.filter(account__crm4_id="X-1")
+            for part in ("street", "postal_code", "city", "country")
+        }
+        rows = [
+            old_crm_row(crm4_id="X-1", name="Renamed B.V.", credit_limit="5000", **addresses),
+            old_crm_row(crm4_id="X-2", visit_street="Elsewhere 1"),
+            old_crm_row(crm4_id="X-3", name="New B.V."),
+        ]
+
+        out, _ = run(write_csv(tmp_path / "in.csv", rows), "--user", accounting_user.username)
+
+        refused = refused_lines(out)
+        assert sorted(refused) == [3, 4]
+        assert refused[3] == "Your role may not change addresses."
+        assert refused[4] == "Your role may not add accounts."
+        renamed = Account.objects.get(crm4_id="X-1")
+        assert (renamed.name, renamed.credit_limit) == ("Renamed B.V.", Decimal("5000"))
+        history = {c.field: (c.new_value, c.changed_by) for c in renamed.changes.all()}
+        assert history["credit_limit"] == ("5000.00", accounting_user)
+        assert not Account.objects.filter(crm4_id="X-3").exists()
 
 
 class TestRefusedRows:

@@ -112,7 +112,14 @@ class TestRoundTrip:
         path.write_text(export_csv(client), encoding="utf-8")
         out = io.StringIO()
 
-        call_command("import_accounts", str(path), stdout=out, stderr=io.StringIO())
+        call_command(
+            "import_accounts",
+            str(path),
+            "--user",
+            admin_user.username,
+            stdout=out,
+            stderr=io.StringIO(),
+        )
 
         assert "0 accounts added, 0 updated, 4 unchanged, 0 rows refused" in out.getvalue()
         assert snapshot() == before
@@ -132,7 +139,14 @@ class TestRoundTrip:
         path = tmp_path / "export.csv"
         path.write_bytes(to_csv(exported, header=list(exported[0])))
 
-        call_command("import_accounts", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import_accounts",
+            str(path),
+            "--user",
+            admin_user.username,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
 
         # The parent without a CRM4 id cannot be named without its id; the rest is exact.
         got = {

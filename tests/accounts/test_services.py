@@ -78,6 +78,16 @@ class TestAccountCreate:
         assert changes["credit_limit"].changed_by == clerk
         assert changes["credit_hold"].new_value == "Yes"
 
+    @pytest.mark.parametrize("given", ["left out", None])
+    def test_a_new_account_without_a_type_is_a_prospect(self, sales_user, given):
+        fields = _fields()
+        if given is None:
+            fields["relationship_type"] = None
+        else:
+            del fields["relationship_type"]
+        account = services.account_create(user=sales_user, fields=fields)
+        assert account.relationship_type.code == RelationshipType.PROSPECT
+
     def test_an_hq_has_no_parent(self, sales_user):
         parent = AccountFactory()
         with pytest.raises(ValidationError) as error:

@@ -1,4 +1,6 @@
-"""manage.py import_accounts FILE: import a big CSV file of accounts (see accounts/importing.py).
+"""manage.py import_accounts FILE --user USERNAME: import a big CSV file of accounts.
+
+The rules are in accounts/importing.py.
 
 The admin's import shows a preview of every row and saves them one by one: fine for a few
 hundred rows, hopeless for a full CRM 4 export. This command streams the file and writes it in
@@ -75,19 +77,20 @@ class Command(BaseCommand):
         )  # fmt: skip
         parser.add_argument(
             "--user", metavar="USERNAME",
-            help=_("Record the credit changes as made by this user, and import only the credit "
-                   "fields this user may change (default: the credit history names nobody)."),
+            help=_("Required: the user the import acts for. Its rights decide what may be "
+                   "imported (adding accounts, changing them and their addresses, credit), and "
+                   "the credit history names it."),
         )  # fmt: skip
         parser.add_argument(
             "--batch-size", type=int, default=1000, help=_("Rows written per transaction.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        user = self.user(options["user"])
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(_("No file %s.") % path)
         encoding = self.encoding(path, options["encoding"])
-        user = self.user(options["user"])
         if options["batch_size"] < 1:
             raise CommandError(_("--batch-size must be at least 1."))
         started = time.monotonic()
@@ -116,10 +119,17 @@ class Command(BaseCommand):
 
     def user(self, username: str | None) -> Any:
         if not username:
-            return None
+            raise CommandError(
+                _(
+                    "Name the user the import acts for with --user USERNAME: its rights decide "
+                    "what may be imported, and the credit history names it."
+                )
+            )
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(_("No user %s.") % username)
+        if not user.is_active:
+            raise CommandError(_("The user %s is not active.") % username)
         return user
 
     def summary(self, result: ImportResult, encoding: str, seconds: float) -> None:
