@@ -166,14 +166,14 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
     fieldsets = (
         (None, {"fields": ("name", "relationship_type", "industry", "email", "phone", "website")}),
         ("Hierarchy", {"fields": ("business_unit", "parent")}),
-        ("Credit", {"fields": ("credit_limit", "credit_hold")}),
+        ("Credit", {"fields": ("credit_limit", "credit_hold", "credit_hold_reason")}),
         ("CRM4", {"fields": ("crm4_id",)}),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
     add_fieldsets = (
         (None, {"fields": ("name", "relationship_type", "industry", "email", "phone", "website")}),
         ("Hierarchy", {"fields": ("business_unit", "parent")}),
-        ("Credit", {"fields": ("credit_limit", "credit_hold")}),
+        ("Credit", {"fields": ("credit_limit", "credit_hold", "credit_hold_reason")}),
         ("CRM4", {"fields": ("crm4_id",)}),
         (
             "Visit address",
@@ -213,8 +213,11 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
 
     def get_readonly_fields(self, request: HttpRequest, obj: Account | None = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
-        if not services.user_can_change_credit(request.user):
-            readonly += services.CREDIT_FIELDS
+        readonly += [
+            name
+            for name in services.CREDIT_FIELDS
+            if not request.user.has_perm(services.CREDIT_FIELD_PERMISSIONS[name])
+        ]
         return readonly
 
     def save_model(

@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Address, Contact, Industry
 from accounts.picker import AccountChoiceField
-from accounts.services import ACCOUNT_FIELDS, CREDIT_FIELDS, user_can_change_credit
+from accounts.services import (
+    ACCOUNT_FIELDS,
+    CREDIT_FIELD_PERMISSIONS,
+    CREDIT_FIELDS,
+    CREDIT_REFUSALS,
+)
 from common.forms import FiniteDecimalField, QuickSelect
 
 
@@ -22,7 +27,12 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = Account
-        fields = list(ACCOUNT_FIELDS)
+        # The hold's reason sits right below the hold.
+        fields = [
+            *ACCOUNT_FIELDS[: ACCOUNT_FIELDS.index("credit_hold") + 1],
+            "credit_hold_reason",
+            *ACCOUNT_FIELDS[ACCOUNT_FIELDS.index("credit_hold") + 1 :],
+        ]
         field_classes = {"credit_limit": FiniteDecimalField}
         # A number box sends "" for a typo such as "5e", which would read as "no limit".
         widgets = {"credit_limit": forms.TextInput(attrs={"inputmode": "decimal"})}
@@ -31,18 +41,17 @@ class AccountForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["industry"].queryset = Industry.objects.offered(keep=self.instance.industry_id)
-        self.can_change_credit = user_can_change_credit(user)
-        if not self.can_change_credit:
-            for name in CREDIT_FIELDS:
-                self.fields[name].disabled = True
-                self.fields[name].help_text = "Only Accounting can change this."
+        self.read_only_credit = [
+            name for name in CREDIT_FIELDS if not user.has_perm(CREDIT_FIELD_PERMISSIONS[name])
+        ]
+        for name in self.read_only_credit:
+            self.fields[name].disabled = True
+            self.fields[name].help_text = CREDIT_REFUSALS[CREDIT_FIELD_PERMISSIONS[name]]
 
     @property
     def ignored_credit_change(self) -> bool:
         """Whether a user without the credit permission sent credit values that were ignored."""
-        if self.can_change_credit:
-            return False
-        for name in CREDIT_FIELDS:
+        for name in self.read_only_credit:
             if name not in self.data:
                 continue
             try:
@@ -79,3 +88,18 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "job_title", "email", "phone", "mobile"]
+
+
+class CreditHoldForm(forms.Form):
+    """Put an account on credit hold with a reason, or lift the hold (the hidden `hold`)."""
+
+    hold = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Named as the service names it, so its refusal shows beside this box.
+    credit_hold_reason = forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Reason"),
+        help_text=_(
+            "A dispute, doubts about paying: everyone sees it beside this customer's orders."
+        ),
+    )

@@ -427,6 +427,7 @@ class _Importer:
             else Account(
                 credit_limit=account.credit_limit,
                 credit_hold=account.credit_hold,
+                credit_hold_reason=account.credit_hold_reason,
                 relationship_type=account.relationship_type,
             )
         )
@@ -560,6 +561,9 @@ class _Importer:
         if "credit_hold" in values:
             try:
                 account.credit_hold = YesNoWidget().clean(values["credit_hold"])
+                # A lifted hold keeps no reason (a database rule); the file carries none.
+                if not account.credit_hold:
+                    account.credit_hold_reason = ""
             except ValueError:
                 errors.setdefault("credit_hold", []).append(
                     _("“%s” is not yes or no.") % values["credit_hold"][:50]

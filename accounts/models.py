@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts.rules import (
@@ -119,7 +120,17 @@ class Account(models.Model):
         help_text="Leave empty for no limit.",
     )
     credit_hold = models.BooleanField(
-        default=False, help_text="On hold, no order is accepted unless it is prepaid."
+        default=False,
+        help_text=_(
+            "On hold, no order is accepted unless it is prepaid and Accounting confirms the "
+            "prepayment."
+        ),
+    )
+    credit_hold_reason = models.CharField(
+        _("reason for the credit hold"),
+        max_length=200,
+        blank=True,
+        help_text=_("Why the account is on hold: a dispute, doubts about paying."),
     )
     crm4_id = models.CharField(
         "CRM4 id (IK)",
@@ -133,7 +144,11 @@ class Account(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        permissions = [("change_account_credit", "Can change credit limit and credit hold")]
+        permissions = [
+            ("change_account_credit", "Can change the credit limit"),
+            # Management may set or lift a hold too (the seed), but not the limit.
+            ("change_credit_hold", "Can put an account on credit hold or lift it"),
+        ]
         indexes = [
             models.Index(fields=["name", "id"], name="account_name_id_idx"),
             models.Index(
@@ -145,6 +160,13 @@ class Account(models.Model):
                 condition=Q(credit_limit__isnull=True) | Q(credit_limit__gte=0),
                 name="account_credit_limit_not_negative",
                 violation_error_message="The credit limit cannot be negative.",
+            ),
+            # A reason belongs to a hold. The reverse (a hold needs a reason) is checked when
+            # someone puts an account on hold: holds imported from CRM 4 came without one.
+            models.CheckConstraint(
+                condition=Q(credit_hold=True) | Q(credit_hold_reason=""),
+                name="account_hold_reason_only_on_hold",
+                violation_error_message=_("Only an account on credit hold has a reason for it."),
             ),
             models.CheckConstraint(
                 condition=~Q(business_unit=HQ) | Q(parent__isnull=True),
@@ -371,12 +393,14 @@ class AccountChange(models.Model):
     class Field(models.TextChoices):
         CREDIT_LIMIT = "credit_limit", "Credit limit"
         CREDIT_HOLD = "credit_hold", "Credit hold"
+        CREDIT_HOLD_REASON = "credit_hold_reason", "Reason for the credit hold"
         RELATIONSHIP_TYPE = "relationship_type", "Relationship type"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="changes")
     field = models.CharField(max_length=30, choices=Field)
-    old_value = models.CharField(max_length=100, blank=True)
-    new_value = models.CharField(max_length=100, blank=True)
+    # As long as the longest value kept: a credit hold's reason.
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -374,11 +374,14 @@ class AccountResource(resources.ModelResource):
                         visit_address=addresses.get(Address.Kind.VISIT),
                         mailing_address=addresses.get(Address.Kind.MAILING),
                         geocode=False,
+                        hold_reason_required=False,
                     )
                     # The import reports the row by the resource's instance: give it the id.
                     instance.pk = account.pk
                 else:
-                    services.account_update(account=instance, user=user, fields=values)
+                    services.account_update(
+                        account=instance, user=user, fields=values, hold_reason_required=False
+                    )
                     for address in instance.addresses.filter(kind__in=addresses):
                         self._save_address(address, addresses[address.kind], user=user)
         except PermissionDenied as error:

@@ -6,11 +6,12 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
 from accounts.rules import account_name_key, looks_like_po_box
@@ -33,21 +34,35 @@ ACCOUNT_FIELDS = (
     "credit_hold",
     "crm4_id",
 )
-CREDIT_FIELDS = ("credit_limit", "credit_hold")
+HOLD_FIELDS = ("credit_hold", "credit_hold_reason")
+CREDIT_FIELDS = ("credit_limit", *HOLD_FIELDS)
 ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
 CREDIT_PERMISSION = "accounts.change_account_credit"
+HOLD_PERMISSION = "accounts.change_credit_hold"
+# Which right each credit field needs: Accounting sets the limit; Accounting or Management set
+# or lift a hold (the seed: "our accounting department or management can set this attribute").
+CREDIT_FIELD_PERMISSIONS = {
+    "credit_limit": CREDIT_PERMISSION,
+    "credit_hold": HOLD_PERMISSION,
+    "credit_hold_reason": HOLD_PERMISSION,
+}
 
 
 def user_can_change_credit(user: Any) -> bool:
-    """Only Accounting (or a superuser) may set a credit limit or a credit hold."""
+    """Only Accounting (or a superuser) may set a credit limit."""
     return bool(user and user.has_perm(CREDIT_PERMISSION))
+
+
+def user_can_change_credit_hold(user: Any) -> bool:
+    """Accounting and Management (or a superuser) may put an account on credit hold or lift it."""
+    return bool(user and user.has_perm(HOLD_PERMISSION))
 
 
 def _history_value(account: Account, field: str) -> str:
     value = getattr(account, field)
     if field == AccountChange.Field.CREDIT_HOLD:
         return "Yes" if value else "No"
-    if field == AccountChange.Field.RELATIONSHIP_TYPE:
+    if field in (AccountChange.Field.RELATIONSHIP_TYPE, AccountChange.Field.CREDIT_HOLD_REASON):
         return str(value)
     return "" if value is None else f"{value:.2f}"
 
@@ -101,6 +116,14 @@ def _save_unique(instance: models.Model, **save_kwargs: Any) -> None:
         raise
 
 
+CREDIT_REFUSALS = {
+    CREDIT_PERMISSION: _("Only Accounting may change the credit limit."),
+    HOLD_PERMISSION: _(
+        "Only Accounting or Management may put an account on credit hold or lift it."
+    ),
+}
+
+
 def require_credit_permission(*, user: Any, before: Account | None, fields: Mapping) -> None:
     """Raise PermissionDenied when `fields` change a credit field and `user` may not.
 
@@ -111,10 +134,35 @@ def require_credit_permission(*, user: Any, before: Account | None, fields: Mapp
         if field not in fields:
             continue
         old = getattr(before, field) if before else Account._meta.get_field(field).get_default()
-        if fields[field] != old and not user_can_change_credit(user):
-            raise PermissionDenied(
-                gettext("Only Accounting may change the credit limit or credit hold.")
-            )
+        if fields[field] != old:
+            permission = CREDIT_FIELD_PERMISSIONS[field]
+            require_permission(user, permission, str(CREDIT_REFUSALS[permission]))
+
+
+def _check_credit_hold_reason(
+    *, account: Account, before: Account | None, required: bool = True
+) -> None:
+    """A hold needs a reason when it is put on or its reason changes; lifting it drops the reason.
+
+    A hold that came without one (imported from CRM 4) stays valid until someone touches it.
+    """
+    account.credit_hold_reason = account.credit_hold_reason.strip()
+    if not account.credit_hold:
+        account.credit_hold_reason = ""
+        return
+    touched = required and (
+        before is None
+        or not before.credit_hold
+        or before.credit_hold_reason != account.credit_hold_reason
+    )
+    if touched and not account.credit_hold_reason:
+        raise ValidationError(
+            {
+                "credit_hold_reason": gettext(
+                    "Say why the account goes on credit hold: a dispute, doubts about paying."
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -125,18 +173,21 @@ def account_create(
     visit_address: Mapping[str, Any] | None = None,
     mailing_address: Mapping[str, Any] | None = None,
     geocode: bool = True,
+    hold_reason_required: bool = True,
 ) -> Account:
     """Create an account with its Visit and Mailing addresses.
 
     Credit fields other than their defaults need the credit permission. Without a relationship
     type the account is a Prospect. The visit address is located after commit; with
-    geocode=False (imports) it stays pending for geocode_accounts.
+    geocode=False (imports) it stays pending for geocode_accounts. A credit hold needs a reason,
+    except from an import (hold_reason_required=False): CRM 4's files carry none.
     """
     require_permission(user, "accounts.add_account")
     require_credit_permission(user=user, before=None, fields=fields)
     account = Account(**fields)
     if account.relationship_type_id is None:
         account.relationship_type = RelationshipType.default_for_new_account()
+    _check_credit_hold_reason(account=account, before=None, required=hold_reason_required)
     account.name_key = account_name_key(account.name)
     account.full_clean()
     _save_unique(account)
@@ -157,18 +208,47 @@ def account_create(
 
 
 @transaction.atomic
-def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) -> Account:
-    """Change an account's own fields. Credit fields need the credit permission."""
+def account_update(
+    *, account: Account, user: Any, fields: Mapping[str, Any], hold_reason_required: bool = True
+) -> Account:
+    """Change an account's own fields. Credit fields need the credit permission.
+
+    A credit hold put on needs a reason, except from an import (see account_create).
+    """
     require_permission(user, "accounts.change_account")
     before = Account.objects.select_for_update().get(pk=account.pk)
     require_credit_permission(user=user, before=before, fields=fields)
     for field, value in fields.items():
         setattr(account, field, value)
+    _check_credit_hold_reason(account=account, before=before, required=hold_reason_required)
     account.name_key = account_name_key(account.name)
     account.full_clean()
-    _save_unique(account, update_fields=[*fields, "name_key", "updated_at"])
+    # The reason goes with the hold: lifting a hold clears it even when the form did not send it.
+    saved = [*fields, *(HOLD_FIELDS if "credit_hold" in fields else ()), "name_key", "updated_at"]
+    _save_unique(account, update_fields=list(dict.fromkeys(saved)))
     _record_changes(account=account, before=before, user=user)
     return account
+
+
+@transaction.atomic
+def account_set_credit_hold(*, account: Account, user: Any, hold: bool, reason: str = "") -> bool:
+    """Put an account on credit hold with a reason, change the reason, or lift the hold.
+
+    Accounting and Management may; each change of hold or reason is kept in the credit history.
+    Returns whether anything changed.
+    """
+    require_permission(user, HOLD_PERMISSION, str(CREDIT_REFUSALS[HOLD_PERMISSION]))
+    before = Account.objects.select_for_update().get(pk=account.pk)
+    account.credit_hold = hold
+    account.credit_hold_reason = reason
+    _check_credit_hold_reason(account=account, before=before)
+    others = [f.name for f in Account._meta.fields if f.name not in HOLD_FIELDS]
+    account.clean_fields(exclude=others)
+    if (before.credit_hold, before.credit_hold_reason) == (hold, account.credit_hold_reason):
+        return False
+    account.save(update_fields=[*HOLD_FIELDS, "updated_at"])
+    _record_changes(account=account, before=before, user=user)
+    return True
 
 
 @transaction.atomic

@@ -17,6 +17,11 @@ urlpatterns = [
     path("accounts/<id:pk>/edit/", views.AccountUpdateView.as_view(), name="update"),
     path("accounts/<id:pk>/delete/", views.AccountDeleteView.as_view(), name="delete"),
     path(
+        "accounts/<id:pk>/credit-hold/",
+        views.AccountCreditHoldView.as_view(),
+        name="credit_hold",
+    ),
+    path(
         "accounts/<id:pk>/copy-visit-to-mailing/",
         views.AccountCopyVisitToMailingView.as_view(),
         name="copy_visit_to_mailing",

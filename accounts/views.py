@@ -19,6 +19,7 @@ from accounts.forms import (
     AccountForm,
     AddressForm,
     ContactForm,
+    CreditHoldForm,
     MailingAddressForm,
 )
 from accounts.models import Account, Address, Contact
@@ -28,7 +29,8 @@ from common.pagination import COUNT_CAP, CappedPaginationMixin
 from common.views import ConfirmDeleteMixin, ServiceActionView, ServiceFormMixin
 
 CREDIT_IGNORED = _(
-    "Only Accounting can change the credit limit and credit hold: those were left unchanged."
+    "Only Accounting can change the credit limit, and only Accounting or Management the credit "
+    "hold: those were left unchanged."
 )
 
 
@@ -89,6 +91,12 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
         )
         # Panels that other apps (sales, maps) own, so accounts need not import them.
         context["account_panels"] = settings.ACCOUNT_PANELS
+        context.setdefault(
+            "hold_form",
+            CreditHoldForm(
+                initial={"hold": True, "credit_hold_reason": self.object.credit_hold_reason}
+            ),
+        )
         return context
 
 
@@ -188,6 +196,36 @@ class AccountUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
 
     def follow_ups(self) -> list[tuple[int, str]]:
         return [(messages.WARNING, CREDIT_IGNORED)] if self.form.ignored_credit_change else []
+
+
+class AccountCreditHoldView(ServiceActionView):
+    """Accounting's or Management's "Put on credit hold…" and "Lift the credit hold" buttons.
+
+    A refused hold (no reason) shows the account page again with the reason box and the error.
+    """
+
+    permission_required = services.HOLD_PERMISSION
+    model = Account
+    form_class = CreditHoldForm
+    page_view = AccountDetailView
+    form_context_name = "hold_form"
+
+    def perform(self) -> str | None:
+        assert self.form is not None
+        hold = self.form.cleaned_data["hold"]
+        changed = services.account_set_credit_hold(
+            account=self.object,
+            user=self.request.user,
+            hold=hold,
+            reason=self.form.cleaned_data["credit_hold_reason"],
+        )
+        if not changed:
+            return None
+        if hold:
+            return gettext("“%(name)s” is on credit hold: no order is accepted unless prepaid.") % {
+                "name": self.object.name
+            }
+        return gettext("The credit hold of “%(name)s” was lifted.") % {"name": self.object.name}
 
 
 class AccountDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):

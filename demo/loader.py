@@ -23,6 +23,11 @@ from accounts.models import HQ, Account, Address, Contact, Industry, Relationshi
 SEED = 2026
 DEMO_PASSWORD = "demo-password-2026"
 SELLER_NAME = "Bodywork Group Elfsquad"
+# Why the demo's two accounts on credit hold are on it (the seed's disputes and doubts).
+HOLD_REASONS = (
+    "Disputes the last two invoices; waits for a credit note.",
+    "Paid the last three invoices more than 60 days late.",
+)
 
 # (username, group, first name, last name); admin is the superuser.
 DEMO_USERS = [
@@ -207,6 +212,7 @@ class AccountSpec:
     crm4_id: str = ""
     credit_limit: Decimal | None = None
     credit_hold: bool = False
+    credit_hold_reason: str = ""
     mailing_street: str = ""  # empty: the same as the visit address
     other_addresses: list[dict[str, str]] = field(default_factory=list)
     contacts: list[dict[str, str]] = field(default_factory=list)
@@ -372,8 +378,10 @@ class _Generator:
         ]
         for spec in self.rng.sample(candidates, 30):
             spec.credit_limit = Decimal(self.rng.choice([5, 10, 25, 50, 75, 100, 250])) * 1000
-        for spec in self.rng.sample([s for s in candidates if s.credit_limit], 2):
+        held = self.rng.sample([s for s in candidates if s.credit_limit], 2)
+        for spec, reason in zip(held, HOLD_REASONS, strict=True):
             spec.credit_hold = True
+            spec.credit_hold_reason = reason
 
 
 def _ascii(text: str) -> str:
@@ -466,8 +474,8 @@ def _create_accounts(
                 account=account, user=accounting_user, fields={"credit_limit": spec.credit_limit}
             )
         if spec.credit_hold:
-            services.account_update(
-                account=account, user=accounting_user, fields={"credit_hold": True}
+            services.account_set_credit_hold(
+                account=account, user=accounting_user, hold=True, reason=spec.credit_hold_reason
             )
         for values in spec.other_addresses:
             services.address_save(address=Address(account=account), user=sales_user, fields=values)

@@ -185,3 +185,11 @@ def quote_credit_warning(
             _("An order for this quote would pass the credit limit.") + " " + decision.reason
         )
     return " ".join(warnings)
+
+
+def credit_hold_warning(*, customer_name: str, reason: str) -> str:
+    """What the order form says before an order for a customer on credit hold is submitted."""
+    return _(
+        "%(name)s is on credit hold (reason: %(reason)s): this order will be blocked unless it "
+        "is prepaid; Accounting confirms a prepayment."
+    ) % {"name": customer_name, "reason": reason or _("none recorded")}

@@ -9,7 +9,7 @@ from accounts.models import Account, Address, Contact
 from accounts.picker import AccountChoiceField
 from common.forms import FiniteDecimalField
 from common.ids import parse_id
-from sales import services
+from sales import credit, services
 from sales.models import Order, Quote
 
 
@@ -144,12 +144,52 @@ class QuoteForm(DocumentForm):
 
 class OrderForm(DocumentForm):
     # The customer's purchase order comes with the customer on the page.
-    field_order = ["customer", "customer_reference", "prepaid"]
+    field_order = ["customer", "customer_reference", "prepaid", "enter_blocked"]
+
+    # A customer on credit hold gets a non-prepaid order blocked, with a number: Sales says so
+    # knowingly rather than finding out after the submit.
+    enter_blocked = forms.BooleanField(
+        required=False,
+        label=_("Enter it anyway, blocked"),
+        help_text=_("Only for a customer on credit hold whose order is not prepaid."),
+    )
 
     class Meta:
         model = Order
         fields = services.ORDER_FIELDS
         widgets = {"vat_rate": DecimalInput, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enter_blocked"].widget.attrs["data-enter-blocked"] = ""
+        customer_id = self._chosen("customer")
+        held = (
+            Account.objects.filter(pk=customer_id, credit_hold=True)
+            .values("name", "credit_hold_reason")
+            .first()
+            if customer_id
+            else None
+        )
+        # Shown above the form, so it works without JavaScript once the customer is known.
+        self.hold_warning = (
+            credit.credit_hold_warning(
+                customer_name=held["name"], reason=held["credit_hold_reason"]
+            )
+            if held
+            else ""
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.hold_warning and not cleaned.get("prepaid") and not cleaned.get("enter_blocked"):
+            self.add_error(
+                "enter_blocked",
+                _(
+                    "The customer is on credit hold: tick “Prepaid” if the customer "
+                    "pays first, or “Enter it anyway, blocked” to enter a blocked order."
+                ),
+            )
+        return cleaned
 
 
 class QuoteConvertForm(forms.Form):

@@ -401,14 +401,24 @@ class InvoicePaidView(ServiceActionView):
 
 
 class AccountChoicesView(PermissionRequiredMixin, View):
-    """The addresses and contacts of one account, for the quote and order forms' lists."""
+    """The addresses and contacts of one account, for the quote and order forms' lists, and the
+    warning the order form shows when the account is on credit hold ("" when it is not)."""
 
     permission_required = "accounts.view_account"
 
     def get(self, request: HttpRequest, pk: int) -> JsonResponse:
-        account = get_object_or_404(Account.objects.only("pk"), pk=pk)
+        account = get_object_or_404(
+            Account.objects.only("pk", "name", "credit_hold", "credit_hold_reason"), pk=pk
+        )
         return JsonResponse(
             {
+                "credit_hold_warning": (
+                    credit.credit_hold_warning(
+                        customer_name=account.name, reason=account.credit_hold_reason
+                    )
+                    if account.credit_hold
+                    else ""
+                ),
                 "addresses": [
                     {"id": a.pk, "label": str(a)} for a in Address.objects.filter(account=account)
                 ],

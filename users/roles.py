@@ -48,20 +48,22 @@ ROLES: dict[str, frozenset[str]] = {
             "sales.change_order",
         }
     ),
-    # Edits accounts with their credit limit and hold; confirms prepayments, invoices accepted
-    # orders and records payments.
+    # Edits accounts with their credit limit; sets or lifts a credit hold; confirms prepayments,
+    # invoices accepted orders and records payments.
     ACCOUNTING: frozenset(
         {
             *_READ,
             "accounts.change_account",
             "accounts.change_account_credit",
+            "accounts.change_credit_hold",
             "sales.confirm_prepayment",
             "sales.add_invoice",
             "sales.mark_invoice_paid",
         }
     ),
-    # Approves or rejects orders above the credit limit.
-    MANAGEMENT: frozenset({*_READ, "sales.approve_order"}),
+    # Approves or rejects orders above the credit limit; sets or lifts a credit hold (the seed:
+    # "our accounting department or management can set this attribute"), never the limit.
+    MANAGEMENT: frozenset({*_READ, "sales.approve_order", "accounts.change_credit_hold"}),
 }
 
 

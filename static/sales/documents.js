@@ -27,11 +27,24 @@ function fillSelect(select, rows) {
   if (rows.some((row) => String(row.id) === keep)) select.value = keep;
 }
 
+// An order for a customer on credit hold is blocked unless prepaid: say so before it is
+// submitted, and offer the "Enter it anyway, blocked" tick only then.
+function showHoldWarning(form, text) {
+  const warning = form.querySelector("[data-hold-warning]");
+  if (!warning) return;
+  warning.textContent = text || "";
+  warning.hidden = !text;
+  const tick = form.querySelector("[data-enter-blocked]")?.closest(".field");
+  if (tick) tick.hidden = !text;
+}
+
 // The id of the chosen account is in the account box's hidden input (static/js/app.js fills it
 // in and announces each change there).
 function setUpAccountChoices() {
   const form = document.querySelector("[data-choices-url]");
   if (!form) return;
+  const warning = form.querySelector("[data-hold-warning]");
+  if (warning) showHoldWarning(form, warning.textContent.trim());
   const targets = { address: "[data-address-select]", contact: "[data-contact-select]" };
   form.querySelectorAll("[data-choices-for]").forEach((input) => {
     const hidden = input.closest("[data-account-picker]")?.querySelector("[data-account-id]");
@@ -47,6 +60,7 @@ function setUpAccountChoices() {
       const selects = form.querySelectorAll(targets[input.dataset.choicesFor]);
       if (!id) {
         selects.forEach((select) => fillSelect(select, []));
+        if (input.dataset.choicesFor === "address") showHoldWarning(form, "");
         return;
       }
       const url = form.dataset.choicesUrl.replace("/0/", `/${id}/`);
@@ -57,6 +71,7 @@ function setUpAccountChoices() {
       if (id !== shown) return;
       const rows = input.dataset.choicesFor === "address" ? data.addresses : data.contacts;
       selects.forEach((select) => fillSelect(select, rows));
+      if (input.dataset.choicesFor === "address") showHoldWarning(form, data.credit_hold_warning);
     };
     hidden.addEventListener("change", refresh);
     refresh();

@@ -160,7 +160,7 @@ class TestAccountCredit:
         client, accountant = admin_client_for("Accounting")
         account = AccountFactory(credit_limit=Decimal("5000"))
         data = form_data(client.get(change_url(account)))
-        data.update(credit_limit="25000.00", credit_hold="on")
+        data.update(credit_limit="25000.00", credit_hold="on", credit_hold_reason="Disputes")
 
         response = client.post(change_url(account), data)
 

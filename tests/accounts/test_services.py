@@ -71,7 +71,10 @@ class TestAccountCreate:
         """By someone who may both add accounts and set credit (Accounting alone may not add)."""
         clerk = UserFactory(groups=["Sales", "Accounting"])
         account = services.account_create(
-            user=clerk, fields=_fields(credit_limit=Decimal("5000"), credit_hold=True)
+            user=clerk,
+            fields=_fields(
+                credit_limit=Decimal("5000"), credit_hold=True, credit_hold_reason="Disputes"
+            ),
         )
         changes = {c.field: c for c in account.changes.all()}
         assert changes["credit_limit"].new_value == "5000.00"
@@ -103,9 +106,17 @@ class TestAccountUpdate:
         services.account_update(
             account=account, user=accounting_user, fields={"credit_limit": Decimal("2500.5")}
         )
-        services.account_update(account=account, user=accounting_user, fields={"credit_hold": True})
+        services.account_update(
+            account=account,
+            user=accounting_user,
+            fields={"credit_hold": True, "credit_hold_reason": "Disputes"},
+        )
         history = [(c.field, c.old_value, c.new_value) for c in account.changes.order_by("id")]
-        assert history == [("credit_limit", "1000.00", "2500.50"), ("credit_hold", "No", "Yes")]
+        assert history == [
+            ("credit_limit", "1000.00", "2500.50"),
+            ("credit_hold", "No", "Yes"),
+            ("credit_hold_reason", "", "Disputes"),
+        ]
         assert all(c.changed_by == accounting_user and c.changed_at for c in account.changes.all())
 
     def test_saving_without_a_credit_change_records_nothing(self, accounting_user):

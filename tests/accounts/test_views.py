@@ -435,7 +435,9 @@ class TestCreditOnPages:
         client = as_user(accounting_user)
         response = client.post(
             reverse("accounts:update", args=[account.pk]),
-            edit_data(account, credit_limit="7500.00", credit_hold="on"),
+            edit_data(
+                account, credit_limit="7500.00", credit_hold="on", credit_hold_reason="Disputes"
+            ),
         )
         assert response.status_code == 302
         account.refresh_from_db()

@@ -138,8 +138,9 @@ def test_credit_fields_are_read_only_for_sales_and_open_to_accounting(
     log_in(page, sales_user.email)
     page.goto(f"/accounts/{account.pk}/edit/")
     expect(page.get_by_label("Credit limit")).to_be_disabled()
-    expect(page.get_by_label("Credit hold")).to_be_disabled()
-    expect(page.get_by_text("Only Accounting can change this.").first).to_be_visible()
+    expect(page.get_by_label("Credit hold", exact=True)).to_be_disabled()
+    expect(page.get_by_label("Reason for the credit hold")).to_be_disabled()
+    expect(page.get_by_text("Only Accounting may change the credit limit.")).to_be_visible()
     screenshot(page, "credit-read-only-for-sales")
 
     page.get_by_role("button", name="Log out").click()

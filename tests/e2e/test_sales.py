@@ -234,3 +234,27 @@ def test_the_quote_list_filters_on_a_customer_picked_in_its_box(page: Page, sale
     expect(rows).to_contain_text(mine.number)
     expect(page.get_by_label("Customer")).to_have_value("Acme Panels")
     assert other.number not in page.locator("table").inner_text()
+
+
+def test_choosing_a_customer_on_credit_hold_warns_before_the_order_is_submitted(
+    page: Page, sales_user
+):
+    """The warning and the "Enter it anyway, blocked" tick appear once the customer is picked."""
+    CustomerFactory(name="Acme Panels", credit_hold=True, credit_hold_reason="Disputes invoice 12")
+    log_in(page, sales_user.username)
+    page.goto("/orders/new/")
+    warning = page.locator("[data-hold-warning]")
+    tick = page.get_by_label("Enter it anyway, blocked")
+    expect(warning).to_be_hidden()
+    expect(tick).to_be_hidden()
+
+    page.get_by_role("combobox", name="Customer").fill("Acme")
+    page.get_by_role("listbox").get_by_role("option").first.click()
+
+    expect(warning).to_be_visible()
+    expect(warning).to_have_text(
+        "Acme Panels is on credit hold (reason: Disputes invoice 12): this order will be blocked "
+        "unless it is prepaid; Accounting confirms a prepayment."
+    )
+    expect(tick).to_be_visible()
+    screenshot(page, "order-customer-on-credit-hold")

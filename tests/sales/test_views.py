@@ -322,7 +322,9 @@ def test_a_blocked_order_is_checked_again_when_prepaid(as_user, sales_user, cust
     customer.credit_hold = True
     customer.save()
     client = as_user(sales_user)
-    client.post(reverse("sales:order_create"), form_data(customer, ("X", "1", "1")))
+    client.post(
+        reverse("sales:order_create"), form_data(customer, ("X", "1", "1"), enter_blocked="on")
+    )
     order = Order.objects.get()
     assert order.status == Order.Status.BLOCKED
     assert "Check credit again" in html(client.get(order.get_absolute_url()))
@@ -734,7 +736,9 @@ def test_a_blocked_order_prepaid_above_the_limit_is_accepted_on_its_page(
     customer.credit_hold = True
     customer.save(update_fields=["credit_hold"])
     client = as_user(sales_user)
-    client.post(reverse("sales:order_create"), form_data(customer, ("X", "1", "500")))
+    client.post(
+        reverse("sales:order_create"), form_data(customer, ("X", "1", "500"), enter_blocked="on")
+    )
     order = Order.objects.get(status=Order.Status.BLOCKED)
     page = html(
         client.post(reverse("sales:order_recheck", args=[order.pk]), {"prepaid": "on"}, follow=True)
