@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +8,7 @@ from accounts.models import Account, Address, Contact, Industry
 from accounts.picker import AccountChoiceField
 from accounts.services import ACCOUNT_FIELDS, CREDIT_FIELDS, user_can_change_credit
 from common.forms import FiniteDecimalField, QuickSelect
+from common.typing import AuthUser
 
 
 class AccountForm(forms.ModelForm):
@@ -27,10 +28,11 @@ class AccountForm(forms.ModelForm):
         # A number box sends "" for a typo such as "5e", which would read as "no limit".
         widgets = {"credit_limit": forms.TextInput(attrs={"inputmode": "decimal"})}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["industry"].queryset = Industry.objects.offered(keep=self.instance.industry_id)
+        industry = cast(forms.ModelChoiceField, self.fields["industry"])  # a foreign key's
+        industry.queryset = Industry.objects.offered(keep=self.instance.industry_id)
         self.can_change_credit = user_can_change_credit(user)
         if not self.can_change_credit:
             for name in CREDIT_FIELDS:

@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
@@ -15,6 +16,7 @@ from django.utils.translation import gettext
 from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
 from accounts.rules import account_name_key, looks_like_po_box
 from common.permissions import require_permission
+from common.typing import AuthUser
 from maps import geocoders
 
 logger = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
 CREDIT_PERMISSION = "accounts.change_account_credit"
 
 
-def user_can_change_credit(user: Any) -> bool:
+def user_can_change_credit(user: AuthUser | AnonymousUser | None) -> bool:
     """Only Accounting (or a superuser) may set a credit limit or a credit hold."""
     return bool(user and user.has_perm(CREDIT_PERMISSION))
 
@@ -52,12 +54,14 @@ def _history_value(account: Account, field: str) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def _record_changes(*, account: Account, before: Account | None, user: Any) -> None:
+def _record_changes(*, account: Account, before: Account | None, user: AuthUser) -> None:
     """Keep a history line for each guarded field whose value changed."""
     AccountChange.objects.bulk_create(account_changes(account=account, before=before, user=user))
 
 
-def account_changes(*, account: Account, before: Account | None, user: Any) -> list[AccountChange]:
+def account_changes(
+    *, account: Account, before: Account | None, user: AuthUser
+) -> list[AccountChange]:
     """The history lines for a change of account (unsaved, so an import can write them in bulk).
 
     `before` holds the old values of the guarded fields; None for a new account.
@@ -101,11 +105,13 @@ def _save_unique(instance: models.Model, **save_kwargs: Any) -> None:
         raise
 
 
-def _check_credit_permission(*, user: Any, before: Account | None, fields: Mapping) -> None:
+def _check_credit_permission(*, user: AuthUser, before: Account | None, fields: Mapping) -> None:
     for field in CREDIT_FIELDS:
         if field not in fields:
             continue
-        old = getattr(before, field) if before else Account._meta.get_field(field).get_default()
+        model_field = Account._meta.get_field(field)
+        assert isinstance(model_field, models.Field)  # the credit fields are plain columns
+        old = getattr(before, field) if before else model_field.get_default()
         if fields[field] != old and not user_can_change_credit(user):
             raise PermissionDenied("Only Accounting may change the credit limit or credit hold.")
 
@@ -113,7 +119,7 @@ def _check_credit_permission(*, user: Any, before: Account | None, fields: Mappi
 @transaction.atomic
 def account_create(
     *,
-    user: Any,
+    user: AuthUser,
     fields: Mapping[str, Any],
     visit_address: Mapping[str, Any] | None = None,
     mailing_address: Mapping[str, Any] | None = None,
@@ -147,7 +153,7 @@ def account_create(
 
 
 @transaction.atomic
-def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) -> Account:
+def account_update(*, account: Account, user: AuthUser, fields: Mapping[str, Any]) -> Account:
     """Change an account's own fields. Credit fields need the credit permission."""
     require_permission(user, "accounts.change_account")
     before = Account.objects.select_for_update().get(pk=account.pk)
@@ -163,7 +169,7 @@ def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) ->
 
 @transaction.atomic
 def account_set_relationship_type(
-    *, account: Account, relationship_type: RelationshipType, user: Any
+    *, account: Account, relationship_type: RelationshipType, user: AuthUser
 ) -> Account:
     """Change the relationship type and keep the change in the account's history."""
     require_permission(user, "accounts.change_account")
@@ -175,7 +181,7 @@ def account_set_relationship_type(
 
 
 @transaction.atomic
-def account_delete(*, account: Account, user: Any) -> None:
+def account_delete(*, account: Account, user: AuthUser) -> None:
     """Delete an account with its contacts and addresses; its children lose their parent.
 
     An account that documents (quotes, orders, invoices) refer to is kept.
@@ -196,7 +202,7 @@ def _address_changed(before: Address, after: Address) -> bool:
 
 @transaction.atomic
 def address_save(
-    *, address: Address, user: Any, fields: Mapping[str, Any], geocode: bool = True
+    *, address: Address, user: AuthUser, fields: Mapping[str, Any], geocode: bool = True
 ) -> Address:
     """Create or change an address. A changed visit address loses its old coordinates.
 
@@ -283,7 +289,7 @@ def address_geocode(*, address_id: int, budget: float | None = None) -> Address 
     return address
 
 
-def address_delete(*, address: Address, user: Any) -> None:
+def address_delete(*, address: Address, user: AuthUser) -> None:
     """Remove a further named address; Visit and Mailing addresses stay with their account."""
     require_permission(user, "accounts.delete_address")
     if address.is_fixed:
@@ -297,7 +303,7 @@ def addresses_match(first: Address, second: Address) -> bool:
 
 
 @transaction.atomic
-def account_copy_visit_to_mailing(*, account: Account, user: Any) -> Address:
+def account_copy_visit_to_mailing(*, account: Account, user: AuthUser) -> Address:
     """Make the Mailing address the same as the Visit address."""
     require_permission(user, "accounts.change_address")
     addresses = {
@@ -317,7 +323,7 @@ def account_copy_visit_to_mailing(*, account: Account, user: Any) -> Address:
     return mailing
 
 
-def contact_save(*, contact: Contact, user: Any, fields: Mapping[str, Any]) -> Contact:
+def contact_save(*, contact: Contact, user: AuthUser, fields: Mapping[str, Any]) -> Contact:
     """Create or change a contact; it stays with the account it was created for."""
     require_permission(user, "accounts.change_contact" if contact.pk else "accounts.add_contact")
     account_id = contact.account_id
@@ -329,6 +335,6 @@ def contact_save(*, contact: Contact, user: Any, fields: Mapping[str, Any]) -> C
     return contact
 
 
-def contact_delete(*, contact: Contact, user: Any) -> None:
+def contact_delete(*, contact: Contact, user: AuthUser) -> None:
     require_permission(user, "accounts.delete_contact")
     contact.delete()
