@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 # Installing Chromium needs root; use sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install demo chromium lint lock
+.PHONY: run test install demo chromium lint typecheck lock
 
 run: demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -45,3 +45,7 @@ chromium:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with django-stubs; what it checks is set in pyproject.toml ([tool.mypy]).
+typecheck: install
+	$(BIN)/mypy

@@ -1,6 +1,6 @@
 """The back office for accounts. Writes that carry rules go through accounts.services."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -28,6 +28,19 @@ from common.admin import (
     ServiceSaveAdminMixin,
 )
 from common.forms import changed_model_values
+from common.permissions import authenticated_user
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from accounts.selectors import AccountWithVisit
+
+
+class AccountCount(TypedDict):
+    """What the type and industry lists add to each row: how many accounts have it."""
+
+    account_count: int
+
 
 # Types the domain rules refer to by code: they can be renamed, never deleted.
 PROTECTED_TYPE_CODES = {
@@ -50,9 +63,8 @@ class AccountAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "industry" in self.fields:
-            self.fields["industry"].queryset = Industry.objects.offered(
-                keep=self.instance.industry_id
-            )
+            industry = cast(forms.ModelChoiceField, self.fields["industry"])  # a foreign key's
+            industry.queryset = Industry.objects.offered(keep=self.instance.industry_id)
 
 
 class AccountAddAdminForm(AccountAdminForm):
@@ -126,7 +138,9 @@ class VisitCountryFilter(admin.SimpleListFilter):
         )
         return [(code, countries.name(code)) for code in codes]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Account]) -> QuerySet[Account]:
+    def queryset(
+        self, request: HttpRequest, queryset: "QuerySet[AccountWithVisit]"
+    ) -> "QuerySet[AccountWithVisit]":
         # "country" is the visit address's country, annotated by the list selector.
         return queryset.filter(country=self.value()) if self.value() else queryset
 
@@ -192,20 +206,22 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
         )
 
     @admin.display(description="City", ordering="city")
-    def visit_city(self, account: Account) -> str:
+    def visit_city(self, account: "AccountWithVisit") -> str:
         return account.city or ""
 
     @admin.display(description="Country", ordering="country")
-    def visit_country(self, account: Account) -> str:
+    def visit_country(self, account: "AccountWithVisit") -> str:
         return countries.name(account.country) if account.country else ""
 
     def get_fieldsets(self, request: HttpRequest, obj: Account | None = None) -> Any:
         return self.fieldsets if obj else self.add_fieldsets
 
-    def get_form(self, request: HttpRequest, obj: Account | None = None, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Account | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = self.add_form
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_inlines(self, request: HttpRequest, obj: Account | None) -> Any:
         # A new account gets its Visit and Mailing addresses from the service.
@@ -225,25 +241,29 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
     ) -> None:
         if change:
             services.account_update(
-                account=obj, user=request.user, fields=changed_model_values(form)
+                account=obj, user=authenticated_user(request), fields=changed_model_values(form)
             )
             return
         account_fields = {f.name for f in Account._meta.fields}
         fields = {k: v for k, v in form.cleaned_data.items() if k in account_fields}
+        assert isinstance(form, AccountAddAdminForm)  # a new account's form (get_form)
         visit = form.visit_address()
         account = services.account_create(
-            user=request.user, fields=fields, visit_address=visit, mailing_address=visit
+            user=authenticated_user(request),
+            fields=fields,
+            visit_address=visit,
+            mailing_address=visit,
         )
         # Django saves the inlines against its own instance (formset.instance): make it the
         # created row.
         obj.pk, obj.name_key = account.pk, account.name_key
 
     def delete_model(self, request: HttpRequest, obj: Account) -> None:
-        services.account_delete(account=obj, user=request.user)
+        services.account_delete(account=obj, user=authenticated_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
         for account in queryset:
-            services.account_delete(account=account, user=request.user)
+            services.account_delete(account=account, user=authenticated_user(request))
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         # An import adds and changes accounts, so it needs both rights.
@@ -284,7 +304,7 @@ class RelationshipTypeAdmin(SafeModelAdmin):
         return super().get_queryset(request).annotate(account_count=Count("account"))
 
     @admin.display(description="Accounts", ordering="account_count")
-    def account_count(self, obj: RelationshipType) -> int:
+    def account_count(self, obj: "WithAnnotations[RelationshipType, AccountCount]") -> int:
         return obj.account_count
 
     def get_readonly_fields(self, request: HttpRequest, obj: RelationshipType | None = None) -> Any:
@@ -318,7 +338,7 @@ class IndustryAdmin(SafeModelAdmin):
         return obj.name.startswith("_")
 
     @admin.display(description="Accounts", ordering="account_count")
-    def account_count(self, obj: Industry) -> int:
+    def account_count(self, obj: "WithAnnotations[Industry, AccountCount]") -> int:
         return obj.account_count
 
 
@@ -349,15 +369,17 @@ class ContactAdmin(ServiceSaveAdminMixin, SafeModelAdmin):
         self, request: HttpRequest, obj: Contact, form: forms.ModelForm, change: bool
     ) -> None:
         services.contact_save(
-            contact=obj, user=request.user, fields=changed_model_values(form, exclude=("account",))
+            contact=obj,
+            user=authenticated_user(request),
+            fields=changed_model_values(form, exclude=("account",)),
         )
 
     def delete_model(self, request: HttpRequest, obj: Contact) -> None:
-        services.contact_delete(contact=obj, user=request.user)
+        services.contact_delete(contact=obj, user=authenticated_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         for contact in queryset:
-            services.contact_delete(contact=contact, user=request.user)
+            services.contact_delete(contact=contact, user=authenticated_user(request))
 
 
 @admin.register(Address)
@@ -395,7 +417,9 @@ class AddressAdmin(ServiceSaveAdminMixin, SafeModelAdmin):
         self, request: HttpRequest, obj: Address, form: forms.ModelForm, change: bool
     ) -> None:
         services.address_save(
-            address=obj, user=request.user, fields=changed_model_values(form, exclude=("account",))
+            address=obj,
+            user=authenticated_user(request),
+            fields=changed_model_values(form, exclude=("account",)),
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Address | None = None) -> bool:
@@ -404,9 +428,9 @@ class AddressAdmin(ServiceSaveAdminMixin, SafeModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: Address) -> None:
-        services.address_delete(address=obj, user=request.user)
+        services.address_delete(address=obj, user=authenticated_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Address]) -> None:
         # Django refuses a selection holding a Visit or Mailing address (has_delete_permission).
         for address in queryset:
-            services.address_delete(address=address, user=request.user)
+            services.address_delete(address=address, user=authenticated_user(request))

@@ -1,12 +1,19 @@
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import Combinable
 from django_countries import countries
 
 from accounts.models import Account, Industry, RelationshipType
 from accounts.selectors import with_visit_address
 from common.forms import QuickSelect
 from common.search import bounded_search_words
+
+if TYPE_CHECKING:
+    from accounts.selectors import AccountWithVisit
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -57,12 +64,15 @@ class AccountFilter(django_filters.FilterSet):
         if self._sorts_by_city(ordering):
             # Every account has a visit address. Saying so makes the join an inner one, so
             # PostgreSQL reads the page from the visit-city index instead of sorting every row.
-            queryset = queryset.filter(city__isnull=False)
+            # (Sorting by city joined the visit address above.)
+            # The plugin checks an annotation's isnull lookup against the column's type: wrong.
+            visited = cast("QuerySet[AccountWithVisit]", queryset)
+            queryset = visited.filter(city__isnull=False)  # type: ignore[misc]
         # The tie-break runs the same way as the sort, so a descending page is one backward
         # index scan rather than a re-sort of the last city's (or name's) rows.
         tiebreak = "-id" if str(ordering[0]).startswith("-") else "id"
         return queryset.order_by(*ordering, tiebreak)
 
     @staticmethod
-    def _sorts_by_city(ordering: list[str] | None) -> bool:
+    def _sorts_by_city(ordering: Sequence[str | Combinable] | None) -> bool:
         return any(str(field).lstrip("-") == "city" for field in ordering or [])

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from accounts.services import (
     CREDIT_REFUSALS,
 )
 from common.forms import FiniteDecimalField, QuickSelect
+from common.typing import AuthUser
 
 
 class AccountForm(forms.ModelForm):
@@ -37,10 +38,11 @@ class AccountForm(forms.ModelForm):
         # A number box sends "" for a typo such as "5e", which would read as "no limit".
         widgets = {"credit_limit": forms.TextInput(attrs={"inputmode": "decimal"})}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["industry"].queryset = Industry.objects.offered(keep=self.instance.industry_id)
+        industry = cast(forms.ModelChoiceField, self.fields["industry"])  # a foreign key's
+        industry.queryset = Industry.objects.offered(keep=self.instance.industry_id)
         self.read_only_credit = [
             name for name in CREDIT_FIELDS if not user.has_perm(CREDIT_FIELD_PERMISSIONS[name])
         ]

@@ -42,7 +42,8 @@ class AccountPicker(forms.Widget):
     template_name = "accounts/widgets/account_picker.html"
     name_suffix = "_name"
 
-    def format_value(self, value: Any) -> AccountPick:
+    # The widget's template reads the pick's id and name, where Django's widgets format a string.
+    def format_value(self, value: Any) -> AccountPick:  # type: ignore[override]
         return value if isinstance(value, AccountPick) else AccountPick()
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> AccountPick:
@@ -66,6 +67,7 @@ class AccountChoiceField(forms.ModelChoiceField):
     """
 
     widget = AccountPicker
+    queryset: QuerySet[Account]  # always set, by __init__
     default_error_messages = {
         "not_picked": _("Pick an account from the suggestions."),
         "ambiguous": _("Several accounts have this name: pick one from the suggestions."),
@@ -83,7 +85,7 @@ class AccountChoiceField(forms.ModelChoiceField):
 
     def __deepcopy__(self, memo: dict) -> "AccountChoiceField":
         # Each form gets its own field: what one request resolved must not reach another.
-        copy = super().__deepcopy__(memo)
+        copy = super().__deepcopy__(memo)  # type: ignore[misc]  # Field's, missing in the stubs
         copy._resolved = {}
         return copy
 
@@ -144,7 +146,7 @@ class AccountChoiceField(forms.ModelChoiceField):
         return account
 
     def _by_name(self, typed: str) -> Account:
-        if len(typed) > NAME_MAX:
+        if NAME_MAX is not None and len(typed) > NAME_MAX:
             raise ValidationError(self.error_messages["not_picked"], code="not_picked")
         found = list(self.queryset.filter(name__iexact=typed)[:2])
         if len(found) > 1:

@@ -35,6 +35,7 @@ from accounts.formulae import escape_formula, unescape_formula
 from accounts.models import Account, Address, Industry, RelationshipType
 from accounts.rules import empty_parent_cell_keeps_parent
 from common.ids import parse_id
+from common.typing import AuthUser
 
 # The admin shows a preview of every row and saves them one by one: past about a thousand rows
 # that takes minutes (5,000 rows: 76 s and 6.4 MB of HTML). Bigger files go to the command.
@@ -123,8 +124,9 @@ class AddressField(Field):
         # Once per account: the export prefetches already, the preview reads each row twice.
         prefetch_related_objects([instance], Prefetch("addresses", queryset=_fixed_addresses()))
         address = next((a for a in instance.addresses.all() if a.kind == self.kind), None)
-        value = getattr(address, self.part, "") if address else ""
-        return value.code if self.part == "country" else value
+        if address is None:
+            return ""
+        return address.country.code if self.part == "country" else getattr(address, self.part)
 
 
 class FormulaSafeCSV(CSV):
@@ -357,7 +359,7 @@ class AccountResource(resources.ModelResource):
 
     def save_instance(self, instance: Account, is_create: bool, row: Any, **kwargs: Any) -> None:
         """Save the row through the services, all of it or nothing."""
-        user = kwargs.get("user")
+        user: AuthUser | None = kwargs.get("user")
         values = {
             name: getattr(instance, name)
             for name in ACCOUNT_FIELDS
@@ -366,6 +368,8 @@ class AccountResource(resources.ModelResource):
         }
         addresses = self._addresses(row)
         try:
+            if user is None:  # the admin always says who imports
+                raise PermissionDenied(_("Only a logged-in user can import accounts."))
             with transaction.atomic():
                 if is_create:
                     account = services.account_create(
@@ -397,7 +401,7 @@ class AccountResource(resources.ModelResource):
         return addresses
 
     @staticmethod
-    def _save_address(address: Address, values: dict[str, str], *, user: Any) -> None:
+    def _save_address(address: Address, values: dict[str, str], *, user: AuthUser) -> None:
         try:
             services.address_save(address=address, user=user, fields=values, geocode=False)
         except ValidationError as error:

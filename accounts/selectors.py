@@ -1,11 +1,27 @@
 """Reads of accounts for the pages."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 
 from accounts.models import Account, AccountChange, Address, Contact
 from accounts.rules import account_name_key
 from accounts.sellers import seller_accounts
 from common.search import search_bound
+
+
+class VisitAddressColumns(TypedDict):
+    """What `with_visit_address` adds to each account (None for an account without one)."""
+
+    city: str | None
+    country: str | None
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # An account read through `with_visit_address`.
+    AccountWithVisit = WithAnnotations[Account, VisitAddressColumns]
 
 
 def account_list() -> QuerySet[Account]:
@@ -38,7 +54,7 @@ def account_list() -> QuerySet[Account]:
     )
 
 
-def with_visit_address(accounts: QuerySet[Account]) -> QuerySet[Account]:
+def with_visit_address(accounts: QuerySet[Account]) -> "QuerySet[AccountWithVisit]":
     """Accounts with their visit address's `city` and `country`, to search, filter or sort on."""
     return accounts.annotate(
         visit=FilteredRelation("addresses", condition=Q(addresses__kind=Address.Kind.VISIT)),
@@ -77,7 +93,9 @@ def account_find_similar(
     return matches.order_by("name")[:5]
 
 
-def account_suggestions(*, term: str, sellers_only: bool = False, limit: int = 20) -> list[Account]:
+def account_suggestions(
+    *, term: str, sellers_only: bool = False, limit: int = 20
+) -> "list[AccountWithVisit]":
     """Accounts whose name starts as typed, for an account box; none for under 2 letters.
 
     Each comes with its visit address's `city` (one join), so two accounts of the same name can
@@ -87,5 +105,5 @@ def account_suggestions(*, term: str, sellers_only: bool = False, limit: int = 2
     if len(term) < 2:
         return []
     accounts = seller_accounts() if sellers_only else Account.objects.all()
-    accounts = with_visit_address(accounts.filter(name__istartswith=term).only("name"))
-    return list(accounts.order_by("name", "id")[:limit])
+    matches = with_visit_address(accounts.filter(name__istartswith=term).only("name"))
+    return list(matches.order_by("name", "id")[:limit])

@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
 from accounts.rules import account_name_key, looks_like_po_box
 from common.permissions import require_permission
+from common.typing import AuthUser
 from maps import geocoders
 
 logger = logging.getLogger(__name__)
@@ -48,12 +50,12 @@ CREDIT_FIELD_PERMISSIONS = {
 }
 
 
-def user_can_change_credit(user: Any) -> bool:
+def user_can_change_credit(user: AuthUser | AnonymousUser | None) -> bool:
     """Only Accounting (or a superuser) may set a credit limit."""
     return bool(user and user.has_perm(CREDIT_PERMISSION))
 
 
-def user_can_change_credit_hold(user: Any) -> bool:
+def user_can_change_credit_hold(user: AuthUser | AnonymousUser | None) -> bool:
     """Accounting and Management (or a superuser) may put an account on credit hold or lift it."""
     return bool(user and user.has_perm(HOLD_PERMISSION))
 
@@ -67,12 +69,14 @@ def _history_value(account: Account, field: str) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def _record_changes(*, account: Account, before: Account | None, user: Any) -> None:
+def _record_changes(*, account: Account, before: Account | None, user: AuthUser) -> None:
     """Keep a history line for each guarded field whose value changed."""
     AccountChange.objects.bulk_create(account_changes(account=account, before=before, user=user))
 
 
-def account_changes(*, account: Account, before: Account | None, user: Any) -> list[AccountChange]:
+def account_changes(
+    *, account: Account, before: Account | None, user: AuthUser
+) -> list[AccountChange]:
     """The history lines for a change of account (unsaved, so an import can write them in bulk).
 
     `before` holds the old values of the guarded fields; None for a new account.
@@ -124,7 +128,7 @@ CREDIT_REFUSALS = {
 }
 
 
-def require_credit_permission(*, user: Any, before: Account | None, fields: Mapping) -> None:
+def require_credit_permission(*, user: AuthUser, before: Account | None, fields: Mapping) -> None:
     """Raise PermissionDenied when `fields` change a credit field and `user` may not.
 
     `before` is the account as it was (None for a new one, whose credit fields start at their
@@ -133,7 +137,9 @@ def require_credit_permission(*, user: Any, before: Account | None, fields: Mapp
     for field in CREDIT_FIELDS:
         if field not in fields:
             continue
-        old = getattr(before, field) if before else Account._meta.get_field(field).get_default()
+        model_field = Account._meta.get_field(field)
+        assert isinstance(model_field, models.Field)  # the credit fields are plain columns
+        old = getattr(before, field) if before else model_field.get_default()
         if fields[field] != old:
             permission = CREDIT_FIELD_PERMISSIONS[field]
             require_permission(user, permission, str(CREDIT_REFUSALS[permission]))
@@ -168,7 +174,7 @@ def _check_credit_hold_reason(
 @transaction.atomic
 def account_create(
     *,
-    user: Any,
+    user: AuthUser,
     fields: Mapping[str, Any],
     visit_address: Mapping[str, Any] | None = None,
     mailing_address: Mapping[str, Any] | None = None,
@@ -209,7 +215,11 @@ def account_create(
 
 @transaction.atomic
 def account_update(
-    *, account: Account, user: Any, fields: Mapping[str, Any], hold_reason_required: bool = True
+    *,
+    account: Account,
+    user: AuthUser,
+    fields: Mapping[str, Any],
+    hold_reason_required: bool = True,
 ) -> Account:
     """Change an account's own fields. Credit fields need the credit permission.
 
@@ -231,7 +241,7 @@ def account_update(
 
 
 @transaction.atomic
-def account_set_credit_hold(*, account: Account, user: Any, hold: bool, reason: str = "") -> bool:
+def account_set_credit_hold(*, account: Account, user: AuthUser, hold: bool, reason: str = "") -> bool:
     """Put an account on credit hold with a reason, change the reason, or lift the hold.
 
     Accounting and Management may; each change of hold or reason is kept in the credit history.
@@ -253,7 +263,7 @@ def account_set_credit_hold(*, account: Account, user: Any, hold: bool, reason: 
 
 @transaction.atomic
 def account_set_relationship_type(
-    *, account: Account, relationship_type: RelationshipType, user: Any
+    *, account: Account, relationship_type: RelationshipType, user: AuthUser
 ) -> Account:
     """Change the relationship type and keep the change in the account's history."""
     require_permission(user, "accounts.change_account")
@@ -265,7 +275,7 @@ def account_set_relationship_type(
 
 
 @transaction.atomic
-def account_delete(*, account: Account, user: Any) -> None:
+def account_delete(*, account: Account, user: AuthUser) -> None:
     """Delete an account with its contacts and addresses; its children lose their parent.
 
     An account that documents (quotes, orders, invoices) refer to is kept.
@@ -286,7 +296,7 @@ def _address_changed(before: Address, after: Address) -> bool:
 
 @transaction.atomic
 def address_save(
-    *, address: Address, user: Any, fields: Mapping[str, Any], geocode: bool = True
+    *, address: Address, user: AuthUser, fields: Mapping[str, Any], geocode: bool = True
 ) -> Address:
     """Create or change an address. A changed visit address loses its old coordinates.
 
@@ -373,7 +383,7 @@ def address_geocode(*, address_id: int, budget: float | None = None) -> Address 
     return address
 
 
-def address_delete(*, address: Address, user: Any) -> None:
+def address_delete(*, address: Address, user: AuthUser) -> None:
     """Remove a further named address; Visit and Mailing addresses stay with their account."""
     require_permission(user, "accounts.delete_address")
     if address.is_fixed:
@@ -387,7 +397,7 @@ def addresses_match(first: Address, second: Address) -> bool:
 
 
 @transaction.atomic
-def account_copy_visit_to_mailing(*, account: Account, user: Any) -> Address:
+def account_copy_visit_to_mailing(*, account: Account, user: AuthUser) -> Address:
     """Make the Mailing address the same as the Visit address."""
     require_permission(user, "accounts.change_address")
     addresses = {
@@ -407,7 +417,7 @@ def account_copy_visit_to_mailing(*, account: Account, user: Any) -> Address:
     return mailing
 
 
-def contact_save(*, contact: Contact, user: Any, fields: Mapping[str, Any]) -> Contact:
+def contact_save(*, contact: Contact, user: AuthUser, fields: Mapping[str, Any]) -> Contact:
     """Create or change a contact; it stays with the account it was created for."""
     require_permission(user, "accounts.change_contact" if contact.pk else "accounts.add_contact")
     account_id = contact.account_id
@@ -419,6 +429,6 @@ def contact_save(*, contact: Contact, user: Any, fields: Mapping[str, Any]) -> C
     return contact
 
 
-def contact_delete(*, contact: Contact, user: Any) -> None:
+def contact_delete(*, contact: Contact, user: AuthUser) -> None:
     require_permission(user, "accounts.delete_contact")
     contact.delete()

@@ -1,10 +1,12 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
@@ -26,7 +28,14 @@ from accounts.models import Account, Address, Contact
 from accounts.rules import account_name_key, looks_like_po_box
 from common.forms import add_service_errors, model_values
 from common.pagination import COUNT_CAP, CappedPaginationMixin
+from common.typing import AuthenticatedHttpRequest, StrOrPromise
 from common.views import ConfirmDeleteMixin, ServiceActionView, ServiceFormMixin
+
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination
+
+# The part of an account a page adds or changes.
+_Part = TypeVar("_Part", Address, Contact)
 
 CREDIT_IGNORED = _(
     "Only Accounting can change the credit limit, and only Accounting or Management the credit "
@@ -34,7 +43,7 @@ CREDIT_IGNORED = _(
 )
 
 
-def _po_box_warning(address: Address) -> list[tuple[int, str]]:
+def _po_box_warning(address: Address) -> list[tuple[int, StrOrPromise]]:
     """A PO box saved as the visit address is kept, with a warning: it cannot go on the map."""
     if address.is_visit and looks_like_po_box(address.street):
         return [(messages.WARNING, services.PO_BOX_MESSAGE)]
@@ -53,12 +62,21 @@ class AccountListView(PermissionRequiredMixin, CappedPaginationMixin, FilterView
     def get_queryset(self) -> QuerySet[Account]:
         return selectors.account_list()
 
-    def get_paginator(self, queryset: QuerySet[Account], per_page: int, **kwargs: Any) -> Any:
+    def get_paginator(
+        self,
+        queryset: "_SupportsPagination[Account]",
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        **kwargs: Any,
+    ) -> Paginator:
         # Each match a substring search counts costs a scan: at a million accounts, counting to
         # 10,000 took a second where 1,000 takes a tenth.
         searching = bool(self.request.GET.get("q", "").strip())
         cap = SEARCH_COUNT_CAP if searching else COUNT_CAP
-        return super().get_paginator(queryset, per_page, cap=cap, **kwargs)
+        return super().get_paginator(
+            queryset, per_page, orphans, allow_empty_first_page, cap=cap, **kwargs
+        )
 
 
 class AccountDetailView(PermissionRequiredMixin, DetailView):
@@ -110,6 +128,7 @@ def _unconfirmed_duplicates(
 
 
 class AccountCreateView(PermissionRequiredMixin, FormView):
+    request: AuthenticatedHttpRequest
     permission_required = "accounts.add_account"
     form_class = AccountForm
     template_name = "accounts/account_form.html"
@@ -149,7 +168,7 @@ class AccountCreateView(PermissionRequiredMixin, FormView):
             return self.render_to_response(self.get_context_data(**context))
         try:
             account = services.account_create(
-                user=request.user,
+                user=self.request.user,
                 fields=model_values(form),
                 visit_address=visit,
                 mailing_address=visit if same else model_values(mailing_form),
@@ -166,6 +185,8 @@ class AccountCreateView(PermissionRequiredMixin, FormView):
 
 
 class AccountUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+    request: AuthenticatedHttpRequest
+    form: AccountForm
     permission_required = "accounts.change_account"
     model = Account
     form_class = AccountForm
@@ -194,7 +215,7 @@ class AccountUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
         )
         return gettext("The account was saved.")
 
-    def follow_ups(self) -> list[tuple[int, str]]:
+    def follow_ups(self) -> list[tuple[int, StrOrPromise]]:
         return [(messages.WARNING, CREDIT_IGNORED)] if self.form.ignored_credit_change else []
 
 
@@ -229,6 +250,7 @@ class AccountCreditHoldView(ServiceActionView):
 
 
 class AccountDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):
+    request: AuthenticatedHttpRequest
     permission_required = "accounts.delete_account"
     model = Account
     consequence = (
@@ -273,28 +295,30 @@ class AccountLookupView(PermissionRequiredMixin, View):
         return JsonResponse({"results": results})
 
 
-class AccountPartSaveView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+class AccountPartSaveView(PermissionRequiredMixin, ServiceFormMixin, UpdateView, Generic[_Part]):
     """Adds an address or contact to an account (URL with account_pk), or changes one (pk)."""
 
-    model: type[Address] | type[Contact]
-    added_message: str  # "%(name)s": the name the part is known by
-    saved_message: str
+    request: AuthenticatedHttpRequest
+    model: type[_Part]
+    form: ModelForm
+    added_message: StrOrPromise  # "%(name)s": the name the part is known by
+    saved_message: StrOrPromise
 
     def get_permission_required(self) -> tuple[str]:
         action = "change" if "pk" in self.kwargs else "add"
         return (f"accounts.{action}_{self.model._meta.model_name}",)
 
-    def get_object(self, queryset: Any = None) -> Address | Contact:
+    def get_object(self, queryset: Any = None) -> _Part:
         if "pk" in self.kwargs:
             return get_object_or_404(
                 self.model.objects.select_related("account"), pk=self.kwargs["pk"]
             )
         return self.model(account=get_object_or_404(Account, pk=self.kwargs["account_pk"]))
 
-    def save_part(self, *, fields: dict[str, Any]) -> Address | Contact:
+    def save_part(self, *, fields: dict[str, Any]) -> _Part:
         raise NotImplementedError
 
-    def name_of(self, part: Address | Contact) -> str:
+    def name_of(self, part: _Part) -> str:
         return str(part)
 
     def perform(self) -> str:
@@ -304,7 +328,7 @@ class AccountPartSaveView(PermissionRequiredMixin, ServiceFormMixin, UpdateView)
         return message % {"name": self.name_of(part)}
 
 
-class AddressSaveView(AccountPartSaveView):
+class AddressSaveView(AccountPartSaveView[Address]):
     """Adds a named address to an account, or changes any of its addresses."""
 
     model = Address
@@ -318,11 +342,12 @@ class AddressSaveView(AccountPartSaveView):
     def name_of(self, part: Address) -> str:
         return part.name
 
-    def follow_ups(self) -> list[tuple[int, str]]:
+    def follow_ups(self) -> list[tuple[int, StrOrPromise]]:
         return _po_box_warning(self.object)
 
 
 class AddressDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):
+    request: AuthenticatedHttpRequest
     permission_required = "accounts.delete_address"
     queryset = Address.objects.filter(kind=Address.Kind.OTHER).select_related("account")
 
@@ -336,7 +361,7 @@ class AddressDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
         return HttpResponseRedirect(self.object.account.get_absolute_url())
 
 
-class ContactSaveView(AccountPartSaveView):
+class ContactSaveView(AccountPartSaveView[Contact]):
     """Adds a contact to an account (the pen icon), or changes one."""
 
     model = Contact
@@ -349,6 +374,7 @@ class ContactSaveView(AccountPartSaveView):
 
 
 class ContactDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):
+    request: AuthenticatedHttpRequest
     permission_required = "accounts.delete_contact"
     model = Contact
 

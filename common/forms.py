@@ -5,9 +5,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 
 class FiniteDecimalField(forms.DecimalField):
@@ -17,7 +18,8 @@ class FiniteDecimalField(forms.DecimalField):
     own comparisons meet Decimal("sNaN"), which raises InvalidOperation on any comparison.
     """
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # The stubs derive DecimalField from IntegerField's types; Django's own returns a Decimal.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         number = super().to_python(value)
         if number is not None and not number.is_finite():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
@@ -31,7 +33,13 @@ class QuickSelect(forms.Select):
     account list's time (about 45 of its 70 ms).
     """
 
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         selected = set(self.format_value(value))
         options = format_html_join(
             "",
@@ -57,6 +65,8 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 def model_values(form: forms.ModelForm) -> dict[str, Any]:
     """The values of the model fields the user could edit on a form, to hand to a service."""
+    # Our model forms list their fields (Django turns `fields = "__all__"` into None).
+    assert form._meta.fields is not None, f"{type(form).__name__} lists no fields"
     return {
         name: form.cleaned_data[name]
         for name in form._meta.fields

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 NUL = "\x00"
 
@@ -37,8 +37,7 @@ class RefuseNulMiddleware:
         return self.get_response(request)
 
 
-def _has_nul(params: object) -> bool:
+def _has_nul(params: QueryDict) -> bool:
     return any(
-        NUL in key or any(NUL in value for value in values)
-        for key, values in params.lists()  # type: ignore[attr-defined]
+        NUL in key or any(NUL in value for value in values) for key, values in params.lists()
     )

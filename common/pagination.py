@@ -1,7 +1,17 @@
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination
+    from django.views.generic.list import BaseListView
+
+    # The mixin is checked as part of the list views it is mixed into.
+    _ListViewBase = BaseListView[Any]
+else:
+    _ListViewBase = object
 
 COUNT_CAP = 10_000
 
@@ -11,6 +21,8 @@ class CappedPaginator(Paginator):
 
     Past the cap the list says "more than 10,000" and asks for a narrower search.
     """
+
+    object_list: QuerySet[Any]  # counted in SQL, so a queryset rather than any sequence
 
     def __init__(self, *args: Any, cap: int = COUNT_CAP, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,12 +48,14 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
-class CappedPaginationMixin:
+class CappedPaginationMixin(_ListViewBase):
     """For list views: a capped count, and a mistyped page number shows the nearest page."""
 
     paginator_class = CappedPaginator
 
-    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple:
+    def paginate_queryset(
+        self, queryset: "_SupportsPagination[Any]", page_size: int
+    ) -> "tuple[Paginator, Page, _SupportsPagination[Any], bool]":
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()

@@ -4,14 +4,18 @@ Every service that writes starts with `require_permission`; a view lets the Perm
 become a 403 page, or shows its message on the form.
 """
 
-from typing import Any
-
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from common.typing import AuthUser
 
-def require_permission(user: Any, permission: str, message: str | None = None) -> None:
+
+def require_permission(
+    user: AuthUser | AnonymousUser | None, permission: str, message: str | None = None
+) -> None:
     """Raise PermissionDenied unless `user` holds `permission` ("app_label.codename").
 
     Without a message, it names the action: "Your role may not add accounts."
@@ -27,3 +31,12 @@ def require_permission(user: Any, permission: str, message: str | None = None) -
             "things": things,
         }
     raise PermissionDenied(message)
+
+
+def authenticated_user(request: HttpRequest) -> AuthUser:
+    """The user of a request that only a logged-in user can make (the admin's pages, whose
+    `admin_view` sends everyone else to its login), typed as such for the services."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Please log in."))
+    return user

@@ -1,7 +1,7 @@
 """Views that belong to no app (the health check), and the bases every app's views share."""
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +19,18 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from common.forms import add_service_errors
+from common.typing import AuthenticatedHttpRequest, StrOrPromise
+
+if TYPE_CHECKING:
+    from django.views.generic import DeleteView
+    from django.views.generic.edit import BaseFormView
+
+    # The mixins below are checked as part of the generic views they are mixed into.
+    _ViewBase = View
+    _FormViewBase = BaseFormView[Any]
+    _DeleteViewBase = DeleteView[Any, Any]
+else:
+    _ViewBase = _FormViewBase = _DeleteViewBase = object
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +49,7 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "up"})
 
 
-class ServiceOutcomeMixin:
+class ServiceOutcomeMixin(_ViewBase):
     """What a view that calls one service says once the service is done.
 
     `perform` calls the service and returns the success message, or None when it said what
@@ -45,12 +57,10 @@ class ServiceOutcomeMixin:
     shown after it, such as a warning about what was saved.
     """
 
-    request: HttpRequest
-
     def perform(self) -> str | None:
         raise NotImplementedError
 
-    def follow_ups(self) -> list[tuple[int, str]]:
+    def follow_ups(self) -> list[tuple[int, StrOrPromise]]:
         return []
 
     def say_done(self, message: str | None) -> None:
@@ -60,7 +70,7 @@ class ServiceOutcomeMixin:
             messages.add_message(self.request, level, text)
 
 
-class ServiceFormMixin(ServiceOutcomeMixin):
+class ServiceFormMixin(ServiceOutcomeMixin, _FormViewBase):
     """For FormView and UpdateView: a valid form goes to one service (`perform`, which reads
     `self.form`), then a message and a redirect. A refusal is put on the form beside what was
     typed, and nothing is saved."""
@@ -73,9 +83,9 @@ class ServiceFormMixin(ServiceOutcomeMixin):
             message = self.perform()
         except ValidationError as error:
             add_service_errors(form, error)
-            return self.form_invalid(form)  # type: ignore[attr-defined]
+            return self.form_invalid(form)
         self.say_done(message)
-        return HttpResponseRedirect(self.get_success_url())  # type: ignore[attr-defined]
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class ServiceActionView(ServiceOutcomeMixin, PermissionRequiredMixin, View):
@@ -86,6 +96,7 @@ class ServiceActionView(ServiceOutcomeMixin, PermissionRequiredMixin, View):
     the page the button sits on, again with the form's errors and what was typed.
     """
 
+    request: AuthenticatedHttpRequest
     http_method_names = ["post"]
     model: type[models.Model]
     form_class: type[BaseForm] | None = None
@@ -125,19 +136,16 @@ class ServiceActionView(ServiceOutcomeMixin, PermissionRequiredMixin, View):
         return render(self.request, view.get_template_names(), context)
 
 
-class ConfirmDeleteMixin:
+class ConfirmDeleteMixin(_DeleteViewBase):
     """One confirmation page for every removal, saying what else goes and where "No" leads."""
 
-    template_name = "confirm_delete.html"
-    consequence = _("This cannot be undone.")
+    template_name: str | None = "confirm_delete.html"
+    consequence: StrOrPromise = _("This cannot be undone.")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {
-            **super().get_context_data(**kwargs),  # type: ignore[misc]
+            **super().get_context_data(**kwargs),
             "consequence": self.consequence,
-            "cancel_url": self.object.get_absolute_url(),  # type: ignore[attr-defined]
-            "delete_panels": settings.CONFIRM_DELETE_PANELS.get(
-                self.object._meta.label_lower,  # type: ignore[attr-defined]
-                [],
-            ),
+            "cancel_url": self.object.get_absolute_url(),
+            "delete_panels": settings.CONFIRM_DELETE_PANELS.get(self.object._meta.label_lower, []),
         }

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import HQ, Account, Address, Contact, Industry, RelationshipType
+from common.typing import AuthUser
 
 SEED = 2026
 DEMO_PASSWORD = "demo-password-2026"
@@ -396,10 +396,11 @@ def demo_accounts(seed: int = SEED) -> list[AccountSpec]:
     return _Generator(seed).run()
 
 
-def ensure_demo_users() -> tuple[dict[str, Any], int]:
+def ensure_demo_users() -> tuple[dict[str, AuthUser], int]:
     """The demo users by username, and how many were new; existing ones are left as they are."""
     User = get_user_model()
-    users, created = {}, 0
+    users: dict[str, AuthUser] = {}
+    created = 0
     # One hash for the one shared demo password: hashing is slow on purpose.
     password_hash = make_password(DEMO_PASSWORD)
     for username, group_name, first_name, last_name in DEMO_USERS:
@@ -433,7 +434,11 @@ def _ensure_industries(names: Iterable[str]) -> dict[str, Industry]:
 
 @transaction.atomic
 def _create_accounts(
-    specs: list[AccountSpec], *, sales_user: Any, accounting_user: Any, result: LoadResult
+    specs: list[AccountSpec],
+    *,
+    sales_user: AuthUser,
+    accounting_user: AuthUser,
+    result: LoadResult,
 ) -> None:
     existing = dict(
         Account.objects.filter(name__in=[s.name for s in specs]).values_list("name", "pk")

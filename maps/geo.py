@@ -49,6 +49,7 @@ def bounding_box(latitude: float, longitude: float, radius_km: float) -> Boundin
     ratio = min(1.0, math.sin(angle) / math.cos(math.radians(latitude)))
     dlon = math.degrees(math.asin(ratio))
     west, east = longitude - dlon, longitude + dlon
+    ranges: tuple[tuple[float, float], ...]
     if west < -180:
         ranges = ((west + 360, 180.0), (-180.0, east))
     elif east > 180:

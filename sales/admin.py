@@ -5,7 +5,8 @@ credit check, approval). Here they are searched and read; the few changes allowe
 same services, as admin actions.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from common.admin import (
     SafeModelAdmin,
     ServiceSaveAdminMixin,
 )
+from common.permissions import authenticated_user
 from sales import services
 from sales.models import (
     Approval,
@@ -28,6 +30,7 @@ from sales.models import (
     Quote,
     QuoteLine,
 )
+from users.models import User
 
 DOCUMENT_FIELDS = (
     "number",
@@ -67,7 +70,12 @@ class PrepaymentDecisionInline(ReadOnlyInline):
     fields = ApprovalInline.fields
 
 
-def service_action(act: Any, *, description: str, permission: str, done: tuple[str, str]) -> Any:
+AdminAction = Callable[[admin.ModelAdmin, HttpRequest, QuerySet], None]
+
+
+def service_action(
+    act: Callable[[Any, User], object], *, description: str, permission: str, done: tuple[str, str]
+) -> AdminAction:
     """An admin action applying a service (`act(row, user)`) to each selected row.
 
     It says how many were done, and which rows the service refused and why.
@@ -76,9 +84,10 @@ def service_action(act: Any, *, description: str, permission: str, done: tuple[s
     @admin.action(description=description, permissions=[permission])
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         count = 0
+        user = authenticated_user(request)
         for row in queryset:
             try:
-                act(row, request.user)
+                act(row, user)
             except ValidationError as error:
                 modeladmin.message_user(request, f"{row}: {error.messages[0]}", messages.ERROR)
             except PermissionDenied as error:
@@ -101,13 +110,14 @@ class DocumentAdmin(ServiceSaveAdminMixin, NoAddOrDeleteMixin, SafeModelAdmin):
     saved (ServiceSaveAdminMixin).
     """
 
-    list_display = ("number", "customer", "status", "total", "created_at")
+    # Each kind of document shows, filters and keeps read only columns of its own too.
+    list_display: tuple[str, ...] = ("number", "customer", "status", "total", "created_at")
     list_select_related = ("customer",)
-    list_filter = ("status",)
+    list_filter: ClassVar[tuple[str, ...]] = ("status",)
     search_fields = ("number", "customer__name")
     date_hierarchy = "created_at"
     show_full_result_count = False  # Counting 100,000 rows on each page is slow.
-    readonly_fields = DOCUMENT_FIELDS
+    readonly_fields: ClassVar[tuple[str, ...]] = DOCUMENT_FIELDS
 
     def save_through(self, *, request: HttpRequest, obj: Any, values: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -134,7 +144,7 @@ class QuoteAdmin(DocumentAdmin):
         # The service locks the quote and refuses one sent since the form was shown.
         services.quote_set_terms(
             quote=obj,
-            user=request.user,
+            user=authenticated_user(request),
             valid_until=values.get("valid_until"),
             notes=values.get("notes", ""),
         )
@@ -170,7 +180,7 @@ class OrderAdmin(DocumentAdmin):
     def save_through(self, *, request: HttpRequest, obj: Order, values: dict[str, Any]) -> None:
         services.order_set_details(
             order=obj,
-            user=request.user,
+            user=authenticated_user(request),
             customer_reference=values.get("customer_reference", ""),
             notes=values.get("notes", ""),
         )

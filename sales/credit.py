@@ -124,7 +124,6 @@ def credit_check(
     PREPAYMENT_REFUSED. `exposure` is what the account owes already, without this order. All
     amounts are Decimal.
     """
-    figures = {"exposure": exposure, "credit_limit": credit_limit}
     if prepayment == PREPAYMENT_CONFIRMED:
         hold_note = (
             " " + _("The account is on credit hold, but the order is prepaid.")
@@ -139,7 +138,12 @@ def credit_check(
             "value": money(order_value),
             "limit": _limit_text(credit_limit),
         }
-        return CreditDecision(status=OrderStatus.ACCEPTED, reason=reason + hold_note, **figures)
+        return CreditDecision(
+            status=OrderStatus.ACCEPTED,
+            reason=reason + hold_note,
+            exposure=exposure,
+            credit_limit=credit_limit,
+        )
     status, reason = _unprepaid_check(
         order_value=order_value,
         credit_hold=credit_hold,
@@ -152,10 +156,17 @@ def credit_check(
             "prepaid order is accepted once the money has been received. If it is not "
             "received: %(fallback)s"
         ) % {"value": money(order_value), "fallback": reason}
-        return CreditDecision(status=OrderStatus.AWAITING_PREPAYMENT, reason=reason, **figures)
+        return CreditDecision(
+            status=OrderStatus.AWAITING_PREPAYMENT,
+            reason=reason,
+            exposure=exposure,
+            credit_limit=credit_limit,
+        )
     if prepayment == PREPAYMENT_REFUSED:
         reason = _("The prepayment was not received, so the order is checked on credit: ") + reason
-    return CreditDecision(status=status, reason=reason, **figures)
+    return CreditDecision(
+        status=status, reason=reason, exposure=exposure, credit_limit=credit_limit
+    )
 
 
 def quote_credit_warning(

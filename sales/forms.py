@@ -1,8 +1,10 @@
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Address, Contact
@@ -125,8 +127,8 @@ class DocumentForm(forms.ModelForm):
             return None
         return account.pk if account else None
 
-    def _offer(self, name: str, rows: list, marker: str) -> None:
-        field = self.fields[name]
+    def _offer(self, name: str, rows: list[Address] | list[Contact], marker: str) -> None:
+        field = cast(forms.ModelChoiceField, self.fields[name])  # a foreign key's
         field.widget.choices = [("", field.empty_label or "—")] + [(r.pk, str(r)) for r in rows]
         field.widget.attrs[marker] = ""
 
@@ -180,7 +182,7 @@ class OrderForm(DocumentForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.hold_warning and not cleaned.get("prepaid") and not cleaned.get("enter_blocked"):
             self.add_error(
                 "enter_blocked",
@@ -206,8 +208,14 @@ class OrderRecheckForm(forms.Form):
 class DecisionButtons(forms.HiddenInput):
     """The decision is the Approve or Reject button pressed: the template draws the buttons."""
 
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        return ""
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        return SafeString("")
 
 
 DECISION_ERROR = "Choose Approve or Reject."

@@ -4,7 +4,10 @@ Totals are stored on each document (computed by the services from its lines), so
 thousands of documents need no aggregation.
 """
 
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from common.typing import StrOrPromise
 from sales import totals
 from sales.statuses import OrderStatus, PrepaymentDecisionKind, QuoteStatus
 
@@ -96,6 +100,15 @@ def _line_constraints(prefix: str) -> list[models.BaseConstraint]:
 class SalesDocument(models.Model):
     """What quotes and orders share: parties, addresses, VAT and totals."""
 
+    # Each document names its statuses, the moves between them and the words for a refused
+    # move (see set_status), and has its own status field with Django's display method.
+    Status: ClassVar[type[models.TextChoices]]
+    TRANSITIONS: ClassVar[Mapping[str, AbstractSet[models.TextChoices]]]
+    STATE_WORDS: ClassVar[Mapping[str, str]]
+    MOVE_WORDS: ClassVar[Mapping[str, str]]
+    status: models.CharField
+    get_status_display: Callable[[], str]
+
     number = models.CharField(max_length=20, unique=True, editable=False)
     customer = models.ForeignKey(
         "accounts.Account", on_delete=models.PROTECT, related_name="%(class)ss"
@@ -171,7 +184,8 @@ class SalesDocument(models.Model):
             now = self.STATE_WORDS.get(self.status, f"is {self.get_status_display().lower()}")
             move = self.MOVE_WORDS.get(status, f"be {self.Status(status).label.lower()}")
             raise TransitionNotAllowed(
-                f"{self._meta.verbose_name.capitalize()} {self.number} {now}, so it cannot {move}."
+                f"{str(self._meta.verbose_name).capitalize()} {self.number} {now}, "
+                f"so it cannot {move}."
             )
         self.status = status
 
@@ -240,6 +254,7 @@ class Quote(SalesDocument):
     def set_status(self, status: str) -> None:
         """Move to `status`; a quote past its validity is neither sent nor accepted."""
         if self.has_lapsed and status in (self.Status.SENT, self.Status.ACCEPTED):
+            assert self.valid_until is not None  # it has lapsed
             valid_until = date_format(self.valid_until, "j F Y")
             if status == self.Status.SENT:
                 raise TransitionNotAllowed(
@@ -394,7 +409,7 @@ class Order(SalesDocument):
         return self.prepayment_confirmed_at is not None
 
     @property
-    def prepayment_label(self) -> str:
+    def prepayment_label(self) -> StrOrPromise:
         """The prepaid column of the lists: "—", "To be confirmed" or "Confirmed"."""
         if not self.prepaid:
             return "—"

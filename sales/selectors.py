@@ -13,6 +13,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
 from accounts.models import Account, Address, Contact
@@ -27,7 +28,7 @@ from sales.models import (
 )
 
 ZERO = Decimal("0")
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=16, decimal_places=2)
 
 
 def open_orders(*, account_id: int | OuterRef) -> QuerySet[Order]:
@@ -35,14 +36,19 @@ def open_orders(*, account_id: int | OuterRef) -> QuerySet[Order]:
 
     A prepaid tick that Accounting has not confirmed is a claim, not money: such an order counts.
     """
-    return Order.objects.filter(customer_id=account_id, status=Order.Status.ACCEPTED).exclude(
-        prepaid=True, prepayment_confirmed_at__isnull=False
-    )
+    # The plugin types an id lookup without OuterRef, which Django takes anywhere a value goes.
+    return Order.objects.filter(
+        customer_id=account_id,  # type: ignore[misc]
+        status=Order.Status.ACCEPTED,
+    ).exclude(prepaid=True, prepayment_confirmed_at__isnull=False)
 
 
 def unpaid_invoices(*, account_id: int | OuterRef) -> QuerySet[Invoice]:
     """Every unpaid invoice, a prepaid order's too: what is invoiced and not paid is owed."""
-    return Invoice.objects.filter(customer_id=account_id, paid_at__isnull=True)
+    return Invoice.objects.filter(
+        customer_id=account_id,  # type: ignore[misc]  # OuterRef: see open_orders
+        paid_at__isnull=True,
+    )
 
 
 def _sum_subquery(queryset: QuerySet, field: str) -> Coalesce:
@@ -50,7 +56,7 @@ def _sum_subquery(queryset: QuerySet, field: str) -> Coalesce:
     return Coalesce(Subquery(summed, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
-def exposure_expression(account_ref: str = "customer_id") -> Coalesce:
+def exposure_expression(account_ref: str = "customer_id") -> CombinedExpression:
     """The exposure of the account in `account_ref`, as an annotation: no query per row.
 
     An order whose prepayment was confirmed extends no credit until it is invoiced; an unpaid

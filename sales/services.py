@@ -33,6 +33,7 @@ from sales.models import (
     QuoteLine,
     SalesDocument,
 )
+from users.models import User
 
 LINE_FIELDS = ("description", "quantity", "unit_price", "discount_percent")
 # The fields a user writes on a quote or an order: the forms and the admin take them from here.
@@ -183,7 +184,7 @@ def _prepare(
 def _save_lines(document: SalesDocument, lines: list[DocumentLine], parent: str) -> None:
     for line in lines:
         setattr(line, parent, document)
-    type(lines[0]).objects.bulk_create(lines)
+    type(lines[0])._default_manager.bulk_create(lines)
 
 
 # --- quotes ----------------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def _save_lines(document: SalesDocument, lines: list[DocumentLine], parent: str)
 
 @transaction.atomic
 def quote_create(
-    *, user: Any, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
+    *, user: User, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
 ) -> Quote:
     """Write a new draft quote with its lines; the totals with VAT are worked out here."""
     require_permission(user, "sales.add_quote", "Only Sales can write quotes.")
@@ -203,7 +204,7 @@ def quote_create(
     return quote
 
 
-def _lock_draft_quote(*, quote: Quote, user: Any) -> Quote:
+def _lock_draft_quote(*, quote: Quote, user: User) -> Quote:
     """The quote, locked, if the user may change it and it is still a draft."""
     require_permission(user, "sales.change_quote", "Only Sales can change quotes.")
     current = Quote.objects.select_for_update().get(pk=quote.pk)
@@ -217,7 +218,7 @@ def _lock_draft_quote(*, quote: Quote, user: Any) -> Quote:
 
 @transaction.atomic
 def quote_update(
-    *, quote: Quote, user: Any, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
+    *, quote: Quote, user: User, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
 ) -> Quote:
     """Change a draft quote and replace its lines. A sent quote stays as the customer saw it."""
     current = _lock_draft_quote(quote=quote, user=user)
@@ -231,7 +232,7 @@ def quote_update(
 
 @transaction.atomic
 def quote_set_terms(
-    *, quote: Quote, user: Any, valid_until: datetime.date | None, notes: str
+    *, quote: Quote, user: User, valid_until: datetime.date | None, notes: str
 ) -> Quote:
     """Change a draft quote's validity and notes only, as the back office does.
 
@@ -245,7 +246,7 @@ def quote_set_terms(
 
 
 @transaction.atomic
-def quote_set_status(*, quote: Quote, status: str, user: Any) -> Quote:
+def quote_set_status(*, quote: Quote, status: str, user: User) -> Quote:
     """Mark a quote sent, accepted, rejected or expired, as its status allows."""
     require_permission(user, "sales.change_quote", "Only Sales can change quotes.")
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
@@ -259,7 +260,7 @@ def quote_set_status(*, quote: Quote, status: str, user: Any) -> Quote:
 
 @transaction.atomic
 def quote_convert_to_order(
-    *, quote: Quote, user: Any, prepaid: bool = False, customer_reference: str = ""
+    *, quote: Quote, user: User, prepaid: bool = False, customer_reference: str = ""
 ) -> Order:
     """Turn an accepted quote into an order in one step; the credit check decides as usual."""
     require_permission(user, "sales.add_order", "Only Sales can enter orders.")
@@ -315,7 +316,7 @@ def _run_credit_check(
 @transaction.atomic
 def order_submit(
     *,
-    user: Any,
+    user: User,
     fields: Mapping[str, Any],
     lines: Iterable[Mapping[str, Any]],
     quote: Quote | None = None,
@@ -354,7 +355,7 @@ def order_submit(
 
 
 @transaction.atomic
-def order_recheck(*, order: Order, user: Any, prepaid: bool | None = None) -> Order:
+def order_recheck(*, order: Order, user: User, prepaid: bool | None = None) -> Order:
     """Check a blocked order again, after the hold was lifted or once the customer prepays.
 
     Ticking prepaid here makes the order wait for Accounting's confirmation, as on entry: a
@@ -377,7 +378,7 @@ def order_recheck(*, order: Order, user: Any, prepaid: bool | None = None) -> Or
 
 
 @transaction.atomic
-def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> Approval:
+def order_decide(*, order: Order, user: User, approve: bool, comment: str) -> Approval:
     """Management approves or rejects an order waiting for approval, saying why.
 
     An order of an account put on credit hold while it waited cannot be approved unless
@@ -421,7 +422,7 @@ def order_decide(*, order: Order, user: Any, approve: bool, comment: str) -> App
     )
 
 
-def _lock_awaiting_prepayment(*, order: Order, user: Any) -> tuple[Order, Account]:
+def _lock_awaiting_prepayment(*, order: Order, user: User) -> tuple[Order, Account]:
     """The order and its account, locked, if the user may settle prepayments and it waits."""
     require_permission(
         user,
@@ -439,7 +440,7 @@ def _lock_awaiting_prepayment(*, order: Order, user: Any) -> tuple[Order, Accoun
 
 
 def _record_prepayment(
-    *, order: Order, account: Account, user: Any, prepayment: str, comment: str
+    *, order: Order, account: Account, user: User, prepayment: str, comment: str
 ) -> PrepaymentDecision:
     decision = _run_credit_check(order, account, prepayment)
     order.set_status(decision.status)
@@ -455,6 +456,8 @@ def _record_prepayment(
         ]
     )
     confirmed = prepayment == credit.PREPAYMENT_CONFIRMED
+    # A confirmation is dated as on the order, so the order and its history agree.
+    confirmed_at = order.prepayment_confirmed_at if confirmed else None
     return PrepaymentDecision.objects.create(
         order=order,
         decision=(
@@ -464,12 +467,12 @@ def _record_prepayment(
         ),
         comment=comment,
         decided_by=user,
-        decided_at=order.prepayment_confirmed_at if confirmed else timezone.now(),
+        decided_at=confirmed_at or timezone.now(),
     )
 
 
 @transaction.atomic
-def order_confirm_prepayment(*, order: Order, user: Any, comment: str = "") -> PrepaymentDecision:
+def order_confirm_prepayment(*, order: Order, user: User, comment: str = "") -> PrepaymentDecision:
     """Accounting confirms the money of a prepaid order has been received: it is accepted.
 
     The order then uses no credit, on credit hold and above the limit too. Who confirmed and when
@@ -488,7 +491,7 @@ def order_confirm_prepayment(*, order: Order, user: Any, comment: str = "") -> P
 
 
 @transaction.atomic
-def order_refuse_prepayment(*, order: Order, user: Any, comment: str) -> PrepaymentDecision:
+def order_refuse_prepayment(*, order: Order, user: User, comment: str) -> PrepaymentDecision:
     """Accounting says the prepayment was not received, and why.
 
     The order is no longer prepaid and the normal credit check decides: blocked on credit hold,
@@ -509,7 +512,7 @@ def order_refuse_prepayment(*, order: Order, user: Any, comment: str) -> Prepaym
 
 
 @transaction.atomic
-def order_set_details(*, order: Order, user: Any, customer_reference: str, notes: str) -> Order:
+def order_set_details(*, order: Order, user: User, customer_reference: str, notes: str) -> Order:
     """Change an order's purchase order number and notes only, as the back office does.
 
     Only these two columns are written: the status, the parties and the credit check's figures
@@ -528,7 +531,7 @@ def order_set_details(*, order: Order, user: Any, customer_reference: str, notes
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, user: Any) -> Order:
+def order_cancel(*, order: Order, user: User) -> Order:
     """Cancel an order that is not invoiced; it no longer counts in the exposure."""
     require_permission(user, "sales.change_order", "Only Sales can cancel orders.")
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -541,7 +544,7 @@ def order_cancel(*, order: Order, user: Any) -> Order:
 
 
 @transaction.atomic
-def order_invoice(*, order: Order, user: Any, date: datetime.date | None = None) -> Invoice:
+def order_invoice(*, order: Order, user: User, date: datetime.date | None = None) -> Invoice:
     """Invoice an accepted order: its amount moves from open orders to unpaid invoices."""
     require_permission(user, "sales.add_invoice", "Only Accounting can invoice orders.")
     order = (
@@ -572,7 +575,7 @@ def order_invoice(*, order: Order, user: Any, date: datetime.date | None = None)
 
 
 @transaction.atomic
-def invoice_mark_paid(*, invoice: Invoice, user: Any) -> Invoice:
+def invoice_mark_paid(*, invoice: Invoice, user: User) -> Invoice:
     """Record that an invoice was paid: it no longer counts in the exposure."""
     require_permission(user, "sales.mark_invoice_paid", "Only Accounting can mark invoices paid.")
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)

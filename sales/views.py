@@ -1,10 +1,10 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,11 +17,13 @@ from accounts.sellers import account_is_seller
 from common.forms import add_service_errors, model_values
 from common.ids import parse_id
 from common.pagination import CappedPaginationMixin
+from common.typing import AuthenticatedHttpRequest
 from common.views import ServiceActionView
 from sales import credit, selectors, services
 from sales.filters import InvoiceFilter, OrderFilter, QuoteFilter
 from sales.forms import (
     ApprovalForm,
+    DocumentForm,
     LineFormSet,
     OrderForm,
     OrderRecheckForm,
@@ -32,7 +34,13 @@ from sales.forms import (
 )
 from sales.models import Invoice, Order, Quote
 
-DECISION_MESSAGES = {
+if TYPE_CHECKING:
+    # The mixin below is checked as part of the action views it is mixed into.
+    _ActionViewBase = ServiceActionView
+else:
+    _ActionViewBase = object
+
+DECISION_MESSAGES: dict[str, int] = {
     Order.Status.ACCEPTED: messages.SUCCESS,
     Order.Status.AWAITING_PREPAYMENT: messages.WARNING,
     Order.Status.PENDING_APPROVAL: messages.WARNING,
@@ -90,7 +98,9 @@ class InvoiceListView(DocumentListView):
 class DocumentFormView(PermissionRequiredMixin, View):
     """A quote or order with its lines: the form and the line rows are saved by one service."""
 
-    form_class: type = QuoteForm
+    request: AuthenticatedHttpRequest
+
+    form_class: type[DocumentForm] = QuoteForm
     template_name = "sales/document_form.html"
     document: Quote | None = None
 
@@ -148,8 +158,9 @@ class QuoteCreateView(DocumentFormView):
 
 class QuoteUpdateView(DocumentFormView):
     permission_required = "sales.change_quote"
+    document: Quote  # found by dispatch, before get or post
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # The right first, so an unknown id is refused like a known one.
         if not self.has_permission():
             return self.handle_no_permission()
@@ -235,6 +246,7 @@ class QuoteConvertView(ServiceActionView):
     permission_required = "sales.add_order"
     model = Quote
     form_class = QuoteConvertForm
+    form: QuoteConvertForm  # checked by post, before perform
     page_view = QuoteDetailView
     form_context_name = "convert_form"
 
@@ -265,15 +277,13 @@ class OrderDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class ReturnToApprovalsMixin:
+class ReturnToApprovalsMixin(_ActionViewBase):
     """A decision taken on the Approvals page leads back there, to the next one waiting."""
-
-    request: HttpRequest
 
     def get_success_url(self) -> str:
         if self.request.POST.get("next") == "approvals":
             return reverse("sales:approval_list")
-        return super().get_success_url()  # type: ignore[misc]
+        return super().get_success_url()
 
 
 class OrderCancelView(ServiceActionView):
@@ -322,6 +332,7 @@ class OrderDecideView(ReturnToApprovalsMixin, ServiceActionView):
     permission_required = "sales.approve_order"
     model = Order
     form_class = ApprovalForm
+    form: ApprovalForm  # checked by post, before perform
     page_view = OrderDetailView
     form_context_name = "approval_form"
 
@@ -344,6 +355,7 @@ class OrderPrepaymentView(ReturnToApprovalsMixin, ServiceActionView):
     permission_required = "sales.confirm_prepayment"
     model = Order
     form_class = PrepaymentForm
+    form: PrepaymentForm  # checked by post, before perform
     page_view = OrderDetailView
     form_context_name = "prepayment_form"
 

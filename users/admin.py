@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from common.admin import SafeAdminMixin, ServiceSaveAdminMixin
+from common.permissions import authenticated_user
 from users import services
 from users.models import User
 
@@ -30,7 +31,7 @@ class UserAdmin(ServiceSaveAdminMixin, SafeAdminMixin, DjangoUserAdmin):
     search_fields = ("username", "email", "first_name", "last_name", "crm_account__name")
     autocomplete_fields = CRM_LINK_FIELDS
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             "CRM",
             {
@@ -64,7 +65,7 @@ class UserAdmin(ServiceSaveAdminMixin, SafeAdminMixin, DjangoUserAdmin):
         stored = User.objects.only(*CRM_LINK_FIELDS).get(pk=obj.pk)
         obj.crm_account_id, obj.crm_contact_id = stored.crm_account_id, stored.crm_contact_id
         super().save_model(request, obj, form, change)
-        services.user_set_crm_link(user=obj, by=request.user, **link)
+        services.user_set_crm_link(user=obj, by=authenticated_user(request), **link)
         obj.refresh_from_db(fields=list(CRM_LINK_FIELDS))
 
 

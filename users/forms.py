@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -49,9 +49,13 @@ class UserCrmContactForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["crm_contact"]
-        field.queryset = Contact.objects.filter(account_id=user.crm_account_id).order_by(
-            "last_name", "first_name", "id"
+        field = cast(forms.ModelChoiceField, self.fields["crm_contact"])  # a foreign key's
+        field.queryset = (
+            Contact.objects.filter(account_id=user.crm_account_id).order_by(
+                "last_name", "first_name", "id"
+            )
+            if user.crm_account_id is not None
+            else Contact.objects.none()
         )
         field.error_messages["invalid_choice"] = (
             f"That contact is not one of {user.crm_account}'s contacts: choose one of them."

@@ -1,7 +1,6 @@
 """Writes to users: the link between a login user and the CRM."""
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,7 @@ VIEW_USER_PERMISSION = "users.view_user"
 CHANGE_USER_PERMISSION = "users.change_user"
 
 
-def user_can_see_users(user: Any) -> bool:
+def user_can_see_users(user: User | AnonymousUser) -> bool:
     """The users page names everyone's email: administrators only, or who was given the right.
 
     Changing users implies seeing them, as in the Django admin: the link forms return there.
@@ -24,12 +23,12 @@ def user_can_see_users(user: Any) -> bool:
     )
 
 
-def user_can_change_crm_link(user: Any) -> bool:
+def user_can_change_crm_link(user: User | AnonymousUser) -> bool:
     """Only users who may change users (administrators) edit the CRM links."""
     return bool(user and user.has_perm(CHANGE_USER_PERMISSION))
 
 
-def _check_permission(by: Any) -> None:
+def _check_permission(by: User) -> None:
     require_permission(
         by,
         CHANGE_USER_PERMISSION,
@@ -38,7 +37,7 @@ def _check_permission(by: Any) -> None:
 
 
 @transaction.atomic
-def user_set_crm_account(*, user: User, crm_account: Account | None, by: Any) -> User:
+def user_set_crm_account(*, user: User, crm_account: Account | None, by: User) -> User:
     """Link a user to a CRM account, or unlink them with None.
 
     A contact that does not belong to the new account is cleared; the user's email stays as it is.
@@ -57,7 +56,7 @@ def user_set_crm_account(*, user: User, crm_account: Account | None, by: Any) ->
 
 
 @transaction.atomic
-def user_set_crm_contact(*, user: User, crm_contact: Contact | None, by: Any) -> User:
+def user_set_crm_contact(*, user: User, crm_contact: Contact | None, by: User) -> User:
     """Choose the user's CRM contact; it must be a contact of the user's CRM account."""
     _check_permission(by)
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -69,7 +68,7 @@ def user_set_crm_contact(*, user: User, crm_contact: Contact | None, by: Any) ->
 
 @transaction.atomic
 def user_set_crm_link(
-    *, user: User, crm_account: Account | None, crm_contact: Contact | None, by: Any
+    *, user: User, crm_account: Account | None, crm_contact: Contact | None, by: User
 ) -> User:
     """Set the user's CRM account and contact together, as the admin's user form does.
 

@@ -60,8 +60,9 @@ class LoginThrottleHandler(AxesDatabaseHandler):
             count = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             shifted.append(count - _limit(parameter) + settings.AXES_FAILURE_LIMIT)
             if parameter == "ip_address" and count >= _limit(parameter):
-                # Read by the lockout page, to say that the address is paused, not the login.
-                request.login_locked_by_address = True
+                # Read by the lockout page, to say that the address is paused, not the login
+                # (a mark of our own on this request, which HttpRequest does not declare).
+                request.login_locked_by_address = True  # type: ignore[attr-defined]
         return max(shifted)
 
     def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:

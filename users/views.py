@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
 
+from common.typing import AuthenticatedHttpRequest, StrOrPromise
 from common.views import ServiceFormMixin
 from users import selectors, services
 from users.forms import UserCrmAccountForm, UserCrmContactForm
@@ -39,7 +40,7 @@ class UserCrmLinkMixin(PermissionRequiredMixin, ServiceFormMixin):
     """A form that changes one user's CRM link through the users service, then shows the list."""
 
     permission_required = services.CHANGE_USER_PERMISSION
-    template_name = "users/user_crm_form.html"
+    template_name: str | None = "users/user_crm_form.html"
     success_url = reverse_lazy("users:list")
 
     @cached_property
@@ -56,6 +57,7 @@ class UserCrmLinkMixin(PermissionRequiredMixin, ServiceFormMixin):
 class UserCrmAccountView(UserCrmLinkMixin, FormView):
     """Clicking a user's CRM account (or None) on the users page."""
 
+    request: AuthenticatedHttpRequest
     form_class = UserCrmAccountForm
 
     def get_initial(self) -> dict[str, Any]:
@@ -75,7 +77,7 @@ class UserCrmAccountView(UserCrmLinkMixin, FormView):
             }
         return _("%(user)s is no longer linked to a CRM account.") % {"user": self.linked}
 
-    def follow_ups(self) -> list[tuple[int, str]]:
+    def follow_ups(self) -> list[tuple[int, StrOrPromise]]:
         if self.had_contact and self.linked.crm_contact is None:
             note = _("%(contact)s is not a contact of that account and was cleared.")
             return [(messages.INFO, note % {"contact": self.had_contact})]
@@ -85,6 +87,7 @@ class UserCrmAccountView(UserCrmLinkMixin, FormView):
 class UserCrmContactView(UserCrmLinkMixin, FormView):
     """Clicking a user's CRM contact: only contacts of their CRM account are offered."""
 
+    request: AuthenticatedHttpRequest
     form_class = UserCrmContactForm
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

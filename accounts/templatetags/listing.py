@@ -9,5 +9,5 @@ def page_url(context: dict, number: int) -> str:
     """The current list's URL with its search, filters and sort, at page `number`."""
     request: HttpRequest = context["request"]
     query = request.GET.copy()
-    query["page"] = number
+    query["page"] = str(number)
     return f"?{query.urlencode()}"

@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from import_export.tmp_storages import TempFolderStorage
@@ -440,3 +441,24 @@ def test_the_import_and_export_pages_need_no_inline_script_or_style(as_user, adm
     if url == EXPORT_URL:
         assert 'id="select-all-toggle"' in page
         assert "/static/js/admin_export.js" in page
+
+
+def test_an_account_without_a_mailing_address_exports_its_cells_empty():
+    """Every account should have both addresses, but one that lost its mailing address still
+    exports: empty mailing cells, country included, not an error."""
+    account = AccountFactory()
+    account.addresses.filter(kind=Address.Kind.MAILING).delete()
+    row = AccountResource().export(queryset=Account.objects.filter(pk=account.pk)).dict[0]
+    assert row["name"] == account.name
+    assert (row["mailing_street"], row["mailing_country"]) == ("", "")
+
+
+def test_an_import_without_a_user_is_refused_and_writes_nothing():
+    """The admin says who imports; without a user every row is refused with a reason."""
+    IndustryFactory(name="_Automotive")
+    dataset = tablib.Dataset().load(to_csv([old_crm_row()]).decode(), format="csv")
+    result = AccountResource().import_data(dataset, dry_run=False)
+    assert result.has_validation_errors()
+    errors = [str(e) for row in result.invalid_rows for e in row.error.messages]
+    assert errors == ["Only a logged-in user can import accounts."]
+    assert not Account.objects.exists()
