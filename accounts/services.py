@@ -241,7 +241,9 @@ def account_update(
 
 
 @transaction.atomic
-def account_set_credit_hold(*, account: Account, user: AuthUser, hold: bool, reason: str = "") -> bool:
+def account_set_credit_hold(
+    *, account: Account, user: AuthUser, hold: bool, reason: str = ""
+) -> bool:
     """Put an account on credit hold with a reason, change the reason, or lift the hold.
 
     Accounting and Management may; each change of hold or reason is kept in the credit history.
