@@ -199,6 +199,13 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
     def visit_country(self, account: Account) -> str:
         return countries.name(account.country) if account.country else ""
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        new_type = RelationshipType.objects.for_new_account()
+        if new_type is not None:
+            initial.setdefault("relationship_type", new_type.pk)
+        return initial
+
     def get_fieldsets(self, request: HttpRequest, obj: Account | None = None) -> Any:
         return self.fieldsets if obj else self.add_fieldsets
 

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Address, Contact, Industry
+from accounts.models import Account, Address, Contact, Industry, RelationshipType
 from accounts.picker import AccountChoiceField
 from accounts.services import ACCOUNT_FIELDS, CREDIT_FIELDS, user_can_change_credit
 from common.forms import FiniteDecimalField, QuickSelect
@@ -30,6 +30,9 @@ class AccountForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk is None and not self.is_bound:
+            new_type = RelationshipType.objects.for_new_account()
+            self.initial.setdefault("relationship_type", new_type.pk if new_type else None)
         self.fields["industry"].queryset = Industry.objects.offered(keep=self.instance.industry_id)
         self.can_change_credit = user_can_change_credit(user)
         if not self.can_change_credit:

@@ -247,7 +247,7 @@ class _Importer:
         self.result = ImportResult(rows=scan.rows, dry_run=dry_run)
         self.types = {t.name.casefold(): t for t in RelationshipType.objects.all()}
         self.types.update({t.code.casefold(): t for t in self.types.values()})
-        self.prospect = RelationshipType.objects.get(code=RelationshipType.PROSPECT)
+        self.prospect = RelationshipType.objects.for_new_account()
         self.industries = {i.name.casefold(): i for i in Industry.objects.all()}
         # Accounts of this file, for parents named by later rows: CRM4 id or lower-case name to
         # key (pk, or minus the line while not written), and the rows refused, to say so.

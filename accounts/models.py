@@ -27,6 +27,13 @@ phone_validator = RegexValidator(
 )
 
 
+class RelationshipTypeQuerySet(models.QuerySet):
+    def for_new_account(self) -> "RelationshipType | None":
+        """The type a new account gets: the seed's Prospect, "any new Account in CRM that has
+        not ordered (yet)". The account page, the admin and the imports all ask here."""
+        return self.filter(code=RelationshipType.PROSPECT).first()
+
+
 class RelationshipType(models.Model):
     """The nature of an account's relationship with us; admins may add more."""
 
@@ -39,6 +46,8 @@ class RelationshipType(models.Model):
     code = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+
+    objects = RelationshipTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

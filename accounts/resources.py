@@ -296,9 +296,7 @@ class AccountResource(resources.ModelResource):
             errors = error.update_error_dict(errors)
         if instance.pk is None and instance.relationship_type_id is None:
             # A new account starts as Prospect, as on the account pages and in import_accounts.
-            instance.relationship_type = RelationshipType.objects.get(
-                code=RelationshipType.PROSPECT
-            )
+            instance.relationship_type = RelationshipType.objects.for_new_account()
         if any(column in row for column in PARENT_COLUMNS):
             try:
                 instance.parent = self._parent(instance, row)
