@@ -34,6 +34,19 @@ class AccountForm(forms.ModelForm):
             new_type = RelationshipType.objects.for_new_account()
             self.initial.setdefault("relationship_type", new_type.pk if new_type else None)
         self.fields["industry"].queryset = Industry.objects.offered(keep=self.instance.industry_id)
+        self.type_meanings = list(RelationshipType.objects.only("name", "description"))
+        type_field = self.fields["relationship_type"]
+        if self.is_bound:
+            chosen = type_field.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("relationship_type")
+            )
+        else:
+            chosen = self.get_initial_for_field(type_field, "relationship_type")
+        chosen = str(getattr(chosen, "pk", chosen) or "")
+        # What the chosen type means, under the select (the script follows a new choice).
+        type_field.help_text = next(
+            (t.description for t in self.type_meanings if str(t.pk) == chosen), ""
+        )
         self.can_change_credit = user_can_change_credit(user)
         if not self.can_change_credit:
             for name in CREDIT_FIELDS:
