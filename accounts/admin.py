@@ -222,6 +222,8 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
         readonly = list(super().get_readonly_fields(request, obj))
         if not services.user_can_change_credit(request.user):
             readonly += services.CREDIT_FIELDS
+        if not services.user_can_change_crm4_id(request.user):
+            readonly.append("crm4_id")
         return readonly
 
     def save_model(

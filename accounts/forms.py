@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Address, Contact, Industry, RelationshipType
 from accounts.picker import AccountChoiceField
-from accounts.services import ACCOUNT_FIELDS, CREDIT_FIELDS, user_can_change_credit
+from accounts.services import (
+    ACCOUNT_FIELDS,
+    CREDIT_FIELDS,
+    user_can_change_credit,
+    user_can_change_crm4_id,
+)
 from common.forms import FiniteDecimalField, QuickSelect
 
 
@@ -52,6 +57,11 @@ class AccountForm(forms.ModelForm):
             for name in CREDIT_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Only Accounting can change this."
+        if not user_can_change_crm4_id(user):
+            self.fields["crm4_id"].disabled = True
+            self.fields["crm4_id"].help_text = _(
+                "The id of the record in Microsoft CRM 4. Only an administrator can change it."
+            )
 
     @property
     def ignored_credit_change(self) -> bool:

@@ -399,6 +399,7 @@ class _Importer:
                 credit_limit=account.credit_limit,
                 credit_hold=account.credit_hold,
                 relationship_type=account.relationship_type,
+                crm4_id=account.crm4_id,
             )
         )
         errors: dict[str, list[str]] = {}
@@ -415,7 +416,7 @@ class _Importer:
         if not errors:
             self.check_crm4_id(account, values, errors=errors)
         if not errors and self.user is not None:
-            self.check_credit(account, before, errors=errors)
+            self.check_rights(account, before, errors=errors)
         if errors:
             raise RowRefused(_format(errors))
         changed = [
@@ -695,10 +696,15 @@ class _Importer:
         ):
             errors.setdefault("crm4_id", []).append(_("Another account already has this CRM4 id."))
 
-    def check_credit(self, account: Account, before: Account | None, *, errors: dict) -> None:
+    def check_rights(self, account: Account, before: Account | None, *, errors: dict) -> None:
+        """The credit fields and a changed CRM4 id as the command's --user may change them."""
         fields = {name: getattr(account, name) for name in services.CREDIT_FIELDS}
         try:
             services._check_credit_permission(user=self.user, before=before, fields=fields)
+            if before is not None:
+                services._check_crm4_permission(
+                    user=self.user, before=before, fields={"crm4_id": account.crm4_id}
+                )
         except PermissionDenied as error:
             errors.setdefault(NON_FIELD_ERRORS, []).append(str(error))
 

@@ -127,7 +127,11 @@ class Account(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        permissions = [("change_account_credit", "Can change credit limit and credit hold")]
+        permissions = [
+            ("change_account_credit", "Can change credit limit and credit hold"),
+            # Held by no role group (users/roles.py): only superusers change an IK.
+            ("change_crm4_id", "Can change the CRM4 id (IK)"),
+        ]
         indexes = [
             models.Index(fields=["name", "id"], name="account_name_id_idx"),
             models.Index(

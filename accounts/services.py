@@ -36,11 +36,18 @@ ACCOUNT_FIELDS = (
 CREDIT_FIELDS = ("credit_limit", "credit_hold")
 ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
 CREDIT_PERMISSION = "accounts.change_account_credit"
+CRM4_PERMISSION = "accounts.change_crm4_id"
 
 
 def user_can_change_credit(user: Any) -> bool:
     """Only Accounting (or a superuser) may set a credit limit or a credit hold."""
     return bool(user and user.has_perm(CREDIT_PERMISSION))
+
+
+def user_can_change_crm4_id(user: Any) -> bool:
+    """The CRM4 id names the record an account was imported from: only an administrator
+    corrects it."""
+    return bool(user and user.has_perm(CRM4_PERMISSION))
 
 
 def _history_value(account: Account, field: str) -> str:
@@ -110,6 +117,14 @@ def _check_credit_permission(*, user: Any, before: Account | None, fields: Mappi
             raise PermissionDenied("Only Accounting may change the credit limit or credit hold.")
 
 
+def _check_crm4_permission(*, user: Any, before: Account, fields: Mapping) -> None:
+    # A new account may bring its IK (that is the import); changing it later is the admin's.
+    if "crm4_id" in fields and fields["crm4_id"] != before.crm4_id:
+        require_permission(
+            user, CRM4_PERMISSION, gettext("Only an administrator can change the CRM4 id.")
+        )
+
+
 @transaction.atomic
 def account_create(
     *,
@@ -148,10 +163,12 @@ def account_create(
 
 @transaction.atomic
 def account_update(*, account: Account, user: Any, fields: Mapping[str, Any]) -> Account:
-    """Change an account's own fields. Credit fields need the credit permission."""
+    """Change an account's own fields. Credit fields need the credit permission, the CRM4 id
+    the administrator's."""
     require_permission(user, "accounts.change_account")
     before = Account.objects.select_for_update().get(pk=account.pk)
     _check_credit_permission(user=user, before=before, fields=fields)
+    _check_crm4_permission(user=user, before=before, fields=fields)
     for field, value in fields.items():
         setattr(account, field, value)
     account.name_key = account_name_key(account.name)
