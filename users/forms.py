@@ -36,6 +36,7 @@ class UserCrmAccountForm(forms.Form):
         required=False,
         label=_("CRM account"),
         empty_label=_("None"),
+        help_text=_("Only our own selling entities, accounts of type Seller, are offered."),
         widget=forms.RadioSelect,
         # Radio buttons drop the empty choice unless told: it is how a user is unlinked.
         blank=True,

@@ -279,3 +279,10 @@ def test_the_plus_floats_in_the_lower_right_corner(page: Page, sales_user):
     expect(page.get_by_label("Relationship type")).to_have_value(
         str(relationship_type("prospect").pk)
     )
+    # What the chosen type means, under the select, follows the choice.
+    meaning = page.locator("#id_relationship_type_helptext")
+    expect(meaning).to_have_text(relationship_type("prospect").description)
+    page.get_by_label("Relationship type").select_option(label="Customer")
+    expect(meaning).to_have_text(relationship_type("customer").description)
+    page.get_by_text("What do the types mean?").click()
+    screenshot(page, "account-new-type-meanings")
