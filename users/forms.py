@@ -50,7 +50,7 @@ class UserCrmAccountForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, current: Account | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current: Account | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         listed, more = sellers_to_offer(
             current_id=current.pk if current else None, limit=LISTED_SELLERS
@@ -59,7 +59,11 @@ class UserCrmAccountForm(forms.Form):
         self.fields["crm_account"].error_messages["invalid_choice"] = _(
             "That account is not one of our sellers any more: choose another."
         )
-        if not more:
+        box = self.fields["other_seller"]
+        # A box sent from a page that had it still counts, should sellers have gone meanwhile.
+        if not more and box.widget.value_omitted_from_data(
+            self.data, self.files, self.add_prefix("other_seller")
+        ):
             del self.fields["other_seller"]
 
     def clean(self) -> dict[str, Any]:

@@ -107,3 +107,15 @@ class TestTheCrmContactColumn:
         [choose] = cell.find_all("a")
         assert choose.text == "None"
         assert choose.attrs["href"] == reverse("users:crm_contact", args=[person.pk])
+
+
+def test_a_box_sent_from_a_longer_list_still_counts(as_user, admin_user):
+    """The page had more sellers (and the box) when it was shown; some went meanwhile."""
+    seller = SellerAccountFactory(name="Bodywork Group Elfsquad")
+    person = UserFactory()
+    as_user(admin_user).post(
+        reverse("users:crm_account", args=[person.pk]),
+        {"crm_account": "", "other_seller": seller.pk, "other_seller_name": seller.name},
+    )
+    person.refresh_from_db()
+    assert person.crm_account == seller
