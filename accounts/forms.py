@@ -35,29 +35,40 @@ class AccountForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        if self.instance.pk is None and not self.is_bound:
-            new_type = RelationshipType.objects.for_new_account()
-            self.initial.setdefault("relationship_type", new_type.pk if new_type else None)
+        self._start_new_accounts_as_prospect()
+        self._describe_the_types()
+        self._guard_crm4_id()
         self.fields["industry"].queryset = Industry.objects.offered(keep=self.instance.industry_id)
-        self.type_meanings = list(RelationshipType.objects.only("name", "description"))
-        type_field = self.fields["relationship_type"]
-        if self.is_bound:
-            chosen = type_field.widget.value_from_datadict(
-                self.data, self.files, self.add_prefix("relationship_type")
-            )
-        else:
-            chosen = self.get_initial_for_field(type_field, "relationship_type")
-        chosen = str(getattr(chosen, "pk", chosen) or "")
-        # What the chosen type means, under the select (the script follows a new choice).
-        type_field.help_text = next(
-            (t.description for t in self.type_meanings if str(t.pk) == chosen), ""
-        )
         self.can_change_credit = user_can_change_credit(user)
         if not self.can_change_credit:
             for name in CREDIT_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Only Accounting can change this."
-        if not user_can_change_crm4_id(user):
+
+    def _start_new_accounts_as_prospect(self) -> None:
+        if self.instance.pk is None and not self.is_bound:
+            new_type = RelationshipType.objects.for_new_account()
+            self.initial.setdefault("relationship_type", new_type.pk if new_type else None)
+
+    def _describe_the_types(self) -> None:
+        """What the chosen type means goes under the select (the script follows a new choice);
+        `type_meanings` lists them all for the page's "What do the types mean?"."""
+        self.type_meanings = list(RelationshipType.objects.only("name", "description"))
+        field = self.fields["relationship_type"]
+        if self.is_bound:
+            chosen = field.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("relationship_type")
+            )
+        else:
+            chosen = self.get_initial_for_field(field, "relationship_type")
+        chosen = str(getattr(chosen, "pk", chosen) or "")
+        field.help_text = next(
+            (t.description for t in self.type_meanings if str(t.pk) == chosen), ""
+        )
+
+    def _guard_crm4_id(self) -> None:
+        # Shown to everyone, changed by an administrator only (the service checks it too).
+        if not user_can_change_crm4_id(self.user):
             self.fields["crm4_id"].disabled = True
             self.fields["crm4_id"].help_text = _(
                 "The id of the record in Microsoft CRM 4. Only an administrator can change it."
