@@ -213,6 +213,13 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
     def visit_country(self, account: "AccountWithVisit") -> str:
         return countries.name(account.country) if account.country else ""
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial: dict[str, Any] = {**super().get_changeform_initial_data(request)}
+        new_type = RelationshipType.objects.for_new_account()
+        if new_type is not None:
+            initial.setdefault("relationship_type", new_type.pk)
+        return initial
+
     def get_fieldsets(self, request: HttpRequest, obj: Account | None = None) -> Any:
         return self.fieldsets if obj else self.add_fieldsets
 
@@ -234,6 +241,8 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
             for name in services.CREDIT_FIELDS
             if not request.user.has_perm(services.CREDIT_FIELD_PERMISSIONS[name])
         ]
+        if not services.user_can_change_crm4_id(request.user):
+            readonly.append("crm4_id")
         return readonly
 
     def save_model(

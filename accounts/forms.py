@@ -4,13 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Address, Contact, Industry
+from accounts.models import Account, Address, Contact, Industry, RelationshipType
 from accounts.picker import AccountChoiceField
 from accounts.services import (
     ACCOUNT_FIELDS,
     CREDIT_FIELD_PERMISSIONS,
     CREDIT_FIELDS,
     CREDIT_REFUSALS,
+    user_can_change_crm4_id,
 )
 from common.forms import FiniteDecimalField, QuickSelect
 from common.typing import AuthUser
@@ -41,6 +42,9 @@ class AccountForm(forms.ModelForm):
     def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self._start_new_accounts_as_prospect()
+        self._describe_the_types()
+        self._guard_crm4_id()
         industry = cast(forms.ModelChoiceField, self.fields["industry"])  # a foreign key's
         industry.queryset = Industry.objects.offered(keep=self.instance.industry_id)
         self.read_only_credit = [
@@ -49,6 +53,35 @@ class AccountForm(forms.ModelForm):
         for name in self.read_only_credit:
             self.fields[name].disabled = True
             self.fields[name].help_text = CREDIT_REFUSALS[CREDIT_FIELD_PERMISSIONS[name]]
+
+    def _start_new_accounts_as_prospect(self) -> None:
+        if self.instance.pk is None and not self.is_bound:
+            new_type = RelationshipType.objects.for_new_account()
+            self.initial.setdefault("relationship_type", new_type.pk if new_type else None)
+
+    def _describe_the_types(self) -> None:
+        """What the chosen type means goes under the select (the script follows a new choice);
+        `type_meanings` lists them all for the page's "What do the types mean?"."""
+        self.type_meanings = list(RelationshipType.objects.only("name", "description"))
+        field = self.fields["relationship_type"]
+        if self.is_bound:
+            chosen = field.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("relationship_type")
+            )
+        else:
+            chosen = self.get_initial_for_field(field, "relationship_type")
+        chosen = str(getattr(chosen, "pk", chosen) or "")
+        field.help_text = next(
+            (t.description for t in self.type_meanings if str(t.pk) == chosen), ""
+        )
+
+    def _guard_crm4_id(self) -> None:
+        # Shown to everyone, changed by an administrator only (the service checks it too).
+        if not user_can_change_crm4_id(self.user):
+            self.fields["crm4_id"].disabled = True
+            self.fields["crm4_id"].help_text = _(
+                "The id of the record in Microsoft CRM 4. Only an administrator can change it."
+            )
 
     @property
     def ignored_credit_change(self) -> bool:

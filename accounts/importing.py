@@ -277,7 +277,7 @@ class _Importer:
         self.result = ImportResult(rows=scan.rows, dry_run=dry_run)
         self.types = {t.name.casefold(): t for t in RelationshipType.objects.all()}
         self.types.update({t.code.casefold(): t for t in self.types.values()})
-        self.default_type = RelationshipType.default_for_new_account()
+        self.prospect = RelationshipType.objects.for_new_account()
         self.industries = {i.name.casefold(): i for i in Industry.objects.all()}
         # Accounts of this file, for parents named by later rows: CRM4 id or lower-case name to
         # key (pk, or minus the line while not written), and the rows refused, to say so.
@@ -429,6 +429,7 @@ class _Importer:
                 credit_hold=account.credit_hold,
                 credit_hold_reason=account.credit_hold_reason,
                 relationship_type=account.relationship_type,
+                crm4_id=account.crm4_id,
             )
         )
         errors: dict[str, list[str]] = {}
@@ -445,7 +446,7 @@ class _Importer:
         if not errors:
             self.check_crm4_id(account, values, errors=errors)
         if not errors:
-            self.check_credit(account, before, errors=errors)
+            self.check_field_rights(account, before, errors=errors)
         if errors:
             raise RowRefused(_format(errors))
         changed = [
@@ -529,9 +530,9 @@ class _Importer:
                     )
                 else:
                     account.relationship_type = found
-            elif is_new:
+            elif is_new and self.prospect is not None:
                 # An empty cell gives a new account the default type; an old one keeps its own.
-                account.relationship_type = self.default_type
+                account.relationship_type = self.prospect
         if "industry" in values or is_new:
             name = values.get("industry", "")
             found = self.industries.get(name.casefold()) if name else None
@@ -720,10 +721,15 @@ class _Importer:
         ):
             errors.setdefault("crm4_id", []).append(str(CRM4_ID_TAKEN))
 
-    def check_credit(self, account: Account, before: Account | None, *, errors: dict) -> None:
+    def check_field_rights(self, account: Account, before: Account | None, *, errors: dict) -> None:
+        """The credit fields and a changed CRM4 id as the command's --user may change them."""
         fields = {name: getattr(account, name) for name in services.CREDIT_FIELDS}
         try:
             services.require_credit_permission(user=self.user, before=before, fields=fields)
+            if before is not None:
+                services.require_crm4_permission(
+                    user=self.user, before=before, fields={"crm4_id": account.crm4_id}
+                )
         except PermissionDenied as error:
             errors.setdefault(NON_FIELD_ERRORS, []).append(str(error))
 

@@ -37,6 +37,13 @@ phone_validator = RegexValidator(
 )
 
 
+class RelationshipTypeQuerySet(models.QuerySet):
+    def for_new_account(self) -> "RelationshipType | None":
+        """The type a new account gets: the seed's Prospect, "any new Account in CRM that has
+        not ordered (yet)". The account page, the admin and the imports all ask here."""
+        return self.filter(code=RelationshipType.PROSPECT).first()
+
+
 class RelationshipType(models.Model):
     """The nature of an account's relationship with us; admins may add more."""
 
@@ -50,17 +57,13 @@ class RelationshipType(models.Model):
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
 
+    objects = RelationshipTypeQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
-
-    @classmethod
-    def default_for_new_account(cls) -> "RelationshipType":
-        """The type of a new account given none: Prospect, "any new Account that has not
-        ordered (yet)"; the first order makes it a Customer."""
-        return cls.objects.get(code=cls.PROSPECT)
 
 
 class IndustryQuerySet(models.QuerySet):
@@ -148,6 +151,8 @@ class Account(models.Model):
             ("change_account_credit", "Can change the credit limit"),
             # Management may set or lift a hold too (the seed), but not the limit.
             ("change_credit_hold", "Can put an account on credit hold or lift it"),
+            # Held by no role group (users/roles.py): only superusers change an IK.
+            ("change_crm4_id", "Can change the CRM4 id (IK)"),
         ]
         indexes = [
             models.Index(fields=["name", "id"], name="account_name_id_idx"),

@@ -299,8 +299,8 @@ class AccountResource(resources.ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if instance.pk is None and instance.relationship_type_id is None:
-            # Now rather than in account_create, so that the preview shows it too.
-            instance.relationship_type = RelationshipType.default_for_new_account()
+            # A new account starts as Prospect, as on the account pages and in import_accounts.
+            instance.relationship_type = RelationshipType.objects.for_new_account()
         if any(column in row for column in PARENT_COLUMNS):
             try:
                 instance.parent = self._parent(instance, row)

@@ -48,6 +48,7 @@ CREDIT_FIELD_PERMISSIONS = {
     "credit_hold": HOLD_PERMISSION,
     "credit_hold_reason": HOLD_PERMISSION,
 }
+CRM4_PERMISSION = "accounts.change_crm4_id"
 
 
 def user_can_change_credit(user: AuthUser | AnonymousUser | None) -> bool:
@@ -58,6 +59,12 @@ def user_can_change_credit(user: AuthUser | AnonymousUser | None) -> bool:
 def user_can_change_credit_hold(user: AuthUser | AnonymousUser | None) -> bool:
     """Accounting and Management (or a superuser) may put an account on credit hold or lift it."""
     return bool(user and user.has_perm(HOLD_PERMISSION))
+
+
+def user_can_change_crm4_id(user: AuthUser | AnonymousUser | None) -> bool:
+    """The CRM4 id names the record an account was imported from: only an administrator
+    corrects it."""
+    return bool(user and user.has_perm(CRM4_PERMISSION))
 
 
 def _history_value(account: Account, field: str) -> str:
@@ -171,6 +178,14 @@ def _check_credit_hold_reason(
         )
 
 
+def require_crm4_permission(*, user: AuthUser, before: Account, fields: Mapping) -> None:
+    # A new account may bring its IK (that is the import); changing it later is the admin's.
+    if "crm4_id" in fields and fields["crm4_id"] != before.crm4_id:
+        require_permission(
+            user, CRM4_PERMISSION, gettext("Only an administrator can change the CRM4 id.")
+        )
+
+
 @transaction.atomic
 def account_create(
     *,
@@ -192,7 +207,7 @@ def account_create(
     require_credit_permission(user=user, before=None, fields=fields)
     account = Account(**fields)
     if account.relationship_type_id is None:
-        account.relationship_type = RelationshipType.default_for_new_account()
+        account.relationship_type = RelationshipType.objects.for_new_account()
     _check_credit_hold_reason(account=account, before=None, required=hold_reason_required)
     account.name_key = account_name_key(account.name)
     account.full_clean()
@@ -221,13 +236,15 @@ def account_update(
     fields: Mapping[str, Any],
     hold_reason_required: bool = True,
 ) -> Account:
-    """Change an account's own fields. Credit fields need the credit permission.
+    """Change an account's own fields. Credit fields need the credit permission, the CRM4 id
+    the administrator's.
 
     A credit hold put on needs a reason, except from an import (see account_create).
     """
     require_permission(user, "accounts.change_account")
     before = Account.objects.select_for_update().get(pk=account.pk)
     require_credit_permission(user=user, before=before, fields=fields)
+    require_crm4_permission(user=user, before=before, fields=fields)
     for field, value in fields.items():
         setattr(account, field, value)
     _check_credit_hold_reason(account=account, before=before, required=hold_reason_required)

@@ -80,7 +80,7 @@ def account_data(**fields: str) -> dict[str, str]:
         (QuoteForm, "customer"),
         (QuoteForm, "seller_account"),
         (OrderForm, "customer"),
-        (UserCrmAccountForm, "crm_account"),
+        (UserCrmAccountForm, "other_seller"),
     ],
 )
 def test_a_nul_in_an_account_box_is_a_form_error(form_class, field):

@@ -66,6 +66,9 @@ ROLES: dict[str, frozenset[str]] = {
     MANAGEMENT: frozenset({*_READ, "sales.approve_order", "accounts.change_credit_hold"}),
 }
 
+# Held by no role on purpose, so only superusers have them:
+# - "accounts.change_crm4_id": the CRM4 id (IK) names the record an account was imported from.
+
 
 def sync_role_groups(*, apps: Any = global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
     """Create the role groups and give each exactly the rights in ROLES; safe to run again."""

@@ -60,8 +60,11 @@ class UserCrmAccountView(UserCrmLinkMixin, FormView):
     request: AuthenticatedHttpRequest
     form_class = UserCrmAccountForm
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "current": self.target.crm_account}
+
     def get_initial(self) -> dict[str, Any]:
-        return {"crm_account": self.target.crm_account}
+        return {"crm_account": self.target.crm_account_id}
 
     def perform(self) -> str:
         self.had_contact = self.target.crm_contact

@@ -194,9 +194,31 @@ function setUpConfirmations() {
   });
 }
 
+// Under the relationship type select, what the chosen type means: the words come from the
+// "What do the types mean?" list on the same page, which the server fills from the admin's types.
+function setUpTypeMeanings() {
+  const meanings = document.querySelector("[data-type-meanings]");
+  const select = meanings && document.getElementById(meanings.dataset.typeMeanings);
+  if (!select) return;
+  const field = select.closest(".field") || select.parentElement;
+  let help = document.getElementById(`${select.id}_helptext`);
+  if (!help) {
+    help = document.createElement("small");
+    help.className = "help";
+    help.id = `${select.id}_helptext`;
+    field.append(help);
+  }
+  help.setAttribute("aria-live", "polite");
+  select.addEventListener("change", () => {
+    const entry = meanings.querySelector(`[data-type-id="${CSS.escape(select.value)}"]`);
+    help.textContent = entry ? entry.textContent : "";
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setUpConfirmations();
   setUpCopyButtons();
   setUpAccountPickers();
   setUpMailingToggle();
+  setUpTypeMeanings();
 });

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Account, Address
 from tests.accounts.factories import AccountFactory, IndustryFactory, relationship_type
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import ARTIFACTS, log_in, screenshot
 
 APP_BACKGROUND = "rgb(245, 246, 248)"  # --bg in static/css/app.css
 
@@ -237,3 +237,53 @@ def test_the_parent_box_tells_namesakes_apart_by_city(page: Page, sales_user):
     page.goto(f"/accounts/{account.pk}/edit/")
     expect(page.get_by_label("Parent account")).to_have_value("Holding")
     expect(page.locator("#id_parent_id")).to_have_value(str(utrecht.pk))
+
+
+def test_the_plus_floats_in_the_lower_right_corner(page: Page, sales_user):
+    """The seed: "click on the plus in the lower right corner". It stays there while the list
+    scrolls, is reached with the keyboard, and never covers the pagination on a phone."""
+    industry = IndustryFactory(name="_Software")
+    for n in range(30):  # more than one page of 25
+        AccountFactory(name=f"Corner Company {n:02}", industry=industry)
+    log_in(page, sales_user.email)
+
+    for width, height in ((1280, 800), (375, 667)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto("/accounts/")
+        plus = page.get_by_role("link", name="New account")
+        expect(plus).to_be_visible()
+        box = plus.bounding_box()
+        assert box["x"] > width / 2 and box["y"] > height / 2, (width, box)
+        assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height
+        # What the user sees without scrolling: the "+" in the corner of the window.
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"account-list-plus-{width}-window.png"))
+
+        # Scrolled to the end, the pagination sits above the button, not under it.
+        page.keyboard.press("End")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        pages = page.get_by_role("navigation", name="Pages").bounding_box()
+        box = plus.bounding_box()
+        assert pages["y"] + pages["height"] <= box["y"], (width, pages, box)
+        screenshot(page, f"account-list-plus-{width}")
+
+    # Keyboard: Tab reaches it, Enter opens the form.
+    page.goto("/accounts/")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "New account":
+            break
+    else:
+        raise AssertionError("Tab never reached the New account button.")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="New account")).to_be_visible()
+    expect(page.get_by_label("Relationship type")).to_have_value(
+        str(relationship_type("prospect").pk)
+    )
+    # What the chosen type means, under the select, follows the choice.
+    meaning = page.locator("#id_relationship_type_helptext")
+    expect(meaning).to_have_text(relationship_type("prospect").description)
+    page.get_by_label("Relationship type").select_option(label="Customer")
+    expect(meaning).to_have_text(relationship_type("customer").description)
+    page.get_by_text("What do the types mean?").click()
+    screenshot(page, "account-new-type-meanings")

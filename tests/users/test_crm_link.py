@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from tests.accounts.factories import AccountFactory, ContactFactory
-from tests.html import field_errors
+from tests.html import field_errors, parse
 from tests.picker import account_box, picked, typed
 from tests.sales.factories import CustomerFactory, SellerAccountFactory
 from tests.users.factories import UserFactory
+from users import forms as user_forms
 from users import services
 from users.models import User
 
@@ -23,6 +24,13 @@ SIDEBAR = re.compile(r'<nav class="sidebar".*?</nav>', re.S)
 @pytest.fixture
 def seller():
     return SellerAccountFactory(name="Bodywork Group Elfsquad")
+
+
+@pytest.fixture
+def long_list(monkeypatch, seller):
+    """More sellers than the page lists to click, so "Bodywork" is found by typing."""
+    monkeypatch.setattr(user_forms, "LISTED_SELLERS", 1)
+    return SellerAccountFactory(name="Aa First Seller")
 
 
 # --- the rules -------------------------------------------------------------------------------
@@ -209,6 +217,22 @@ def test_others_cannot_change_the_links(request, as_user, role, seller):
     assert person.crm_account == seller
 
 
+def offered_accounts(html: bytes) -> dict[str, str]:
+    """The CRM accounts the page lists to click: value to label."""
+    radios = parse(html).find_all("input", type="radio", name="crm_account")
+    labels = {label.attrs.get("for"): label.text for label in parse(html).find_all("label")}
+    return {r.attrs["value"]: labels[r.attrs["id"]] for r in radios}
+
+
+def checked_account(html: bytes) -> str | None:
+    checked = [
+        r.attrs["value"]
+        for r in parse(html).find_all("input", type="radio", name="crm_account")
+        if "checked" in r.attrs
+    ]
+    return checked[0] if checked else None
+
+
 def test_an_administrator_links_an_account_then_a_contact(as_user, admin_user, seller):
     contact = ContactFactory(account=seller, first_name="Pat", last_name="Jansen")
     ContactFactory(account=AccountFactory(), last_name="Stranger")
@@ -240,47 +264,60 @@ def test_the_contact_page_refuses_a_contact_of_another_account(as_user, admin_us
     assert person.crm_contact is None
 
 
-def test_the_account_box_shows_the_linked_accounts_name(as_user, admin_user, seller):
+def test_the_page_preselects_the_linked_account_even_beyond_the_list(
+    as_user, admin_user, seller, long_list
+):
     person = UserFactory(crm_account=seller)
     response = as_user(admin_user).get(reverse("users:crm_account", args=[person.pk]))
-    assert account_box(response.content, "crm_account") == (
-        "Bodywork Group Elfsquad",
-        str(seller.pk),
-    )
+    assert offered_accounts(response.content) == {
+        "": "None",
+        str(long_list.pk): "Aa First Seller",
+        str(seller.pk): "Bodywork Group Elfsquad",
+    }
+    assert checked_account(response.content) == str(seller.pk)
+    assert account_box(response.content, "other_seller") == ("", "")
 
 
-def test_a_seller_typed_in_full_is_linked(as_user, admin_user, seller):
+def test_a_seller_typed_in_full_is_linked(as_user, admin_user, seller, long_list):
     """Without picking a suggestion: the one seller of that name, not the customer of it."""
     CustomerFactory(name="Bodywork Group Elfsquad")
     person = UserFactory()
     as_user(admin_user).post(
         reverse("users:crm_account", args=[person.pk]),
-        typed("crm_account", "bodywork group elfsquad"),
+        {"crm_account": "", **typed("other_seller", "bodywork group elfsquad")},
     )
     person.refresh_from_db()
     assert person.crm_account == seller
 
 
-def test_emptying_the_box_unlinks_the_user(as_user, admin_user, seller):
-    """The id the page came with stays in the hidden input when the name is removed."""
-    person = UserFactory(crm_account=seller)
+def test_an_emptied_box_leaves_the_choice_in_the_list(as_user, admin_user, seller, long_list):
+    """The id the box came with stays in the hidden input when the name is removed."""
+    person = UserFactory()
     as_user(admin_user).post(
         reverse("users:crm_account", args=[person.pk]),
-        {"crm_account": str(seller.pk), "crm_account_name": ""},
+        {"crm_account": str(long_list.pk), "other_seller": seller.pk, "other_seller_name": ""},
     )
+    person.refresh_from_db()
+    assert person.crm_account == long_list
+
+
+def test_choosing_none_unlinks_the_user(as_user, admin_user, seller):
+    person = UserFactory(crm_account=seller)
+    as_user(admin_user).post(reverse("users:crm_account", args=[person.pk]), {"crm_account": ""})
     person.refresh_from_db()
     assert person.crm_account is None
 
 
-def test_an_unknown_account_is_refused_and_the_text_kept(as_user, admin_user):
+def test_an_unknown_account_is_refused_and_the_text_kept(as_user, admin_user, long_list):
     person = UserFactory()
     response = as_user(admin_user).post(
-        reverse("users:crm_account", args=[person.pk]), typed("crm_account", "No Such Company")
+        reverse("users:crm_account", args=[person.pk]),
+        {"crm_account": "", **typed("other_seller", "No Such Company")},
     )
-    assert field_errors(response.content, "crm_account") == (
+    assert field_errors(response.content, "other_seller") == (
         "Pick an account from the suggestions."
     )
-    assert account_box(response.content, "crm_account") == ("No Such Company", "")
+    assert account_box(response.content, "other_seller") == ("No Such Company", "")
     person.refresh_from_db()
     assert person.crm_account is None
 
@@ -340,24 +377,32 @@ def test_a_user_is_linked_to_a_seller_only(admin_user, seller):
     assert user.crm_account == seller
 
 
-def test_the_page_refuses_an_account_that_is_not_a_seller(as_user, admin_user, seller):
+def test_the_page_refuses_an_account_that_is_not_a_seller(as_user, admin_user, seller, long_list):
     customer = CustomerFactory(name="Acme Panels")
     person = UserFactory()
-    response = as_user(admin_user).post(
+    client = as_user(admin_user)
+    response = client.post(
         reverse("users:crm_account", args=[person.pk]),
-        picked("crm_account", customer),
+        {"crm_account": "", **picked("other_seller", customer)},
     )
     assert response.status_code == 200
-    assert field_errors(response.content, "crm_account") == (
+    assert field_errors(response.content, "other_seller") == (
         "Acme Panels is a Customer, not one of our selling entities: choose an account of type "
         "Seller."
     )
-    assert account_box(response.content, "crm_account") == ("Acme Panels", str(customer.pk))
+    assert account_box(response.content, "other_seller") == ("Acme Panels", str(customer.pk))
+    # Sent as if it were in the list (a stale page, or a forged post): refused too.
+    response = client.post(
+        reverse("users:crm_account", args=[person.pk]), {"crm_account": customer.pk}
+    )
+    assert field_errors(response.content, "crm_account") == (
+        "That account is not one of our sellers any more: choose another."
+    )
     person.refresh_from_db()
     assert person.crm_account is None
 
 
-def test_the_page_suggests_sellers_only(as_user, admin_user, seller):
+def test_the_page_suggests_sellers_only(as_user, admin_user, seller, long_list):
     CustomerFactory(name="Bodywork Customer")
     person = UserFactory()
     client = as_user(admin_user)
