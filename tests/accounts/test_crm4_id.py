@@ -131,12 +131,12 @@ class TestTheImportCommand:
         account.refresh_from_db()
         assert account.crm4_id == "A1B2C3D4-0001"
 
-    def test_a_file_run_by_an_administrator_changes_it(self, tmp_path):
+    def test_a_file_run_by_an_administrator_changes_it(self, tmp_path, admin_user):
         IndustryFactory(name="_Automotive")
         account = AccountFactory(crm4_id="A1B2C3D4-0001", name="Brabant Carrosserie B.V.")
         rows = [old_crm_row(id=account.pk, crm4_id="NEW-0001")]
 
-        run(write_csv(tmp_path / "a.csv", rows, header=["id", *HEADER]))
+        run(write_csv(tmp_path / "a.csv", rows, header=["id", *HEADER]), "--user", "admin")
 
         account.refresh_from_db()
         assert account.crm4_id == "NEW-0001"
