@@ -9,6 +9,7 @@ from typing import Literal
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     ExpressionWrapper,
     F,
@@ -31,11 +32,13 @@ PIN_LIMIT = 2_000
 CELLS_ACROSS = 30
 LIST_PAGE_SIZE = 50
 SortKey = Literal["name", "city"]
-LIST_ORDER: dict[str, tuple[str, ...]] = {
+# Addresses without a city sort after the rest (an empty string would come first).
+_NO_CITY = ExpressionWrapper(Q(city=""), output_field=BooleanField())
+LIST_ORDER: dict[str, tuple] = {
     "name": ("account__name", "account_id"),
-    # The order of the partial index (city, account) on visit addresses: with a name between
-    # them PostgreSQL sorts every address in the radius (seconds at a million accounts).
-    "city": ("city", "account_id"),
+    # Within a city, by name as a reader expects. This no longer follows the index (city,
+    # account) on visit addresses: the database sorts the addresses within the radius itself.
+    "city": (_NO_CITY, "city", "account__name", "account_id"),
 }
 
 
@@ -73,6 +76,17 @@ def account_map_centre() -> QuerySet[Address]:
     )
 
 
+def mappable_addresses() -> QuerySet[Address]:
+    """The addresses any map may show: located visit addresses of accounts not typed Other.
+
+    The seed's rule ("valid geocodes and a Relationship Type not set to Other"), for the
+    account's map and the overview alike.
+    """
+    return Address.objects.filter(kind=Address.Kind.VISIT, latitude__isnull=False).exclude(
+        account__relationship_type__code=RelationshipType.OTHER
+    )
+
+
 def distance_km_expression(*, latitude: float, longitude: float) -> ExpressionWrapper:
     """The haversine distance from a point to each address, in SQL (SQLite and PostgreSQL)."""
     lat = math.radians(latitude)
@@ -90,7 +104,7 @@ def distance_km_expression(*, latitude: float, longitude: float) -> ExpressionWr
 def addresses_within(
     *, centre: Centre, radius_km: float, exclude_account_id: int | None = None
 ) -> QuerySet[Address]:
-    """Visit addresses in the centre's country within the radius, of accounts not typed Other.
+    """The mappable addresses in the centre's country within the radius.
 
     An indexed bounding box on (country, latitude, longitude) pre-selects; the haversine distance
     in SQL decides, so the database never returns a row outside the circle.
@@ -98,14 +112,12 @@ def addresses_within(
     box = bounding_box(centre.latitude, centre.longitude, radius_km)
     longitudes = reduce(or_, (Q(longitude__range=r) for r in box.longitudes))
     addresses = (
-        Address.objects.filter(
+        mappable_addresses()
+        .filter(
             longitudes,
-            kind=Address.Kind.VISIT,
             country=centre.country,
-            latitude__isnull=False,
             latitude__range=(box.min_latitude, box.max_latitude),
         )
-        .exclude(account__relationship_type__code=RelationshipType.OTHER)
         .alias(
             distance_km=distance_km_expression(latitude=centre.latitude, longitude=centre.longitude)
         )
@@ -117,12 +129,8 @@ def addresses_within(
 
 
 def addresses_of(accounts: QuerySet[Account]) -> QuerySet[Address]:
-    """The located visit addresses of some accounts (the overview map's filters)."""
-    return Address.objects.filter(
-        kind=Address.Kind.VISIT,
-        latitude__isnull=False,
-        account__in=accounts.order_by().values("pk"),
-    )
+    """The mappable addresses of some accounts (the overview map's filters)."""
+    return mappable_addresses().filter(account__in=accounts.order_by().values("pk"))
 
 
 def map_points(
