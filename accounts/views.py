@@ -84,8 +84,9 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
             if visit and looks_like_po_box(visit.street) and not shown_on_card
             else ""
         )
-        # Panels that other apps (sales, maps) own, so accounts need not import them.
+        # Buttons and panels that other apps (sales, maps) own, so accounts need not import them.
         context["account_panels"] = settings.ACCOUNT_PANELS
+        context["account_actions"] = settings.ACCOUNT_ACTIONS
         return context
 
 

@@ -60,11 +60,9 @@ class AccountPoints(JSCSSMixin):
             ("crm_map_js", static("maps/map.js")),
         ]
         self.default_css = [
+            # Not MarkerCluster.Default.css: its grey and yellow bubbles hide the pins' colours;
+            # map.js draws the clusters and map.css styles them.
             ("markerclustercss", static("vendor/leaflet-markercluster/MarkerCluster.css")),
-            (
-                "markerclusterdefaultcss",
-                static("vendor/leaflet-markercluster/MarkerCluster.Default.css"),
-            ),
         ]
 
 
