@@ -157,6 +157,13 @@
     return JSON.parse(document.getElementById(id).dataset.map);
   }
 
+  // Back and forward show the map of that address. A page from the back-forward cache would
+  // show the lists as the user left them, not as the map was drawn: put back the drawn ones.
+  // (A reloaded page keeps them through the form's autocomplete="off".)
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) document.querySelectorAll(".map-form").forEach((form) => form.reset());
+  });
+
   // `drawn` lets a browser test (or a curious developer) inspect what was put on the map.
   window.crmMap = { draw, data, drawn: [] };
 })();
