@@ -1,6 +1,7 @@
 """Reads for the maps: the accounts around a centre, as pins or as counted cells, and the list."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -9,7 +10,6 @@ from typing import Literal
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
-    BooleanField,
     Count,
     ExpressionWrapper,
     F,
@@ -32,13 +32,11 @@ PIN_LIMIT = 2_000
 CELLS_ACROSS = 30
 LIST_PAGE_SIZE = 50
 SortKey = Literal["name", "city"]
-# Addresses without a city sort after the rest (an empty string would come first).
-_NO_CITY = ExpressionWrapper(Q(city=""), output_field=BooleanField())
-LIST_ORDER: dict[str, tuple] = {
+LIST_ORDER: dict[str, tuple[str, ...]] = {
     "name": ("account__name", "account_id"),
-    # Within a city, by name as a reader expects. This no longer follows the index (city,
-    # account) on visit addresses: the database sorts the addresses within the radius itself.
-    "city": (_NO_CITY, "city", "account__name", "account_id"),
+    # Within a city by name, as a reader expects. City first follows the partial index (city,
+    # account) on visit addresses, so PostgreSQL sorts one city at a time (incremental sort).
+    "city": ("city", "account__name", "account_id"),
 }
 
 
@@ -178,6 +176,33 @@ def map_points(
     return MapPoints(total=len(pins), customers=sum(p[5] for p in pins), pins=pins)
 
 
+class _CitiesThenNoCity(Sequence):
+    """The side list by city: the addresses with a city in city order, then those without.
+
+    "No city last" as a first sort key would not follow the (city, account) index: PostgreSQL
+    then sorted every address in the circle (174 ms instead of 24 at 400 km among 100,000
+    accounts). So the addresses without a city come from a second query, run only for a page
+    that reaches them.
+    """
+
+    def __init__(self, rows: QuerySet[Address], *, total: int) -> None:
+        self.with_city = rows.filter(city__gt="").order_by(*LIST_ORDER["city"])
+        self.without_city = rows.filter(city="").order_by(*LIST_ORDER["name"])
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):  # The paginator asks for slices only.
+        start, stop = index.start or 0, min(index.stop, self.total)
+        found = list(self.with_city[start:stop])
+        if start + len(found) >= stop:
+            return found
+        # Past the last city: where the addresses without one begin in the list.
+        first = 0 if found else start - self.with_city.count()
+        return found + list(self.without_city[first : first + stop - start - len(found)])
+
+
 def nearby_page(
     addresses: QuerySet[Address],
     *,
@@ -190,12 +215,13 @@ def nearby_page(
 
     `total` is the count the map already made, so paging costs no second count.
     """
-    rows = (
-        addresses.select_related("account")
-        .only("city", "latitude", "longitude", "account__name")
-        .order_by(*LIST_ORDER[sort])
+    rows = addresses.select_related("account").only(
+        "city", "latitude", "longitude", "account__name"
     )
-    paginator = Paginator(rows, LIST_PAGE_SIZE)
+    listed = (
+        rows.order_by(*LIST_ORDER[sort]) if sort == "name" else _CitiesThenNoCity(rows, total=total)
+    )
+    paginator = Paginator(listed, LIST_PAGE_SIZE)
     paginator.count = total  # cached_property: set, it is never counted again.
     page = paginator.get_page(page_number)
     page.object_list = list(page.object_list)

@@ -118,6 +118,21 @@ def test_sorted_by_city_the_accounts_of_one_city_are_in_name_order_and_no_city_c
     ]
 
 
+def test_pages_by_city_run_on_into_the_accounts_without_a_city(monkeypatch):
+    """Each page follows the last: the cities in order, then the accounts without one."""
+    monkeypatch.setattr(selectors, "LIST_PAGE_SIZE", 2)
+    for name, city in [("C", "Best"), ("B", "Best"), ("A", "Veldhoven"), ("E", ""), ("D", "")]:
+        located_account(name=name, city=city)
+    addresses = selectors.addresses_within(centre=CENTRE, radius_km=50)
+    pages = [
+        [a.account.name for a in selectors.nearby_page(
+            addresses, total=5, sort="city", page_number=n, centre=CENTRE
+        )]
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    assert pages == [["B", "C"], ["A", "D"], ["E"]]
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [("name", ["Alpha", "Bravo", "Charlie"]), ("city", ["Charlie", "Alpha", "Bravo"])],
