@@ -43,8 +43,12 @@ def centre():
 
 def test_the_map_needs_the_view_permission(client, as_user, no_group_user, centre):
     assert client.get(map_url(centre)).status_code == 302  # to the login page
+    assert client.get(reverse("maps:jsi18n")).status_code == 302
     assert as_user(no_group_user).get(map_url(centre)).status_code == 403
     assert client.get(reverse("maps:overview")).status_code == 403
+    # The texts of map.js are no secret, but every page needs a login.
+    catalog = as_user(no_group_user).get(reverse("maps:jsi18n"))
+    assert catalog.status_code == 200 and "ngettext" in catalog.content.decode()
 
 
 def updated(account, **params):
