@@ -176,7 +176,7 @@ def map_points(
     return MapPoints(total=len(pins), customers=sum(p[5] for p in pins), pins=pins)
 
 
-class _CitiesThenNoCity(Sequence):
+class _CitiesThenNoCity(Sequence[Address]):
     """The side list by city: the addresses with a city in city order, then those without.
 
     "No city last" as a first sort key would not follow the (city, account) index: PostgreSQL
@@ -193,7 +193,8 @@ class _CitiesThenNoCity(Sequence):
     def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, index):  # The paginator asks for slices only.
+    def __getitem__(self, index: slice) -> list[Address]:  # type: ignore[override]
+        # The paginator asks for slices only.
         start, stop = index.start or 0, min(index.stop, self.total)
         found = list(self.with_city[start:stop])
         if start + len(found) >= stop:
