@@ -159,7 +159,7 @@
 
   // Back and forward show the map of that address. A page from the back-forward cache would
   // show the lists as the user left them, not as the map was drawn: put back the drawn ones.
-  // (A reloaded page keeps them through the form's autocomplete="off".)
+  // (A page loaded again shows the server's values: the form has autocomplete="off".)
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) document.querySelectorAll(".map-form").forEach((form) => form.reset());
   });
