@@ -107,7 +107,7 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
             if visit and looks_like_po_box(visit.street) and not shown_on_card
             else ""
         )
-        # Panels that other apps (sales, maps) own, so accounts need not import them.
+        # Buttons and panels that other apps (sales, maps) own, so accounts need not import them.
         context["account_panels"] = settings.ACCOUNT_PANELS
         context.setdefault(
             "hold_form",
@@ -115,6 +115,7 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
                 initial={"hold": True, "credit_hold_reason": self.object.credit_hold_reason}
             ),
         )
+        context["account_actions"] = settings.ACCOUNT_ACTIONS
         return context
 
 

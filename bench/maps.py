@@ -97,7 +97,8 @@ def worker(size: int, runs: int, warmup: int) -> None:
              points.total, drawn, "")
         )  # fmt: skip
         log(f"  {radius} km query {median:.1f} / {p95:.1f} ms, {points.total:,} inside")
-        url = f"/accounts/{centre_address.account_id}/map/?radius={radius}"
+        # The map opens empty; map=update is the page after Update map, with the accounts.
+        url = f"/accounts/{centre_address.account_id}/map/?radius={radius}&map=update"
 
         def page(url: str = url):
             response = client.get(url)

@@ -232,11 +232,10 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
-# Templates other apps contribute to the account page, in order.
-ACCOUNT_PANELS: list[str] = [
-    "sales/includes/account_panel.html",
-    "maps/includes/account_panel.html",
-]
+# Templates other apps contribute to the account page, in order: buttons in its header, beside
+# Edit, and panels below.
+ACCOUNT_ACTIONS: list[str] = ["maps/includes/account_action.html"]
+ACCOUNT_PANELS: list[str] = ["sales/includes/account_panel.html"]
 # Templates other apps contribute to the page confirming a removal, by the model removed: each
 # says what of theirs uses the object and what happens to it.
 CONFIRM_DELETE_PANELS: dict[str, list[str]] = {

@@ -60,11 +60,9 @@ class AccountPoints(JSCSSMixin):
             ("crm_map_js", static("maps/map.js")),
         ]
         self.default_css = [
+            # Not MarkerCluster.Default.css: its grey and yellow bubbles hide the pins' colours;
+            # map.js draws the clusters and map.css styles them.
             ("markerclustercss", static("vendor/leaflet-markercluster/MarkerCluster.css")),
-            (
-                "markerclusterdefaultcss",
-                static("vendor/leaflet-markercluster/MarkerCluster.Default.css"),
-            ),
         ]
 
 
@@ -89,16 +87,19 @@ def render_map(*, bounds: BoundingBox | None) -> RenderedMap:
         west = min(r[0] for r in bounds.longitudes)
         east = max(r[1] for r in bounds.longitudes)
         fmap.fit_bounds([[bounds.min_latitude, west], [bounds.max_latitude, east]])
-    points = AccountPoints(map_name=fmap.get_name(), data_id=DATA_ID).add_to(fmap)
+    points = AccountPoints(map_name=fmap.get_name(), data_id=DATA_ID)
+    points.add_to(fmap)
     root = fmap.get_root()
+    assert isinstance(root, folium.Figure)  # a Map's root is the Figure it makes
     root.render()
+    assets: tuple[JSCSSMixin, ...] = (fmap, points)
     # The assets are the ones named here; folium's header holds inline styles besides, which
     # the CSP would refuse and the layout does not want.
     return RenderedMap(
         html=root.html.render(),
         script=root.script.render(),
-        js=[url for element in (fmap, points) for _, url in element.default_js],
-        css=[url for element in (fmap, points) for _, url in element.default_css],
+        js=[url for element in assets for _, url in element.default_js],
+        css=[url for element in assets for _, url in element.default_css],
     )
 
 

@@ -1,10 +1,11 @@
 """Reads for the maps: the accounts around a centre, as pins or as counted cells, and the list."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -33,9 +34,9 @@ LIST_PAGE_SIZE = 50
 SortKey = Literal["name", "city"]
 LIST_ORDER: dict[str, tuple[str, ...]] = {
     "name": ("account__name", "account_id"),
-    # The order of the partial index (city, account) on visit addresses: with a name between
-    # them PostgreSQL sorts every address in the radius (seconds at a million accounts).
-    "city": ("city", "account_id"),
+    # Within a city by name, as a reader expects. City first follows the partial index (city,
+    # account) on visit addresses, so PostgreSQL sorts one city at a time (incremental sort).
+    "city": ("city", "account__name", "account_id"),
 }
 
 
@@ -73,6 +74,17 @@ def account_map_centre() -> QuerySet[Address]:
     )
 
 
+def mappable_addresses() -> QuerySet[Address]:
+    """The addresses any map may show: located visit addresses of accounts not typed Other.
+
+    The seed's rule ("valid geocodes and a Relationship Type not set to Other"), for the
+    account's map and the overview alike.
+    """
+    return Address.objects.filter(kind=Address.Kind.VISIT, latitude__isnull=False).exclude(
+        account__relationship_type__code=RelationshipType.OTHER
+    )
+
+
 def distance_km_expression(*, latitude: float, longitude: float) -> ExpressionWrapper:
     """The haversine distance from a point to each address, in SQL (SQLite and PostgreSQL)."""
     lat = math.radians(latitude)
@@ -90,7 +102,7 @@ def distance_km_expression(*, latitude: float, longitude: float) -> ExpressionWr
 def addresses_within(
     *, centre: Centre, radius_km: float, exclude_account_id: int | None = None
 ) -> QuerySet[Address]:
-    """Visit addresses in the centre's country within the radius, of accounts not typed Other.
+    """The mappable addresses in the centre's country within the radius.
 
     An indexed bounding box on (country, latitude, longitude) pre-selects; the haversine distance
     in SQL decides, so the database never returns a row outside the circle.
@@ -98,14 +110,12 @@ def addresses_within(
     box = bounding_box(centre.latitude, centre.longitude, radius_km)
     longitudes = reduce(or_, (Q(longitude__range=r) for r in box.longitudes))
     addresses = (
-        Address.objects.filter(
+        mappable_addresses()
+        .filter(
             longitudes,
-            kind=Address.Kind.VISIT,
             country=centre.country,
-            latitude__isnull=False,
             latitude__range=(box.min_latitude, box.max_latitude),
         )
-        .exclude(account__relationship_type__code=RelationshipType.OTHER)
         .alias(
             distance_km=distance_km_expression(latitude=centre.latitude, longitude=centre.longitude)
         )
@@ -117,12 +127,8 @@ def addresses_within(
 
 
 def addresses_of(accounts: QuerySet[Account]) -> QuerySet[Address]:
-    """The located visit addresses of some accounts (the overview map's filters)."""
-    return Address.objects.filter(
-        kind=Address.Kind.VISIT,
-        latitude__isnull=False,
-        account__in=accounts.order_by().values("pk"),
-    )
+    """The mappable addresses of some accounts (the overview map's filters)."""
+    return mappable_addresses().filter(account__in=accounts.order_by().values("pk"))
 
 
 def map_points(
@@ -163,11 +169,39 @@ def map_points(
         "latitude", "longitude", "account_id", "account__name", "city",
         "account__relationship_type__code",
     )  # fmt: skip
-    pins = [
+    pins: list[list[Any]] = [
         [lat, lon, pk, name, city, int(code == RelationshipType.CUSTOMER)]
         for lat, lon, pk, name, city, code in rows
     ]
     return MapPoints(total=len(pins), customers=sum(p[5] for p in pins), pins=pins)
+
+
+class _CitiesThenNoCity(Sequence[Address]):
+    """The side list by city: the addresses with a city in city order, then those without.
+
+    "No city last" as a first sort key would not follow the (city, account) index: PostgreSQL
+    then sorted every address in the circle (174 ms instead of 24 at 400 km among 100,000
+    accounts). So the addresses without a city come from a second query, run only for a page
+    that reaches them.
+    """
+
+    def __init__(self, rows: QuerySet[Address], *, total: int) -> None:
+        self.with_city = rows.filter(city__gt="").order_by(*LIST_ORDER["city"])
+        self.without_city = rows.filter(city="").order_by(*LIST_ORDER["name"])
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: slice) -> list[Address]:  # type: ignore[override]
+        # The paginator asks for slices only.
+        start, stop = index.start or 0, min(index.stop, self.total)
+        found = list(self.with_city[start:stop])
+        if start + len(found) >= stop:
+            return found
+        # Past the last city: where the addresses without one begin in the list.
+        first = 0 if found else start - self.with_city.count()
+        return found + list(self.without_city[first : first + stop - start - len(found)])
 
 
 def nearby_page(
@@ -182,17 +216,22 @@ def nearby_page(
 
     `total` is the count the map already made, so paging costs no second count.
     """
-    rows = (
-        addresses.select_related("account")
-        .only("city", "latitude", "longitude", "account__name")
-        .order_by(*LIST_ORDER[sort])
+    rows = addresses.select_related("account").only(
+        "city", "latitude", "longitude", "account__name"
     )
-    paginator = Paginator(rows, LIST_PAGE_SIZE)
+    listed = (
+        rows.order_by(*LIST_ORDER[sort]) if sort == "name" else _CitiesThenNoCity(rows, total=total)
+    )
+    # _CitiesThenNoCity has the len() and slicing a Paginator uses; the stubs ask for more.
+    paginator = Paginator(listed, LIST_PAGE_SIZE)  # type: ignore[arg-type]
     paginator.count = total  # cached_property: set, it is never counted again.
     page = paginator.get_page(page_number)
     page.object_list = list(page.object_list)
     for address in page.object_list:
-        address.distance_km = geodesic_km(
+        # Only located addresses are on a map (mappable_addresses).
+        assert address.latitude is not None and address.longitude is not None
+        # Read by the side list's template.
+        address.distance_km = geodesic_km(  # type: ignore[attr-defined]
             centre.latitude, centre.longitude, address.latitude, address.longitude
         )
     return page

@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.generic import TemplateView
 
 from accounts import selectors as account_selectors
@@ -19,20 +19,25 @@ from maps.selectors import Centre, MapPoints
 
 # The overview spans countries: cells of this size keep a large database to a few hundred.
 OVERVIEW_CELL_KM = 25.0
-AGGREGATED = " Too many for single pins: the map shows how many are in each area."
 
 
-def _accounts(n: int) -> str:
-    return f"{intcomma(n)} account{'s' if n != 1 else ''}"
+def _aggregated() -> str:
+    return gettext("Too many for single pins: the map shows how many are in each area.")
 
 
 def _status(points: MapPoints, *, radius_km: int, country: str) -> str:
+    values = {"n": intcomma(points.total), "radius": radius_km, "country": country}
     if not points.total:
-        return f"No other accounts within {radius_km} km ({country} only)."
-    status = f"{_accounts(points.total)} loaded within {radius_km} km ({country} only)."
-    if points.aggregated:
-        status += AGGREGATED
-    return status
+        return gettext("No other accounts within %(radius)s km (%(country)s only).") % values
+    status = (
+        ngettext(
+            "%(n)s account loaded within %(radius)s km (%(country)s only).",
+            "%(n)s accounts loaded within %(radius)s km (%(country)s only).",
+            points.total,
+        )
+        % values
+    )
+    return f"{status} {_aggregated()}" if points.aggregated else status
 
 
 def no_coordinates_message(visit: Address) -> str:
@@ -44,7 +49,12 @@ def no_coordinates_message(visit: Address) -> str:
 
 
 class AccountMapView(PermissionRequiredMixin, TemplateView):
-    """The accounts within a radius of an account's visit address, in the same country."""
+    """The accounts within a radius of an account's visit address, in the same country.
+
+    It opens empty, centred on the account; Update map (a GET with map=update) draws the
+    accounts and Clear map removes them again. Everything is in the URL, so a bookmark or the
+    back button shows the same map, and a changed list does nothing until a button is pressed.
+    """
 
     permission_required = "accounts.view_account"
     template_name = "maps/account_map.html"
@@ -57,26 +67,26 @@ class AccountMapView(PermissionRequiredMixin, TemplateView):
         valid = form.is_valid()
         values = form.cleaned_data if valid else {}
         radius_km = values.get("radius", int(AccountMapForm.DEFAULTS["radius"]))
+        pressed = values.get("map", "")
         context.update(account=account, visit=visit, form=form, radius_km=radius_km)
+        context["pressed"] = pressed
         if not valid:
-            context["error"] = "Choose a radius and an order from the lists, then Update map."
+            context["error"] = gettext(
+                "Choose a radius and an order from the lists, then Update map."
+            )
             return context
-        if visit.latitude is None:
+        if visit.latitude is None or visit.longitude is None:
             context["error"] = no_coordinates_message(visit)
             return context
         centre = Centre(visit.latitude, visit.longitude, visit.country.code)
-        account_url = reverse("accounts:detail", args=[0])
         payload: dict[str, Any] = {
             "centre": [visit.latitude, visit.longitude, account.pk, account.name, visit.city],
             "radiusKm": radius_km,
-            "accountUrl": account_url,
+            "accountUrl": reverse("accounts:detail", args=[0]),
             "pins": [],
             "cells": [],
         }
-        country = visit.country.name
-        if "clear" in self.request.GET:
-            context["status"] = "Map cleared. Press Update map to show the accounts again."
-        else:
+        if pressed == AccountMapForm.UPDATE:
             addresses = selectors.addresses_within(
                 centre=centre, radius_km=radius_km, exclude_account_id=account.pk
             )
@@ -87,7 +97,7 @@ class AccountMapView(PermissionRequiredMixin, TemplateView):
             )
             payload.update(points_payload(points))
             context["points"] = points
-            context["status"] = _status(points, radius_km=radius_km, country=country)
+            context["status"] = _status(points, radius_km=radius_km, country=visit.country.name)
             context["page_obj"] = selectors.nearby_page(
                 addresses,
                 total=points.total,
@@ -95,6 +105,14 @@ class AccountMapView(PermissionRequiredMixin, TemplateView):
                 page_number=self.request.GET.get("page", 1),
                 centre=centre,
             )
+        elif pressed == AccountMapForm.CLEAR:
+            context["status"] = gettext(
+                "Map cleared. Press Update map to show the accounts within %(radius)s km."
+            ) % {"radius": radius_km}
+        else:
+            context["status"] = gettext(
+                "Press Update map to show the accounts within %(radius)s km."
+            ) % {"radius": radius_km}
         context.update(
             map=render_map(bounds=bounding_box(centre.latitude, centre.longitude, radius_km)),
             map_data=json.dumps(payload),
@@ -120,9 +138,12 @@ class MapOverviewView(PermissionRequiredMixin, TemplateView):
         addresses = selectors.addresses_of(filterset.qs)
         points = selectors.map_points(addresses, cell_km=OVERVIEW_CELL_KM, latitude=51.0)
         context["points"] = points
-        context["status"] = f"{_accounts(points.total)} with coordinates match." + (
-            AGGREGATED if points.aggregated else ""
-        )
+        status = ngettext(
+            "%(n)s account with coordinates matches.",
+            "%(n)s accounts with coordinates match.",
+            points.total,
+        ) % {"n": intcomma(points.total)}
+        context["status"] = f"{status} {_aggregated()}" if points.aggregated else status
         payload = {
             **points_payload(points),
             "accountUrl": reverse("accounts:detail", args=[0]),

@@ -1,9 +1,11 @@
 // Draws the accounts on a folium (Leaflet) map from one data array sent with the page.
 // Names and cities are data: they only ever become text nodes, never HTML, so an account named
-// "<img onerror=…>" or "${…}" shows as typed.
+// "<img onerror=…>" or "${…}" shows as typed. Texts come translated from Django's JavaScript
+// catalog (gettext, ngettext, interpolate), loaded before this file.
 "use strict";
 
 (function () {
+  const { gettext, ngettext, interpolate } = window;
   const PIN_SVG =
     '<svg viewBox="0 0 24 36" width="24" height="36" aria-hidden="true" focusable="false">' +
     '<path d="M12 0C5.4 0 0 5.4 0 12c0 9 12 24 12 24s12-15 12-24C24 5.4 18.6 0 12 0z"/>' +
@@ -31,12 +33,60 @@
 
   function popupContent(name, city, url) {
     const box = textElement("div", "", "map-popup");
-    const link = textElement("a", "Open");
+    const link = textElement("a", gettext("Open"));
     link.href = url;
     link.target = "_blank";
     link.rel = "noopener";
-    box.append(textElement("strong", name), textElement("span", city || "No city"), link);
+    box.append(textElement("strong", name), textElement("span", city || gettext("No city")), link);
     return box;
+  }
+
+  // "7 accounts: 3 customers, 4 not customers", the name and title of a cluster or a cell.
+  function groupLabel(total, customers) {
+    const count = (singular, plural, n) =>
+      interpolate(ngettext(singular, plural, n), [n.toLocaleString()]);
+    return interpolate(
+      gettext("%(accounts)s: %(customers)s, %(others)s"),
+      {
+        accounts: count("%s account", "%s accounts", total),
+        customers: count("%s customer", "%s customers", customers),
+        others: count("%s not a customer", "%s not customers", total - customers),
+      },
+      true,
+    );
+  }
+
+  // A divIcon that names itself: Leaflet gives a clickable marker role=button, and a cluster
+  // would otherwise be announced by its number alone.
+  const NamedIcon = L.DivIcon.extend({
+    createIcon(oldIcon) {
+      const icon = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      icon.title = this.options.label;
+      icon.setAttribute("aria-label", this.options.label);
+      return icon;
+    },
+  });
+
+  // A ring green for the share of customers and red for the rest, the count in its middle:
+  // a cluster keeps the pins' colours, so a user tells customers from the rest without
+  // zooming. The share is a CSS variable set through the DOM, which the CSP allows.
+  function groupIcon(total, customers) {
+    const size = total < 10 ? "small" : total < 100 ? "medium" : "large";
+    const ring = textElement("div", "", "map-ring");
+    ring.style.setProperty("--customers", `${(100 * customers) / total}%`);
+    ring.append(textElement("span", total.toLocaleString()));
+    const px = { small: 34, medium: 40, large: 46 }[size];
+    return new NamedIcon({
+      className: `map-cluster map-cluster-${size}`,
+      html: ring,
+      iconSize: [px, px],
+      label: groupLabel(total, customers),
+    });
+  }
+
+  function clusterIcon(cluster) {
+    const markers = cluster.getAllChildMarkers();
+    return groupIcon(markers.length, markers.filter((m) => m.options.customer).length);
   }
 
   function pin(lat, lon, colour, id, name, city, accountUrl, options = {}) {
@@ -51,20 +101,11 @@
     return marker;
   }
 
+  // A cell the database counted (too many accounts for single pins): drawn as a cluster.
   function cellMarker(lat, lon, count, customers) {
-    const size = count < 100 ? "small" : count < 1000 ? "medium" : "large";
-    const inner = document.createElement("div");
-    inner.append(textElement("span", count.toLocaleString()));
-    const marker = L.marker([lat, lon], {
-      icon: L.divIcon({
-        className: `marker-cluster marker-cluster-${size} map-cell`,
-        html: inner,
-        iconSize: [40, 40],
-      }),
-    });
-    marker.bindPopup(() =>
-      textElement("span", `${count.toLocaleString()} accounts here, ${customers.toLocaleString()} of them customers`),
-    );
+    const icon = groupIcon(count, customers);
+    const marker = L.marker([lat, lon], { icon });
+    marker.bindPopup(() => textElement("span", icon.options.label));
     return marker;
   }
 
@@ -92,9 +133,15 @@
       const bounds = L.latLngBounds(points.map(([lat, lon]) => [lat, lon]));
       map.fitBounds(bounds, { maxZoom: 12, padding: [20, 20], animate: false });
     }
-    const group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    const group = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 50,
+      iconCreateFunction: clusterIcon,
+    });
     const markers = (payload.pins || []).map(([lat, lon, id, name, city, customer]) =>
-      pin(lat, lon, customer ? "green" : "red", id, name, city, url),
+      pin(lat, lon, customer ? "green" : "red", id, name, city, url, {
+        customer: Boolean(customer),
+      }),
     );
     group.addLayers(markers);
     group.addTo(map);
@@ -105,18 +152,18 @@
     window.crmMap.drawn.push({ map, group, cellLayer });
   }
 
-  function setUpAutoSubmit() {
-    document.querySelectorAll(".map-form select").forEach((select) => {
-      select.addEventListener("change", () => select.form.requestSubmit());
-    });
-  }
-
   // The pins travel as JSON in a data attribute: the page needs no inline script.
   function data(id) {
     return JSON.parse(document.getElementById(id).dataset.map);
   }
 
+  // Back and forward show the map of that address. A page from the back-forward cache would
+  // show the lists as the user left them, not as the map was drawn: put back the drawn ones.
+  // (A page loaded again shows the server's values: the form has autocomplete="off".)
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) document.querySelectorAll(".map-form").forEach((form) => form.reset());
+  });
+
   // `drawn` lets a browser test (or a curious developer) inspect what was put on the map.
   window.crmMap = { draw, data, drawn: [] };
-  document.addEventListener("DOMContentLoaded", setUpAutoSubmit);
 })();

@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.models import Account
 from maps import selectors
 from maps.selectors import Centre
 from tests.accounts.factories import AccountFactory
@@ -86,6 +87,50 @@ def test_above_the_pin_limit_the_database_counts_per_cell():
     assert sorted((c[2], c[3]) for c in points.cells) == [(3, 0), (4, 4)]
     near = next(c for c in points.cells if c[2] == 4)
     assert near[0] == pytest.approx(51.4415) and near[1] == pytest.approx(5.48)
+
+
+def test_one_rule_decides_which_accounts_any_map_shows():
+    """Located visit addresses of accounts not typed Other: the account's map and the overview."""
+    located_account(name="Customer", type_code="customer")
+    located_account(name="Other", type_code="other")
+    located_account(name="Prospect", type_code="prospect", city="Berlin", country="DE",
+                    at=(52.52, 13.40))  # fmt: skip
+    AccountFactory(name="Not located")
+    assert names(selectors.mappable_addresses()) == ["Customer", "Prospect"]
+    assert names(selectors.addresses_of(Account.objects.all())) == ["Customer", "Prospect"]
+    assert names(selectors.addresses_within(centre=CENTRE, radius_km=50)) == ["Customer"]
+
+
+def test_sorted_by_city_the_accounts_of_one_city_are_in_name_order_and_no_city_comes_last():
+    located_account(name="Zeta", city="Best", at=(51.51, 5.39))
+    located_account(name="Alpha", city="Veldhoven", at=(51.41, 5.40))
+    located_account(name="Beta", city="Best", at=(51.50, 5.39))
+    located_account(name="Aardvark", city="", at=(51.45, 5.45))
+    located_account(name="Mid", city="Best", at=(51.52, 5.39))
+    addresses = selectors.addresses_within(centre=CENTRE, radius_km=50)
+    page = selectors.nearby_page(addresses, total=5, sort="city", page_number=1, centre=CENTRE)
+    assert [(a.city, a.account.name) for a in page] == [
+        ("Best", "Beta"),
+        ("Best", "Mid"),
+        ("Best", "Zeta"),
+        ("Veldhoven", "Alpha"),
+        ("", "Aardvark"),
+    ]
+
+
+def test_pages_by_city_run_on_into_the_accounts_without_a_city(monkeypatch):
+    """Each page follows the last: the cities in order, then the accounts without one."""
+    monkeypatch.setattr(selectors, "LIST_PAGE_SIZE", 2)
+    for name, city in [("C", "Best"), ("B", "Best"), ("A", "Veldhoven"), ("E", ""), ("D", "")]:
+        located_account(name=name, city=city)
+    addresses = selectors.addresses_within(centre=CENTRE, radius_km=50)
+    pages = [
+        [a.account.name for a in selectors.nearby_page(
+            addresses, total=5, sort="city", page_number=n, centre=CENTRE
+        )]
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    assert pages == [["B", "C"], ["A", "D"], ["E"]]
 
 
 @pytest.mark.parametrize(

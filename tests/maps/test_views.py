@@ -43,8 +43,51 @@ def centre():
 
 def test_the_map_needs_the_view_permission(client, as_user, no_group_user, centre):
     assert client.get(map_url(centre)).status_code == 302  # to the login page
+    assert client.get(reverse("maps:jsi18n")).status_code == 302
     assert as_user(no_group_user).get(map_url(centre)).status_code == 403
     assert client.get(reverse("maps:overview")).status_code == 403
+    # The texts of map.js are no secret, but every page needs a login.
+    catalog = as_user(no_group_user).get(reverse("maps:jsi18n"))
+    assert catalog.status_code == 200 and "ngettext" in catalog.content.decode()
+
+
+def updated(account, **params):
+    """The account's map after Update map was pressed."""
+    return map_url(account, **params, map="update")
+
+
+def legend(html) -> list[str]:
+    return [item.text for item in parse(html).find("ul", class_="map-legend").find_all("li")]
+
+
+def test_the_map_opens_empty_centred_on_the_account(as_user, sales_user, centre):
+    """As the seed says: empty at first, the account's pin and circle, and what to press."""
+    located_account(name="Veldhoven Tools", city="Veldhoven", at=(51.42, 5.40))
+    response = as_user(sales_user).get(map_url(centre))
+    html = response.content.decode()
+    assert status(html) == "Press Update map to show the accounts within 50 km."
+    data = payload(html)
+    assert data["centre"][3] == "Lumen Lighting" and data["radiusKm"] == 50
+    assert data["pins"] == [] and data["cells"] == []
+    assert rows(response.content) == []
+    assert legend(html) == ["Lumen Lighting", "Customers", "Not customers"]
+
+
+def test_update_and_clear_are_buttons_that_keep_the_state_in_the_address(
+    as_user, sales_user, centre
+):
+    """The settings travel in the URL, so a bookmark or the back button shows the same map;
+    the button pressed keeps the focus for the next Tab."""
+    client = as_user(sales_user)
+    form = parse(client.get(map_url(centre)).content).find("form", class_="map-form")
+    assert form.attrs["method"] == "get"
+    buttons = {b.text: (b.attrs["name"], b.attrs["value"]) for b in form.find_all("button")}
+    assert buttons == {"Update map": ("map", "update"), "Clear map": ("map", "clear")}
+    assert all("autofocus" not in b.attrs for b in form.find_all("button"))
+    page = parse(client.get(updated(centre, radius=100, sort="city")).content)
+    [focused] = [b for b in page.find_all("button") if "autofocus" in b.attrs]
+    assert focused.text == "Update map"
+    assert "selected" in page.find("select", name="radius").find("option", value="100").attrs
 
 
 def test_the_map_shows_the_accounts_within_the_radius(as_user, sales_user, centre):
@@ -53,9 +96,10 @@ def test_the_map_shows_the_accounts_within_the_radius(as_user, sales_user, centr
     )
     located_account(name="Helmond Metal", type_code="prospect", city="Helmond", at=(51.48, 5.66))
     located_account(name="Groningen Glass", type_code="customer", city="Groningen", at=(53.2, 6.57))
-    response = as_user(sales_user).get(map_url(centre))
+    response = as_user(sales_user).get(updated(centre))
     html = response.content.decode()
     assert status(html) == "2 accounts loaded within 50 km (Netherlands only)."
+    assert legend(html) == ["Lumen Lighting", "Customers: 1", "Not customers: 1"]
     data = payload(html)
     assert data["centre"][3] == "Lumen Lighting" and data["radiusKm"] == 50
     assert sorted((p[3], p[5]) for p in data["pins"]) == [
@@ -71,13 +115,13 @@ def test_the_map_shows_the_accounts_within_the_radius(as_user, sales_user, centr
         ("Veldhoven Tools", "Veldhoven", f"{veldhoven:.1f} km"),
     ]
 
-    wider = as_user(sales_user).get(map_url(centre, radius=400)).content.decode()
+    wider = as_user(sales_user).get(updated(centre, radius=400)).content.decode()
     assert status(wider) == "3 accounts loaded within 400 km (Netherlands only)."
 
 
 def test_no_other_account_nearby_is_said_so(as_user, sales_user, centre):
     located_account(name="Far away", city="Groningen", at=(53.2, 6.57))
-    html = as_user(sales_user).get(map_url(centre)).content.decode()
+    html = as_user(sales_user).get(updated(centre)).content.decode()
     assert status(html) == "No other accounts within 50 km (Netherlands only)."
     assert "No accounts on the map." in html
 
@@ -86,19 +130,21 @@ def test_the_list_sorts_by_city(as_user, sales_user, centre):
     located_account(name="A Veldhoven", city="Veldhoven", at=(51.42, 5.40))
     located_account(name="B Best", city="Best", at=(51.51, 5.39))
     client = as_user(sales_user)
-    by_city = rows(client.get(map_url(centre, sort="city")).content)
+    by_city = rows(client.get(updated(centre, sort="city")).content)
     assert [row[:2] for row in by_city] == [["B Best", "Best"], ["A Veldhoven", "Veldhoven"]]
-    by_name = rows(client.get(map_url(centre, sort="name")).content)
+    by_name = rows(client.get(updated(centre, sort="name")).content)
     assert [row[0] for row in by_name] == ["A Veldhoven", "B Best"]
 
 
 def test_clear_map_removes_the_pins_but_keeps_the_account(as_user, sales_user, centre):
     located_account(name="Neighbour")
-    html = as_user(sales_user).get(map_url(centre, radius=100, clear=1)).content.decode()
-    assert status(html) == "Map cleared. Press Update map to show the accounts again."
+    response = as_user(sales_user).get(map_url(centre, radius=100, map="clear"))
+    html = response.content.decode()
+    assert status(html) == "Map cleared. Press Update map to show the accounts within 100 km."
     data = payload(html)
     assert data["pins"] == [] and data["centre"][3] == "Lumen Lighting"
-    assert "Neighbour" not in html
+    assert data["radiusKm"] == 100
+    assert rows(response.content) == []
 
 
 def test_an_account_without_coordinates_says_how_to_fix_it(as_user, sales_user):
@@ -123,7 +169,7 @@ def test_many_accounts_become_counted_cells(as_user, sales_user, centre, monkeyp
     monkeypatch.setattr(selectors, "PIN_LIMIT", 2)
     for i in range(3):
         located_account(at=(51.45 + i * 0.001, 5.48))
-    html = as_user(sales_user).get(map_url(centre)).content.decode()
+    html = as_user(sales_user).get(updated(centre)).content.decode()
     assert status(html) == (
         "3 accounts loaded within 50 km (Netherlands only). "
         "Too many for single pins: the map shows how many are in each area."
@@ -135,7 +181,7 @@ def test_many_accounts_become_counted_cells(as_user, sales_user, centre, monkeyp
 @pytest.mark.parametrize("name", XSS_NAMES)
 def test_names_are_text_not_markup(as_user, sales_user, centre, name):
     located_account(name=name, city=name)
-    html = as_user(sales_user).get(map_url(centre)).content.decode()
+    html = as_user(sales_user).get(updated(centre)).content.decode()
     assert "<img src=x" not in html
     # The data for popups and tooltips: JSON in an attribute, escaped for HTML.
     assert payload(html)["pins"][0][3:5] == [name, name]
@@ -152,7 +198,9 @@ def test_every_asset_is_served_by_the_app(as_user, sales_user, centre):
     )
     assert "/static/vendor/leaflet/leaflet.js" in sources
     assert "/static/vendor/leaflet-markercluster/leaflet.markercluster.js" in sources
-    for url in sources:
+    # The one script not a static file: Django's catalog of the texts map.js shows.
+    assert reverse("maps:jsi18n") in sources
+    for url in (u for u in sources if u != reverse("maps:jsi18n")):
         assert url.startswith("/static/"), url
         assert finders.find(url.removeprefix("/static/")), url
     assert finders.find("vendor/leaflet/images/marker-icon.png")
@@ -178,7 +226,7 @@ def test_folium_script_runs_under_the_nonce_without_data(
     monkeypatch.setattr(
         rendering.CrmMap, "render", lambda self, **kw: renders.append(1) or real_render(self, **kw)
     )
-    url = map_url(centre, radius=100) if page == "account" else reverse("maps:overview")
+    url = updated(centre, radius=100) if page == "account" else reverse("maps:overview")
     response = as_user(sales_user).get(url)
     assert len(renders) == 1
     [script] = inline_scripts(response)
@@ -205,7 +253,7 @@ def test_the_map_page_runs_a_fixed_number_of_queries(
     for i in range(30):
         located_account(type_code="customer" if i % 2 else "partner", at=(51.4 + i / 500, 5.48))
     with django_assert_max_num_queries(8):
-        response = client.get(map_url(centre))
+        response = client.get(updated(centre))
     assert len(payload(response.content.decode())["pins"]) == 30
 
 
@@ -215,30 +263,29 @@ def test_the_overview_uses_the_account_list_filters(
     located_account(name="Green One", type_code="customer")
     located_account(name="Red One", type_code="supplier", city="Berlin", country="DE",
                     at=(52.52, 13.40))  # fmt: skip
+    located_account(name="Typed Other", type_code="other")
     AccountFactory(name="Unlocated")
     client = as_user(sales_user)
     with django_assert_max_num_queries(8):
         html = client.get(reverse("maps:overview")).content.decode()
     assert status(html) == "2 accounts with coordinates match. Show them as a list"
+    assert sorted(p[3] for p in payload(html)["pins"]) == ["Green One", "Red One"]
+    assert legend(html) == ["Customers: 1", "Not customers: 1"]
     html = client.get(reverse("maps:overview") + "?country=DE").content.decode()
     assert [p[3] for p in payload(html)["pins"]] == ["Red One"]
 
 
-def test_the_account_page_links_to_its_map(as_user, sales_user, centre):
+def test_the_account_page_offers_its_map_at_the_top_beside_edit(as_user, sales_user, centre):
+    """The seed reaches the map from above the account's name, not from a card below."""
     client = as_user(sales_user)
-    panel = parse(client.get(reverse("accounts:detail", args=[centre.pk])).content).find(
-        "section", aria_labelledby="map-h"
-    )
-    assert [a.attrs["href"] for a in panel.find_all("a")] == [map_url(centre)]
-    unlocated = AccountFactory()
-    panel = parse(client.get(reverse("accounts:detail", args=[unlocated.pk])).content).find(
-        "section", aria_labelledby="map-h"
-    )
-    assert panel.find_all("a") == []
-    assert panel.find("p", class_="geo-failed").text == (
-        "This account has no coordinates yet, so it cannot be shown on the map: see its visit "
-        "address above."
-    )
+    for account in (centre, AccountFactory(name="Not located")):
+        page = parse(client.get(reverse("accounts:detail", args=[account.pk])).content)
+        actions = page.find("header", class_="page-header").find("div", class_="actions")
+        assert [(a.text, a.attrs["href"]) for a in actions.find_all("a")][:2] == [
+            ("Map", map_url(account)),
+            ("Edit", reverse("accounts:update", args=[account.pk])),
+        ]
+        assert page.find_all("section", aria_labelledby="map-h") == []
 
 
 def test_the_menu_has_the_map(as_user, sales_user):
