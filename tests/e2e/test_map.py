@@ -80,7 +80,13 @@ def serve_grey_tiles(page: Page) -> None:
     )
 
 
+def map_drawn(page: Page) -> None:
+    """Wait for map.js, a deferred script, to have drawn: the status line is there before it."""
+    page.wait_for_function("() => window.crmMap !== undefined && window.crmMap.drawn.length > 0")
+
+
 def loaded(page: Page) -> int:
+    map_drawn(page)
     text = page.get_by_test_id("map-status").inner_text()
     return int(re.match(r"([\d,]+) accounts? loaded", text).group(1).replace(",", ""))
 
@@ -218,6 +224,7 @@ def test_the_map_of_a_demo_account(page: Page):
     expect(page.locator(".leaflet-overlay-pane path")).to_have_count(1)
     expect(page.locator(f"{SINGLE_PINS}, {CLUSTERS}")).to_have_count(0)
     expect(page.locator(".map-list tbody tr")).to_have_count(0)
+    map_drawn(page)
     page.evaluate(SETTLED_JS)
     screenshot(page, "map-cleared")
     assert dialogs == []
@@ -263,6 +270,7 @@ def test_clusters_show_customers_and_others_without_zooming(page: Page):
     log_in(page, "sales", DEMO_PASSWORD)
     page.goto(f"/accounts/{centre.account_id}/map/?radius=400&sort=name&map=update")
     expect(page.get_by_test_id("map-status")).to_contain_text("within 400 km")
+    map_drawn(page)
     page.evaluate(SETTLED_JS)
     clusters = page.evaluate(CLUSTERS_JS)
     assert len(clusters) > 3
@@ -340,6 +348,7 @@ def test_the_map_of_all_accounts(page: Page):
     page.get_by_role("button", name="Update map").click()
     expect(page).to_have_url(re.compile(r"country=BE"))
     page.wait_for_load_state("load")
+    map_drawn(page)
     belgian = int(re.match(r"([\d,]+)", status.inner_text()).group(1).replace(",", ""))
     assert 0 < belgian < everyone
     drawn = page.evaluate("() => window.crmMap.drawn[0].group.getLayers().length")
