@@ -244,9 +244,9 @@ class AccountCreditHoldView(ServiceActionView):
         if not changed:
             return None
         if hold:
-            return gettext("“%(name)s” is on credit hold: no order is accepted unless prepaid.") % {
-                "name": self.object.name
-            }
+            return gettext(
+                "“%(name)s” is on credit hold: no order is accepted unless it is prepaid and Accounting confirms the money."
+            ) % {"name": self.object.name}
         return gettext("The credit hold of “%(name)s” was lifted.") % {"name": self.object.name}
 
 
