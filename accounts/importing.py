@@ -287,6 +287,8 @@ class _Importer:
         # The parent each written or checked account of this file has now, by key; the database
         # is not up to date until the batch is written (and never, in a dry run).
         self.parents: dict[int, int | None] = {}
+        # Parents as the database has them, read once each: rows under one parent share its chain.
+        self.stored_parents: dict[int, int | None] = {}
         # Which line changed each existing account, so that two rows cannot change the same one.
         self.touched: dict[int, int] = {}
         self.names_in_db: dict[str, int | None] = {}
@@ -709,7 +711,11 @@ class _Importer:
             return self.parents[key]
         if key < 0:
             return None
-        return Account.objects.filter(pk=key).values_list("parent_id", flat=True).first()
+        if key not in self.stored_parents:
+            self.stored_parents[key] = (
+                Account.objects.filter(pk=key).values_list("parent_id", flat=True).first()
+            )
+        return self.stored_parents[key]
 
     def check_crm4_id(self, account: Account, values: dict[str, str], *, errors: dict) -> None:
         crm4_id = account.crm4_id

@@ -51,16 +51,6 @@ CREDIT_FIELD_PERMISSIONS = {
 CRM4_PERMISSION = "accounts.change_crm4_id"
 
 
-def user_can_change_credit(user: AuthUser | AnonymousUser | None) -> bool:
-    """Only Accounting (or a superuser) may set a credit limit."""
-    return bool(user and user.has_perm(CREDIT_PERMISSION))
-
-
-def user_can_change_credit_hold(user: AuthUser | AnonymousUser | None) -> bool:
-    """Accounting and Management (or a superuser) may put an account on credit hold or lift it."""
-    return bool(user and user.has_perm(HOLD_PERMISSION))
-
-
 def user_can_change_crm4_id(user: AuthUser | AnonymousUser | None) -> bool:
     """The CRM4 id names the record an account was imported from: only an administrator
     corrects it."""

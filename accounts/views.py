@@ -245,7 +245,8 @@ class AccountCreditHoldView(ServiceActionView):
             return None
         if hold:
             return gettext(
-                "“%(name)s” is on credit hold: no order is accepted unless it is prepaid and Accounting confirms the money."
+                "“%(name)s” is on credit hold: no order is accepted unless it is prepaid "
+                "and Accounting confirms the money."
             ) % {"name": self.object.name}
         return gettext("The credit hold of “%(name)s” was lifted.") % {"name": self.object.name}
 

@@ -154,7 +154,8 @@ class TestCreditHoldAction:
         assert response.status_code == 302
         messages = [str(m) for m in get_messages(response.wsgi_request)]
         assert messages == [
-            "“Acme Panels” is on credit hold: no order is accepted unless it is prepaid and Accounting confirms the money."
+            "“Acme Panels” is on credit hold: no order is accepted unless it is prepaid "
+            "and Accounting confirms the money."
         ]
         page = client.get(account.get_absolute_url())
         assert _reason_on_page(page.content) == "Disputes invoice"
