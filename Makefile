@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 # Installing Chromium needs root; use sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install demo chromium lint typecheck lock
+.PHONY: run test install demo chromium lint typecheck lock messages
 
 run: demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -49,3 +49,12 @@ lint: install
 # mypy with django-stubs; what it checks is set in pyproject.toml ([tool.mypy]).
 typecheck: install
 	$(BIN)/mypy
+
+# After changing texts: collect them into locale/*/LC_MESSAGES/*.po (needs GNU gettext, which
+# `apt-get install gettext` provides), translate the new entries, then compile the .mo files,
+# which are committed so `make run` needs no gettext.
+messages: install
+	DEBUG=true $(BIN)/python manage.py makemessages --all --no-obsolete $(MESSAGES_IGNORE)
+	DEBUG=true $(BIN)/python manage.py makemessages --all --no-obsolete -d djangojs $(MESSAGES_IGNORE)
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+MESSAGES_IGNORE := --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=locale

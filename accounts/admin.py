@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 from import_export.admin import ImportExportModelAdmin
 from import_export.results import RowResult
@@ -33,8 +33,6 @@ from common.permissions import authenticated_user
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-    from accounts.selectors import AccountWithVisit
-
 
 class AccountCount(TypedDict):
     """What the type and industry lists add to each row: how many accounts have it."""
@@ -54,11 +52,11 @@ PROTECTED_TYPE_CODES = {
 class AccountAdminForm(forms.ModelForm):
     """Only "_" industries are offered; an old record keeps the one it has."""
 
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Account
-        fields = list(services.ACCOUNT_FIELDS)
+        fields = [*services.ACCOUNT_FIELDS, "is_active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,10 +68,12 @@ class AccountAdminForm(forms.ModelForm):
 class AccountAddAdminForm(AccountAdminForm):
     """A new account with its visit address; the mailing address starts as a copy of it."""
 
-    visit_street = Address._meta.get_field("street").formfield(label="Street")
-    visit_postal_code = Address._meta.get_field("postal_code").formfield(label="Postal code")
-    visit_city = Address._meta.get_field("city").formfield(label="City")
-    visit_country = Address._meta.get_field("country").formfield(label="Country")
+    visit_street = Address._meta.get_field("street").formfield(label=gettext_lazy("Street"))
+    visit_postal_code = Address._meta.get_field("postal_code").formfield(
+        label=gettext_lazy("Postal code")
+    )
+    visit_city = Address._meta.get_field("city").formfield(label=gettext_lazy("City"))
+    visit_country = Address._meta.get_field("country").formfield(label=gettext_lazy("Country"))
 
     def visit_address(self) -> dict[str, Any]:
         return {part: self.cleaned_data[f"visit_{part}"] for part in services.ADDRESS_FIELDS}
@@ -90,8 +90,11 @@ class AddressInlineFormSet(ServiceInlineFormSet):
         for form in self.deleted_forms:
             if form.instance.pk and form.instance.is_fixed:
                 raise ValidationError(
-                    f"The {form.instance.get_kind_display().lower()} cannot be removed: "
-                    "every account keeps its Visit and Mailing addresses."
+                    gettext(
+                        "The %(address)s cannot be removed: every account keeps its Visit and "
+                        "Mailing addresses."
+                    )
+                    % {"address": form.instance.get_kind_display().lower()}
                 )
 
     def save_row(self, *, row: Address, fields: dict[str, Any]) -> Address:
@@ -120,7 +123,8 @@ class AddressInline(admin.TabularInline):
 class ContactInline(admin.TabularInline):
     model = Contact
     formset = ContactInlineFormSet
-    fields = ("first_name", "last_name", "job_title", "email", "phone", "mobile")
+    fields = ("first_name", "last_name", "job_title", "email", "phone", "mobile", "is_primary")
+    readonly_fields = ("is_primary",)
     extra = 0
 
 
@@ -130,19 +134,15 @@ class VisitCountryFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
         codes = (
-            Address.objects.filter(kind=Address.Kind.VISIT)
-            .exclude(country="")
-            .order_by("country")
-            .values_list("country", flat=True)
+            Account.objects.exclude(listing_country="")
+            .order_by("listing_country")
+            .values_list("listing_country", flat=True)
             .distinct()
         )
         return [(code, countries.name(code)) for code in codes]
 
-    def queryset(
-        self, request: HttpRequest, queryset: "QuerySet[AccountWithVisit]"
-    ) -> "QuerySet[AccountWithVisit]":
-        # "country" is the visit address's country, annotated by the list selector.
-        return queryset.filter(country=self.value()) if self.value() else queryset
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Account]) -> QuerySet[Account]:
+        return queryset.filter(listing_country=self.value()) if self.value() else queryset
 
 
 @admin.register(Account)
@@ -165,11 +165,21 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
         "credit_limit",
         "credit_hold",
         "crm4_id",
+        "owner",
+        "is_active",
     )
-    list_select_related = ("relationship_type", "industry", "parent")
-    list_filter = ("relationship_type", "industry", VisitCountryFilter, "credit_hold")
-    search_fields = ("name", "email", "crm4_id", "visit__city")
-    search_help_text = "Name, email, CRM4 id or city of the visit address."
+    list_select_related = ("relationship_type", "industry", "parent", "owner")
+    list_filter = (
+        "relationship_type",
+        "industry",
+        VisitCountryFilter,
+        "credit_hold",
+        "is_active",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+    )
+    # Searched as the account list searches (get_search_results); a non-empty tuple shows the box.
+    search_fields = ("listing_search",)
+    search_help_text = gettext_lazy("Name, email, CRM4 id or city of the visit address.")
     autocomplete_fields = ("parent",)
     readonly_fields = ("created_at", "updated_at")
     inlines = (AddressInline, ContactInline)
@@ -179,39 +189,43 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("name", "relationship_type", "industry", "email", "phone", "website")}),
-        ("Hierarchy", {"fields": ("business_unit", "parent")}),
-        ("Credit", {"fields": ("credit_limit", "credit_hold", "credit_hold_reason")}),
+        (gettext_lazy("Hierarchy"), {"fields": ("business_unit", "parent")}),
+        (gettext_lazy("Credit"), {"fields": ("credit_limit", "credit_hold", "credit_hold_reason")}),
         ("CRM4", {"fields": ("crm4_id",)}),
-        ("Record", {"fields": ("created_at", "updated_at")}),
+        (gettext_lazy("Owner and status"), {"fields": ("owner", "is_active")}),
+        (gettext_lazy("Record"), {"fields": ("created_at", "updated_at")}),
     )
     add_fieldsets = (
         (None, {"fields": ("name", "relationship_type", "industry", "email", "phone", "website")}),
-        ("Hierarchy", {"fields": ("business_unit", "parent")}),
-        ("Credit", {"fields": ("credit_limit", "credit_hold", "credit_hold_reason")}),
+        (gettext_lazy("Hierarchy"), {"fields": ("business_unit", "parent")}),
+        (gettext_lazy("Credit"), {"fields": ("credit_limit", "credit_hold", "credit_hold_reason")}),
         ("CRM4", {"fields": ("crm4_id",)}),
+        (gettext_lazy("Owner"), {"fields": ("owner",)}),
         (
-            "Visit address",
+            gettext_lazy("Visit address"),
             {
                 "fields": ("visit_street", "visit_postal_code", "visit_city", "visit_country"),
-                "description": "The mailing address starts as a copy; change it afterwards.",
+                "description": gettext_lazy(
+                    "The mailing address starts as a copy; change it afterwards."
+                ),
             },
         ),
     )
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
-        # The visit address's city and country are joined once, for the columns and their sort.
-        # Django skips list_select_related when the queryset selects related rows: add it here.
-        return selectors.with_visit_address(Account.objects.all()).select_related(
-            *self.list_select_related
-        )
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Account], search_term: str
+    ) -> tuple[QuerySet[Account], bool]:
+        # The mixin's call bounds the search and says so; the list's search column answers it.
+        super().get_search_results(request, queryset, search_term)
+        return selectors.account_search(queryset, search_term), False
 
-    @admin.display(description="City", ordering="city")
-    def visit_city(self, account: "AccountWithVisit") -> str:
-        return account.city or ""
+    @admin.display(description=gettext_lazy("City"), ordering="listing_city")
+    def visit_city(self, account: Account) -> str:
+        return account.listing_city
 
-    @admin.display(description="Country", ordering="country")
-    def visit_country(self, account: "AccountWithVisit") -> str:
-        return countries.name(account.country) if account.country else ""
+    @admin.display(description=gettext_lazy("Country"), ordering="listing_country")
+    def visit_country(self, account: Account) -> str:
+        return account.listing_country.name
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial: dict[str, Any] = {**super().get_changeform_initial_data(request)}
@@ -243,6 +257,10 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
         ]
         if not services.user_can_change_crm4_id(request.user):
             readonly.append("crm4_id")
+        if not request.user.has_perm(services.OWNER_PERMISSION):
+            readonly.append("owner")
+        if not request.user.has_perm(services.ACTIVE_PERMISSION):
+            readonly.append("is_active")
         return readonly
 
     def save_model(
@@ -312,7 +330,7 @@ class RelationshipTypeAdmin(SafeModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[RelationshipType]:
         return super().get_queryset(request).annotate(account_count=Count("account"))
 
-    @admin.display(description="Accounts", ordering="account_count")
+    @admin.display(description=gettext_lazy("Accounts"), ordering="account_count")
     def account_count(self, obj: "WithAnnotations[RelationshipType, AccountCount]") -> int:
         return obj.account_count
 
@@ -324,6 +342,11 @@ class RelationshipTypeAdmin(SafeModelAdmin):
         self, request: HttpRequest, obj: RelationshipType | None = None
     ) -> dict:
         return {} if obj else {"code": ("name",)}
+
+    def save_model(
+        self, request: HttpRequest, obj: RelationshipType, form: Any, change: bool
+    ) -> None:
+        services.relationship_type_save(relationship_type=obj, user=authenticated_user(request))
 
     def has_delete_permission(
         self, request: HttpRequest, obj: RelationshipType | None = None
@@ -342,11 +365,14 @@ class IndustryAdmin(SafeModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Industry]:
         return super().get_queryset(request).annotate(account_count=Count("account"))
 
-    @admin.display(description="Offered on forms", boolean=True)
+    def save_model(self, request: HttpRequest, obj: Industry, form: Any, change: bool) -> None:
+        services.industry_save(industry=obj, user=authenticated_user(request))
+
+    @admin.display(description=gettext_lazy("Offered on forms"), boolean=True)
     def offered(self, obj: Industry) -> bool:
         return obj.name.startswith("_")
 
-    @admin.display(description="Accounts", ordering="account_count")
+    @admin.display(description=gettext_lazy("Accounts"), ordering="account_count")
     def account_count(self, obj: "WithAnnotations[Industry, AccountCount]") -> int:
         return obj.account_count
 
@@ -355,24 +381,42 @@ class IndustryAdmin(SafeModelAdmin):
 class AccountChangeAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
     """The credit history, as recorded by the services: read-only."""
 
-    list_display = ("changed_at", "account", "field", "old_value", "new_value", "changed_by")
+    list_display = ("changed_at", "account", "field", "old", "new", "changed_by")
     list_select_related = ("account", "changed_by")
     list_filter = ("field",)
     search_fields = ("account__name",)
     show_full_result_count = False
 
+    # Amounts with their currency and Yes/No translated, as on the account page.
+    @admin.display(description=gettext_lazy("old value"))
+    def old(self, change: AccountChange) -> str:
+        return change.old_display()
+
+    @admin.display(description=gettext_lazy("new value"))
+    def new(self, change: AccountChange) -> str:
+        return change.new_display()
+
 
 @admin.register(Contact)
 class ContactAdmin(ServiceSaveAdminMixin, SafeModelAdmin):
-    list_display = ("last_name", "first_name", "account", "job_title", "email", "phone")
+    list_display = (
+        "last_name",
+        "first_name",
+        "account",
+        "job_title",
+        "email",
+        "phone",
+        "is_primary",
+    )
     list_select_related = ("account",)
     search_fields = ("last_name", "first_name", "email", "account__name")
     autocomplete_fields = ("account",)
     show_full_result_count = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Contact | None = None) -> Any:
-        # A contact stays with the account it was created for.
-        return ("account",) if obj else ()
+        # A contact stays with the account it was created for. The primary contact is chosen on
+        # the account page, where the service keeps one per account.
+        return ("account", "is_primary") if obj else ("is_primary",)
 
     def save_model(
         self, request: HttpRequest, obj: Contact, form: forms.ModelForm, change: bool

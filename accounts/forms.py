@@ -1,7 +1,9 @@
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Address, Contact, Industry, RelationshipType
@@ -11,6 +13,8 @@ from accounts.services import (
     CREDIT_FIELD_PERMISSIONS,
     CREDIT_FIELDS,
     CREDIT_REFUSALS,
+    OWNER_PERMISSION,
+    OWNER_REFUSAL,
     user_can_change_crm4_id,
 )
 from common.forms import FiniteDecimalField, QuickSelect
@@ -22,6 +26,7 @@ class AccountForm(forms.ModelForm):
 
     parent = AccountChoiceField(required=False, label=_("Parent account"))
     website = forms.URLField(
+        label=_("Website"),
         required=False,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
@@ -45,6 +50,7 @@ class AccountForm(forms.ModelForm):
         self._start_new_accounts_as_prospect()
         self._describe_the_types()
         self._guard_crm4_id()
+        self._choose_the_owner()
         industry = cast(forms.ModelChoiceField, self.fields["industry"])  # a foreign key's
         industry.queryset = Industry.objects.offered(keep=self.instance.industry_id)
         self.read_only_credit = [
@@ -83,6 +89,17 @@ class AccountForm(forms.ModelForm):
                 "The id of the record in Microsoft CRM 4. Only an administrator can change it."
             )
 
+    def _choose_the_owner(self) -> None:
+        """Sales and Management choose the owner; a new account is the writer's by default."""
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])  # a foreign key's
+        owner.queryset = owner_choices(keep=self.instance.owner_id)
+        owner.empty_label = _("Nobody")
+        if not self.user.has_perm(OWNER_PERMISSION):
+            owner.disabled = True
+            owner.help_text = OWNER_REFUSAL
+        elif self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("owner", self.user.pk)
+
     @property
     def ignored_credit_change(self) -> bool:
         """Whether a user without the credit permission sent credit values that were ignored."""
@@ -115,7 +132,7 @@ class MailingAddressForm(AddressForm):
     """The mailing address of a new account, usually the same as its visit address."""
 
     same_as_visit = forms.BooleanField(
-        required=False, initial=True, label="Same as the visit address"
+        required=False, initial=True, label=_("Same as the visit address")
     )
 
 
@@ -138,3 +155,42 @@ class CreditHoldForm(forms.Form):
             "A dispute, doubts about paying: everyone sees it beside this customer's orders."
         ),
     )
+
+
+def owner_choices(*, keep: int | None = None) -> QuerySet[Any]:
+    """Who can own an account: the users who can still log in, by name. `keep` is the owner an
+    account has already, who stays choosable on it."""
+    return (
+        get_user_model()
+        .objects.filter(Q(is_active=True) | Q(pk=keep))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class OwnerForm(forms.Form):
+    """Whose account it is: the account page's "Change the owner" (Sales and Management)."""
+
+    owner = forms.ModelChoiceField(
+        queryset=owner_choices(),
+        required=False,
+        label=_("Owner"),
+        empty_label=_("Nobody"),
+        help_text=_("The salesperson responsible for this account."),
+    )
+
+    def __init__(self, *args: Any, keep: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = owner_choices(keep=keep)
+
+
+class ActiveForm(forms.Form):
+    """Make an account inactive (`active` empty) or active again (the hidden `active`)."""
+
+    active = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class PrimaryContactForm(forms.Form):
+    """Make a contact the account's primary contact, or no longer (the hidden `primary`)."""
+
+    primary = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -27,19 +27,20 @@ import copy
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, TextIO, cast
+from typing import Any, TextIO
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Field, Model
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts import services
+from accounts.copies import account_copies_refresh
 from accounts.forms import AccountForm
 from accounts.formulae import unescape_formula
 from accounts.models import (
@@ -57,6 +58,7 @@ from accounts.rules import (
     business_unit_normalized,
     empty_parent_cell_keeps_parent,
 )
+from common.bulk import update_rows
 from common.permissions import require_permission
 from common.typing import AuthUser
 
@@ -66,7 +68,6 @@ BATCH_SIZE = 1000
 ADD_ACCOUNT = "accounts.add_account"
 CHANGE_ACCOUNT = "accounts.change_account"
 CHANGE_ADDRESS = "accounts.change_address"
-UPDATE_BATCH_SIZE = 500
 PARENT_NAME = "parent_name"
 # The admin's columns (its "parent" field is the parent_crm4_id column), and a parent by name.
 COLUMNS = tuple(
@@ -279,6 +280,8 @@ class _Importer:
         self.types.update({t.code.casefold(): t for t in self.types.values()})
         self.prospect = RelationshipType.objects.for_new_account()
         self.industries = {i.name.casefold(): i for i in Industry.objects.all()}
+        # Owners by username, each read once: a file names the same few salespeople again.
+        self.owners: dict[str, Any] = {}
         # Accounts of this file, for parents named by later rows: CRM4 id or lower-case name to
         # key (pk, or minus the line while not written), and the rows refused, to say so.
         self.file_crm4_ids: dict[str, int] = {}
@@ -400,7 +403,7 @@ class _Importer:
             for column in ("crm4_id", "parent_crm4_id"):
                 if values.get(column):
                     crm4_ids.add(values[column])
-        accounts = Account.objects.select_related("relationship_type")
+        accounts = Account.objects.select_related("relationship_type", "owner")
         self.by_id = {a.pk: a for a in accounts.filter(pk__in=ids)} if ids else {}
         found = accounts.filter(crm4_id__in=crm4_ids) if crm4_ids else []
         self.by_crm4_id = {a.crm4_id: a for a in found}
@@ -432,11 +435,16 @@ class _Importer:
                 credit_hold_reason=account.credit_hold_reason,
                 relationship_type=account.relationship_type,
                 crm4_id=account.crm4_id,
+                owner=account.owner,
             )
         )
         errors: dict[str, list[str]] = {}
         old = {name: getattr(account, name) for name in (*TEXT_FIELDS, *services.CREDIT_FIELDS)}
-        old.update(relationship_type=account.relationship_type_id, industry=account.industry_id)
+        old.update(
+            relationship_type=account.relationship_type_id,
+            industry=account.industry_id,
+            owner=account.owner_id,
+        )
         old_parent = account.parent_id
         self.read_fields(account, values, is_new=is_new, errors=errors)
         parent_key = self.read_parent(account, values, line=line, errors=errors)
@@ -561,6 +569,8 @@ class _Importer:
                     errors.setdefault("credit_limit", []).append(
                         _("“%s” is not an amount.") % text[:50]
                     )
+        if "owner" in values:
+            self.read_owner(account, values["owner"], errors=errors)
         if "credit_hold" in values:
             try:
                 account.credit_hold = YesNoWidget().clean(values["credit_hold"])
@@ -571,6 +581,29 @@ class _Importer:
                 errors.setdefault("credit_hold", []).append(
                     _("“%s” is not yes or no.") % values["credit_hold"][:50]
                 )
+
+    def read_owner(self, account: Account, username: str, *, errors: dict) -> None:
+        """The owner by username; an empty cell means nobody owns the account."""
+        if not username:
+            account.owner = None
+            return
+        if username not in self.owners:
+            users = get_user_model().objects
+            self.owners[username] = users.filter(username=username).first() or (
+                users.filter(username__iexact=username).first()
+            )
+        owner = self.owners[username]
+        if owner is None:
+            errors.setdefault("owner", []).append(
+                _("No user has the username “%s”: check it, or leave the owner empty.")
+                % username[:150]
+            )
+        elif not owner.is_active and owner.pk != account.owner_id:
+            errors.setdefault("owner", []).append(
+                _("%s can no longer log in: choose another owner.") % username[:150]
+            )
+        else:
+            account.owner = owner
 
     def read_parent(
         self, account: Account, values: dict[str, str], *, line: int, errors: dict
@@ -732,6 +765,9 @@ class _Importer:
         fields = {name: getattr(account, name) for name in services.CREDIT_FIELDS}
         try:
             services.require_credit_permission(user=self.user, before=before, fields=fields)
+            services.require_owner_permission(
+                user=self.user, before=before, fields={"owner": account.owner_id}
+            )
             if before is not None:
                 services.require_crm4_permission(
                     user=self.user, before=before, fields={"crm4_id": account.crm4_id}
@@ -848,6 +884,7 @@ class _Importer:
                 account=row.account, before=row.before, user=self.user
             )
         AccountChange.objects.bulk_create(changes)
+        account_copies_refresh(account_ids=[row.account.pk for row in rows])
 
     def create(self, rows: list[_Row]) -> None:
         if not rows:
@@ -888,46 +925,7 @@ class _Importer:
             del self.file_crm4_ids[row.account.crm4_id]
 
 
-def update_rows(model: type[Model], objects: Sequence[Model], field_names: list[str]) -> None:
-    """Write these fields of these rows with one UPDATE ... FROM (VALUES ...) per 500 rows.
-
-    Django's bulk_update sets each column with a CASE over every id of its query: 30,000
-    accounts took 131 s on PostgreSQL (50 s with 100 rows a query), most of it building the
-    expressions. A join with a VALUES list (PostgreSQL, SQLite 3.33+) takes a few seconds.
-    """
-    # Concrete columns of the model: never a relation's reverse side.
-    fields = [cast(Field, model._meta.get_field(name)) for name in dict.fromkeys(field_names)]
-    pk = model._meta.pk
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    # VALUES columns are called column1, column2, ... on both databases; PostgreSQL types them
-    # from the literals, so each is cast to its column's type where it is set.
-    typed = connection.vendor == "postgresql"
-    assignments = ", ".join(
-        f"{quote(field.column)} = "
-        + (f"CAST(v.column{n} AS {field.db_type(connection)})" if typed else f"v.column{n}")
-        for n, field in enumerate(fields, start=2)
-    )
-    key = f"CAST(v.column1 AS {pk.db_type(connection)})" if typed else "v.column1"
-    marks = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
-    for start in range(0, len(objects), UPDATE_BATCH_SIZE):
-        chunk = objects[start : start + UPDATE_BATCH_SIZE]
-        params: list[Any] = []
-        for obj in chunk:
-            params.append(obj.pk)
-            params.extend(
-                field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} "
-                f"FROM (VALUES {', '.join([marks] * len(chunk))}) AS v "
-                f"WHERE {table}.{quote(pk.column)} = {key}",
-                params,
-            )
-
-
-_KEYS = {"relationship_type", "industry"}
+_KEYS = {"relationship_type", "industry", "owner"}
 # The account form's website field: the import reads a website as the form does.
 _WEBSITE = AccountForm.base_fields["website"]
 _NOT_CHECKED_ADDRESS_FIELDS = [

@@ -19,6 +19,7 @@ from typing import Any
 import tablib
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -84,6 +85,24 @@ class NameWidget(widgets.ForeignKeyWidget):
         return found
 
 
+class UsernameWidget(widgets.ForeignKeyWidget):
+    """A user by username (the owner column), with a clear error; empty means nobody."""
+
+    def __init__(self) -> None:
+        super().__init__(get_user_model(), field="username")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        username = str(value or "").strip()
+        if not username:
+            return None
+        found = self.model.objects.filter(username=username).first()
+        if found is None:
+            raise ValueError(
+                _("No user has the username “%s”: check it, or leave the owner empty.") % username
+            )
+        return found
+
+
 class YesNoWidget(widgets.BooleanWidget):
     """Yes/no in the words people type; empty means no."""
 
@@ -97,6 +116,16 @@ class YesNoWidget(widgets.BooleanWidget):
         if text in self.FALSE:
             return False
         raise ValueError(f"“{value}” is not yes or no.")
+
+
+class PlainDecimalWidget(widgets.DecimalWidget):
+    """An amount written the same in every language ("5000.00"), as the import reads it: the
+    file is data, not a page, so no thousands separator and always a decimal point."""
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if kwargs.get("force_native_type"):
+            return value
+        return "" if value is None else str(value)
 
 
 class TextWidget(widgets.CharWidget):
@@ -216,9 +245,10 @@ class AccountResource(resources.ModelResource):
     phone = Field(attribute="phone", column_name="phone", widget=TextWidget())
     website = Field(attribute="website", column_name="website", widget=TextWidget())
     credit_limit = Field(
-        attribute="credit_limit", column_name="credit_limit", widget=widgets.DecimalWidget()
+        attribute="credit_limit", column_name="credit_limit", widget=PlainDecimalWidget()
     )
     credit_hold = Field(attribute="credit_hold", column_name="credit_hold", widget=YesNoWidget())
+    owner = Field(attribute="owner", column_name="owner", widget=UsernameWidget())
     visit_street = AddressField("visit_street")
     visit_postal_code = AddressField("visit_postal_code")
     visit_city = AddressField("visit_city")
@@ -247,9 +277,9 @@ class AccountResource(resources.ModelResource):
     @staticmethod
     def with_export_relations(queryset: QuerySet[Account]) -> QuerySet[Account]:
         """What the export reads, fetched in a fixed number of queries per chunk of rows."""
-        return queryset.select_related("relationship_type", "industry", "parent").prefetch_related(
-            Prefetch("addresses", queryset=_fixed_addresses())
-        )
+        return queryset.select_related(
+            "relationship_type", "industry", "parent", "owner"
+        ).prefetch_related(Prefetch("addresses", queryset=_fixed_addresses()))
 
     def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
         """Find the CRM4 ids and ids on more than one row, which would silently merge."""
@@ -323,8 +353,11 @@ class AccountResource(resources.ModelResource):
             if parent is None:
                 raise ValidationError(
                     {
-                        "parent_crm4_id": f"No account has CRM4 id “{crm4_id}”: import the parent "
-                        "first (rows above its children)."
+                        "parent_crm4_id": _(
+                            "No account has CRM4 id “%(crm4_id)s”: import the parent first (rows "
+                            "above its children)."
+                        )
+                        % {"crm4_id": crm4_id}
                     }
                 )
             return parent
@@ -334,7 +367,10 @@ class AccountResource(resources.ModelResource):
             parent = Account.objects.filter(pk=number).first() if number else None
             if parent is None:
                 raise ValidationError(
-                    {"parent_id": f"No account has id {parent_id}: check the parent_id column."}
+                    {
+                        "parent_id": _("No account has id %(id)s: check the parent_id column.")
+                        % {"id": parent_id}
+                    }
                 )
             return parent
         if account.parent and empty_parent_cell_keeps_parent(
@@ -351,7 +387,10 @@ class AccountResource(resources.ModelResource):
             account = Account.objects.filter(pk=number).first() if number else None
             if account is None:
                 raise ValidationError(
-                    {"id": f"No account has id {account_id}: leave id empty to add a new account."}
+                    {
+                        "id": _("No account has id %(id)s: leave id empty to add a new account.")
+                        % {"id": account_id}
+                    }
                 )
             return account
         crm4_id = str(row.get("crm4_id") or "").strip()

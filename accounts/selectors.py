@@ -1,75 +1,88 @@
 """Reads of accounts for the pages."""
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import Any
 
-from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import Account, AccountChange, Address, Contact
+from accounts.listing import search_normalised
+from accounts.models import Account, AccountChange, Contact
 from accounts.rules import account_name_key
 from accounts.sellers import seller_accounts
 from common.search import search_bound
 
+# What a row of the account list shows: plain values from the account table alone.
+ACCOUNT_LIST_FIELDS = (
+    "id",
+    "name",
+    "listing_city",
+    "listing_country",
+    "listing_type",
+    "listing_industry",
+    "email",
+    "credit_hold",
+    "credit_limit",
+    "is_active",
+    # The owner's name, joined by primary key for the page's rows only.
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
 
-class VisitAddressColumns(TypedDict):
-    """What `with_visit_address` adds to each account (None for an account without one)."""
-
-    city: str | None
-    country: str | None
+# Which accounts a list shows: the default, only the active ones, leaves the status out.
+LISTED_ACTIVE, LISTED_INACTIVE, LISTED_ALL = "", "inactive", "all"
 
 
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+def accounts_listed(
+    accounts: QuerySet[Account] | None = None, *, status: str = LISTED_ACTIVE
+) -> QuerySet[Account]:
+    """The accounts lists, the map and the account boxes show: by default only active ones.
 
-    # An account read through `with_visit_address`.
-    AccountWithVisit = WithAnnotations[Account, VisitAddressColumns]
-
-
-def account_list() -> QuerySet[Account]:
-    """Accounts with what the list shows; each page's visit addresses come in one more query.
-
-    The visit address is not joined here: joining it for every counted or skipped row made deep
-    pages and plain filters slow at a million accounts. Searching, filtering or sorting on the
-    city or country joins it through `with_visit_address`.
+    An inactive account no longer trades; it is shown only when asked for (the account list's
+    filter: `status` "inactive" or "all") or on its own page.
     """
+    accounts = Account.objects.all() if accounts is None else accounts
+    if status == LISTED_ALL:
+        return accounts
+    return accounts.filter(is_active=status != LISTED_INACTIVE)
+
+
+def accounts_owned_by(user: AbstractBaseUser) -> QuerySet[Account]:
+    """The active accounts `user` owns, by name (for My work's "Accounts you own")."""
     return (
-        Account.objects.select_related("relationship_type", "industry")
-        .only(
-            "name",
-            "email",
-            "credit_hold",
-            "credit_limit",
-            "relationship_type__name",
-            "relationship_type__code",
-            "industry__name",
-        )
-        .prefetch_related(
-            Prefetch(
-                "addresses",
-                queryset=Address.objects.filter(kind=Address.Kind.VISIT).only(
-                    "account_id", "city", "country"
-                ),
-                to_attr="visit_addresses",
-            )
-        )
+        accounts_listed()
+        .filter(owner_id=user.pk)
+        .only("name", "listing_city", "listing_type", "credit_hold")
+        .order_by("name", "id")
     )
 
 
-def with_visit_address(accounts: QuerySet[Account]) -> "QuerySet[AccountWithVisit]":
-    """Accounts with their visit address's `city` and `country`, to search, filter or sort on."""
-    return accounts.annotate(
-        visit=FilteredRelation("addresses", condition=Q(addresses__kind=Address.Kind.VISIT)),
-        city=F("visit__city"),
-        country=F("visit__country"),
-    )
+def account_search(accounts: QuerySet[Account], text: str) -> QuerySet[Account]:
+    """Accounts whose name, visit city, email or CRM4 id hold every word typed, ignoring case
+    and accents ("koln" finds "Köln"). The one search of accounts: the list, the map, the
+    account boxes and the admin. Served on PostgreSQL by a trigram index (three letters and
+    more)."""
+    return accounts.filter(search_condition(text))
+
+
+def search_condition(text: str, *, column: str = "listing_search") -> Q:
+    """Every word typed, in a column of search words normalised as Account.listing_search is
+    (the account's own, or the maps' copy of it)."""
+    words = search_bound(text).words
+    return Q(*(Q(**{f"{column}__contains": search_normalised(word)}) for word in words))
 
 
 def account_detail() -> QuerySet[Account]:
     """Accounts with everything the account page shows, in a fixed number of queries."""
     return Account.objects.select_related(
-        "relationship_type", "industry", "parent"
+        "relationship_type", "industry", "parent", "owner"
     ).prefetch_related(
         "addresses",
-        Prefetch("contacts", queryset=Contact.objects.all()),
+        # The primary contact first: the one quotes and invoices address.
+        Prefetch(
+            "contacts",
+            queryset=Contact.objects.order_by("-is_primary", "last_name", "first_name", "id"),
+        ),
         Prefetch("children", queryset=Account.objects.only("name", "parent_id").order_by("name")),
         Prefetch("changes", queryset=AccountChange.objects.select_related("changed_by")),
     )
@@ -87,7 +100,7 @@ def account_find_similar(
         return Account.objects.none()
     matches = Account.objects.filter(name_key=key)
     if country:
-        matches = matches.filter(addresses__kind=Address.Kind.VISIT, addresses__country=country)
+        matches = matches.filter(listing_country=country)
     if exclude_pk:
         matches = matches.exclude(pk=exclude_pk)
     return matches.order_by("name")[:5]
@@ -95,15 +108,35 @@ def account_find_similar(
 
 def account_suggestions(
     *, term: str, sellers_only: bool = False, limit: int = 20
-) -> "list[AccountWithVisit]":
-    """Accounts whose name starts as typed, for an account box; none for under 2 letters.
-
-    Each comes with its visit address's `city` (one join), so two accounts of the same name can
-    be told apart in the suggestions.
+) -> list[dict[str, Any]]:
+    """Accounts for an account box, found as the account list finds them, by name: each with
+    its id, name and visit city (to tell apart accounts of the same name); none under 2 letters.
     """
-    term = search_bound(term).text
-    if len(term) < 2:
+    text = search_bound(term).text
+    if len(text) < 2:
         return []
-    accounts = seller_accounts() if sellers_only else Account.objects.all()
-    matches = with_visit_address(accounts.filter(name__istartswith=term).only("name"))
-    return list(matches.order_by("name", "id")[:limit])
+    accounts = accounts_listed(seller_accounts() if sellers_only else None)
+    matches = account_search(accounts, text).order_by("name", "id")
+    return [dict(row) for row in matches.values("id", "name", "listing_city")[:limit]]
+
+
+def contact_list() -> QuerySet[Contact]:
+    """Contacts of every account with their account's name, by name: one query a page."""
+    return Contact.objects.select_related("account").only(
+        "first_name",
+        "last_name",
+        "job_title",
+        "email",
+        "phone",
+        "mobile",
+        "is_primary",
+        "account__name",
+        "account__is_active",
+    )
+
+
+def primary_contact_of(account_id: int | None) -> Contact | None:
+    """The contact quotes and invoices address by default, if the account has chosen one."""
+    if account_id is None:
+        return None
+    return Contact.objects.filter(account_id=account_id, is_primary=True).first()

@@ -11,10 +11,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
+from accounts.copies import account_copies_refresh
+from accounts.listing import listing_names_refresh
+from accounts.models import (
+    Account,
+    AccountChange,
+    Address,
+    Contact,
+    Industry,
+    RelationshipType,
+)
 from accounts.rules import account_name_key, looks_like_po_box
 from common.permissions import require_permission
 from common.typing import AuthUser
@@ -35,6 +44,7 @@ ACCOUNT_FIELDS = (
     "credit_limit",
     "credit_hold",
     "crm4_id",
+    "owner",
 )
 HOLD_FIELDS = ("credit_hold", "credit_hold_reason")
 CREDIT_FIELDS = ("credit_limit", *HOLD_FIELDS)
@@ -49,6 +59,11 @@ CREDIT_FIELD_PERMISSIONS = {
     "credit_hold_reason": HOLD_PERMISSION,
 }
 CRM4_PERMISSION = "accounts.change_crm4_id"
+# Sales and Management say whose account it is; Management and Accounting end (or resume) trading.
+OWNER_PERMISSION = "accounts.change_account_owner"
+ACTIVE_PERMISSION = "accounts.change_account_active"
+OWNER_REFUSAL = _("Only Sales or Management may change an account's owner.")
+ACTIVE_REFUSAL = _("Only Management or Accounting may make an account inactive or active again.")
 
 
 def user_can_change_crm4_id(user: AuthUser | AnonymousUser | None) -> bool:
@@ -58,8 +73,11 @@ def user_can_change_crm4_id(user: AuthUser | AnonymousUser | None) -> bool:
 
 
 def _history_value(account: Account, field: str) -> str:
+    if field == AccountChange.Field.OWNER:
+        # By username, as the CSV files name owners; the history outlives a renamed person.
+        return account.owner.get_username() if account.owner_id and account.owner else ""
     value = getattr(account, field)
-    if field == AccountChange.Field.CREDIT_HOLD:
+    if field in (AccountChange.Field.CREDIT_HOLD, AccountChange.Field.IS_ACTIVE):
         return "Yes" if value else "No"
     if field in (AccountChange.Field.RELATIONSHIP_TYPE, AccountChange.Field.CREDIT_HOLD_REASON):
         return str(value)
@@ -83,7 +101,10 @@ def account_changes(
     for field in AccountChange.Field.values:
         new = _history_value(account, field)
         old = _history_value(before, field) if before else ""
-        if before is None and field == AccountChange.Field.RELATIONSHIP_TYPE:
+        if before is None and field in (
+            AccountChange.Field.RELATIONSHIP_TYPE,
+            AccountChange.Field.IS_ACTIVE,
+        ):
             continue
         if before is None and new in ("", "No"):
             continue
@@ -176,6 +197,26 @@ def require_crm4_permission(*, user: AuthUser, before: Account, fields: Mapping)
         )
 
 
+def require_owner_permission(*, user: AuthUser, before: Account | None, fields: Mapping) -> None:
+    """Raise PermissionDenied when `fields` change the owner and `user` may not (Sales and
+    Management may). A new account without an owner needs no right."""
+    if "owner" not in fields:
+        return
+    new = getattr(fields["owner"], "pk", fields["owner"])
+    if new != (before.owner_id if before else None):
+        require_permission(user, OWNER_PERMISSION, str(OWNER_REFUSAL))
+
+
+def _check_owner_is_active(owner: Any) -> None:
+    if owner is not None and not owner.is_active:
+        raise ValidationError(
+            {
+                "owner": gettext("%(name)s can no longer log in: choose someone else.")
+                % {"name": owner}
+            }
+        )
+
+
 @transaction.atomic
 def account_create(
     *,
@@ -195,6 +236,10 @@ def account_create(
     """
     require_permission(user, "accounts.add_account")
     require_credit_permission(user=user, before=None, fields=fields)
+    require_owner_permission(user=user, before=None, fields=fields)
+    if fields.get("is_active") is False:
+        require_permission(user, ACTIVE_PERMISSION, str(ACTIVE_REFUSAL))
+    _check_owner_is_active(fields.get("owner"))
     account = Account(**fields)
     if account.relationship_type_id is None:
         account.relationship_type = RelationshipType.objects.for_new_account()
@@ -214,6 +259,7 @@ def account_create(
         address.save()
         if kind == Address.Kind.VISIT and geocode:
             _geocode_after_commit(address)
+    account_copies_refresh(account_ids=[account.pk])
     _record_changes(account=account, before=None, user=user)
     return account
 
@@ -235,6 +281,11 @@ def account_update(
     before = Account.objects.select_for_update().get(pk=account.pk)
     require_credit_permission(user=user, before=before, fields=fields)
     require_crm4_permission(user=user, before=before, fields=fields)
+    require_owner_permission(user=user, before=before, fields=fields)
+    if "is_active" in fields and fields["is_active"] != before.is_active:
+        require_permission(user, ACTIVE_PERMISSION, str(ACTIVE_REFUSAL))
+    if "owner" in fields and getattr(fields["owner"], "pk", None) != before.owner_id:
+        _check_owner_is_active(fields["owner"])
     for field, value in fields.items():
         setattr(account, field, value)
     _check_credit_hold_reason(account=account, before=before, required=hold_reason_required)
@@ -243,6 +294,7 @@ def account_update(
     # The reason goes with the hold: lifting a hold clears it even when the form did not send it.
     saved = [*fields, *(HOLD_FIELDS if "credit_hold" in fields else ()), "name_key", "updated_at"]
     _save_unique(account, update_fields=list(dict.fromkeys(saved)))
+    account_copies_refresh(account_ids=[account.pk])
     _record_changes(account=account, before=before, user=user)
     return account
 
@@ -271,6 +323,56 @@ def account_set_credit_hold(
 
 
 @transaction.atomic
+def account_set_owner(*, account: Account, user: AuthUser, owner: Any) -> bool:
+    """Make `owner` (a user, or None) the account's owner; Sales and Management may.
+
+    The change is kept in the account's history. Returns whether anything changed.
+    """
+    require_permission(user, OWNER_PERMISSION, str(OWNER_REFUSAL))
+    before = Account.objects.select_for_update().get(pk=account.pk)
+    if before.owner_id == getattr(owner, "pk", None):
+        return False
+    _check_owner_is_active(owner)
+    account.owner = owner
+    account.save(update_fields=["owner", "updated_at"])
+    _record_changes(account=account, before=before, user=user)
+    return True
+
+
+@transaction.atomic
+def account_set_active(*, account: Account, user: AuthUser, active: bool) -> bool:
+    """Make an account inactive (it no longer trades) or active again.
+
+    Management and Accounting may. An inactive account keeps its contacts, history and
+    documents; it leaves the lists, the map and the account boxes, and gets no new quotes or
+    orders. The change is kept in the account's history. Returns whether anything changed.
+    """
+    require_permission(user, ACTIVE_PERMISSION, str(ACTIVE_REFUSAL))
+    before = Account.objects.select_for_update().get(pk=account.pk)
+    if before.is_active == active:
+        return False
+    account.is_active = active
+    account.save(update_fields=["is_active", "updated_at"])
+    _record_changes(account=account, before=before, user=user)
+    account_copies_refresh(account_ids=[account.pk])  # off the maps, or back on them
+    return True
+
+
+def account_refuse_if_inactive(account: Account) -> None:
+    """Raise ValidationError (on `customer`) when the account no longer trades."""
+    if not account.is_active:
+        raise ValidationError(
+            {
+                "customer": gettext(
+                    "“%(name)s” is inactive: it no longer trades, so it gets no new quotes or "
+                    "orders. Management or Accounting can make it active again on its page."
+                )
+                % {"name": account.name}
+            }
+        )
+
+
+@transaction.atomic
 def account_set_relationship_type(
     *, account: Account, relationship_type: RelationshipType, user: AuthUser
 ) -> Account:
@@ -279,24 +381,48 @@ def account_set_relationship_type(
     before = Account.objects.select_for_update().get(pk=account.pk)
     account.relationship_type = relationship_type
     account.save(update_fields=["relationship_type", "updated_at"])
+    account_copies_refresh(account_ids=[account.pk])
     _record_changes(account=account, before=before, user=user)
     return account
+
+
+@transaction.atomic
+def relationship_type_save(*, relationship_type: RelationshipType, user: AuthUser) -> None:
+    """Add or rename a relationship type; the account list shows a new name at once."""
+    action = "change" if relationship_type.pk else "add"
+    require_permission(user, f"accounts.{action}_relationshiptype")
+    relationship_type.save()
+    listing_names_refresh(relationship_type=relationship_type)
+
+
+@transaction.atomic
+def industry_save(*, industry: Industry, user: AuthUser) -> None:
+    """Add or rename an industry; the account list shows a new name at once."""
+    require_permission(user, f"accounts.{'change' if industry.pk else 'add'}_industry")
+    industry.save()
+    listing_names_refresh(industry=industry)
 
 
 @transaction.atomic
 def account_delete(*, account: Account, user: AuthUser) -> None:
     """Delete an account with its contacts and addresses; its children lose their parent.
 
-    An account that documents (quotes, orders, invoices) refer to is kept.
+    An account that documents (quotes, orders, invoices) refer to is kept: make it inactive.
     """
     require_permission(user, "accounts.delete_account")
+    pk = account.pk
     try:
         account.delete()
     except ProtectedError as error:
         kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
         raise ValidationError(
-            f"“{account.name}” cannot be deleted: it has {', '.join(kinds)}."
+            gettext(
+                "“%(name)s” cannot be deleted: it has %(kinds)s. Make it inactive instead: it "
+                "then leaves the lists and keeps its history."
+            )
+            % {"name": account.name, "kinds": ", ".join(kinds)}
         ) from error
+    account_copies_refresh(account_ids=[pk])
 
 
 def _address_changed(before: Address, after: Address) -> bool:
@@ -317,7 +443,7 @@ def address_save(
     for field, value in fields.items():
         setattr(address, field, value)
     if before is None and address.kind != Address.Kind.OTHER:
-        raise ValidationError("An account has exactly one Visit and one Mailing address.")
+        raise ValidationError(_("An account has exactly one Visit and one Mailing address."))
     if before is not None:
         address.kind = before.kind
         address.account_id = before.account_id
@@ -328,12 +454,15 @@ def address_save(
         address.geocode_message = ""
     address.full_clean()
     _save_unique(address)
-    if address.kind == Address.Kind.VISIT and changed and geocode:
-        _geocode_after_commit(address)
+    if address.kind == Address.Kind.VISIT and changed:
+        account_copies_refresh(account_ids=[address.account_id])
+        if geocode:
+            _geocode_after_commit(address)
     return address
 
 
-PO_BOX_MESSAGE = (
+# Stored as the address's geocode message in English, and translated where it is shown.
+PO_BOX_MESSAGE = gettext_noop(
     "A PO box cannot be placed on the map: enter the street address where the company can be "
     "visited."
 )
@@ -389,6 +518,7 @@ def address_geocode(*, address_id: int, budget: float | None = None) -> Address 
     if Address.objects.filter(pk=address.pk, **unchanged).update(**values):
         for field, value in values.items():
             setattr(address, field, value)
+        account_copies_refresh(account_ids=[address.account_id])
     return address
 
 
@@ -396,7 +526,10 @@ def address_delete(*, address: Address, user: AuthUser) -> None:
     """Remove a further named address; Visit and Mailing addresses stay with their account."""
     require_permission(user, "accounts.delete_address")
     if address.is_fixed:
-        raise ValidationError(f"The {address.get_kind_display().lower()} cannot be removed.")
+        raise ValidationError(
+            gettext("The %(kind)s cannot be removed.")
+            % {"kind": address.get_kind_display().lower()}
+        )
     address.delete()
 
 
@@ -416,10 +549,10 @@ def account_copy_visit_to_mailing(*, account: Account, user: AuthUser) -> Addres
         )
     }
     if len(addresses) < 2:
-        raise ValidationError("This account has no visit address or no mailing address to copy.")
+        raise ValidationError(_("This account has no visit address or no mailing address to copy."))
     visit, mailing = addresses[Address.Kind.VISIT], addresses[Address.Kind.MAILING]
     if not visit.one_line():
-        raise ValidationError("The visit address is empty: there is nothing to copy.")
+        raise ValidationError(_("The visit address is empty: there is nothing to copy."))
     for field in ADDRESS_FIELDS:
         setattr(mailing, field, getattr(visit, field))
     mailing.save(update_fields=list(ADDRESS_FIELDS))
@@ -434,7 +567,25 @@ def contact_save(*, contact: Contact, user: AuthUser, fields: Mapping[str, Any])
         setattr(contact, field, value)
     contact.account_id = account_id
     contact.full_clean()
-    contact.save()
+    # Only the fields edited: the primary mark is someone else's to change meanwhile.
+    contact.save(update_fields=list(fields) if contact.pk else None)
+    return contact
+
+
+@transaction.atomic
+def contact_set_primary(*, contact: Contact, user: AuthUser, primary: bool = True) -> Contact:
+    """Make a contact its account's primary contact (the one quotes and invoices address by
+    default), or no longer primary. An account has one primary contact at most: the one it had
+    before is primary no more."""
+    require_permission(user, "accounts.change_contact")
+    # The account's row lock makes two people choosing at once take turns.
+    Account.objects.select_for_update().filter(pk=contact.account_id).values_list("pk").first()
+    if primary:
+        Contact.objects.filter(account_id=contact.account_id, is_primary=True).exclude(
+            pk=contact.pk
+        ).update(is_primary=False)
+    contact.is_primary = primary
+    Contact.objects.filter(pk=contact.pk).update(is_primary=primary)
     return contact
 
 

@@ -21,6 +21,8 @@ urlpatterns = [
         views.AccountCreditHoldView.as_view(),
         name="credit_hold",
     ),
+    path("accounts/<id:pk>/owner/", views.AccountOwnerView.as_view(), name="owner"),
+    path("accounts/<id:pk>/active/", views.AccountActiveView.as_view(), name="active"),
     path(
         "accounts/<id:pk>/copy-visit-to-mailing/",
         views.AccountCopyVisitToMailingView.as_view(),
@@ -38,6 +40,8 @@ urlpatterns = [
         views.ContactSaveView.as_view(),
         name="contact_create",
     ),
+    path("contacts/", views.ContactListView.as_view(), name="contact_list"),
+    path("contacts/<id:pk>/primary/", views.ContactPrimaryView.as_view(), name="contact_primary"),
     path("contacts/<id:pk>/edit/", views.ContactSaveView.as_view(), name="contact_update"),
     path("contacts/<id:pk>/delete/", views.ContactDeleteView.as_view(), name="contact_delete"),
 ]

@@ -3,31 +3,42 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import DeleteView, DetailView, FormView, UpdateView
+from django.views.generic import DeleteView, DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from accounts import selectors, services
-from accounts.filters import AccountFilter
+from accounts.filters import (
+    ContactFilter,
+    account_list_query,
+    filter_fields,
+    sort_headers,
+    sort_order,
+)
 from accounts.forms import (
     AccountForm,
+    ActiveForm,
     AddressForm,
     ContactForm,
     CreditHoldForm,
     MailingAddressForm,
+    OwnerForm,
+    PrimaryContactForm,
 )
 from accounts.models import Account, Address, Contact
 from accounts.rules import account_name_key, looks_like_po_box
 from common.forms import add_service_errors, model_values
-from common.pagination import COUNT_CAP, CappedPaginationMixin
+from common.pagination import COUNT_CAP, CappedPaginationMixin, KeysetPage, keyset_page
+from common.search import SEARCH_CUT_MESSAGE
 from common.typing import AuthenticatedHttpRequest, StrOrPromise
 from common.views import ConfirmDeleteMixin, ServiceActionView, ServiceFormMixin
 
@@ -46,37 +57,59 @@ CREDIT_IGNORED = _(
 def _po_box_warning(address: Address) -> list[tuple[int, StrOrPromise]]:
     """A PO box saved as the visit address is kept, with a warning: it cannot go on the map."""
     if address.is_visit and looks_like_po_box(address.street):
-        return [(messages.WARNING, services.PO_BOX_MESSAGE)]
+        return [(messages.WARNING, gettext(services.PO_BOX_MESSAGE))]
     return []
 
 
-SEARCH_COUNT_CAP = 1_000
+class AccountListView(PermissionRequiredMixin, TemplateView):
+    """The account list: search, filters, sortable columns and keyset pages of 25.
 
+    A page costs the same at any depth and counts nothing (it reads 26 rows to know whether
+    another page follows): four or five queries with the session, user and rights.
+    """
 
-class AccountListView(PermissionRequiredMixin, CappedPaginationMixin, FilterView):
     permission_required = "accounts.view_account"
-    filterset_class = AccountFilter
-    paginate_by = 25
     template_name = "accounts/account_list.html"
 
-    def get_queryset(self) -> QuerySet[Account]:
-        return selectors.account_list()
-
-    def get_paginator(
-        self,
-        queryset: "_SupportsPagination[Account]",
-        per_page: int,
-        orphans: int = 0,
-        allow_empty_first_page: bool = True,
-        **kwargs: Any,
-    ) -> Paginator:
-        # Each match a substring search counts costs a scan: at a million accounts, counting to
-        # 10,000 took a second where 1,000 takes a tenth.
-        searching = bool(self.request.GET.get("q", "").strip())
-        cap = SEARCH_COUNT_CAP if searching else COUNT_CAP
-        return super().get_paginator(
-            queryset, per_page, orphans, allow_empty_first_page, cap=cap, **kwargs
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = account_list_query(self.request.GET, user_id=self.request.user.pk)
+        if query.cut:
+            messages.warning(self.request, SEARCH_CUT_MESSAGE)
+        page = None
+        if not query.errors:
+            page = keyset_page(
+                query.accounts(),
+                sort_order(query.sort),
+                after=self.request.GET.get("after", ""),
+                before=self.request.GET.get("before", ""),
+                last=self.request.GET.get("last") == "1",
+                fields=selectors.ACCOUNT_LIST_FIELDS,
+            )
+        context.update(
+            query=query,
+            filter_fields=filter_fields(query),
+            page=page,
+            count_line=_count_line(page) if page else "",
+            columns=sort_headers(self.request.GET, query),
         )
+        return context
+
+
+def _count_line(page: KeysetPage) -> str:
+    """How many accounts match, as far as a page knows without counting them all."""
+    if page.total is not None:
+        return ngettext("%(count)s account", "%(count)s accounts", page.total) % {
+            "count": intcomma(page.total)
+        }
+    if page.first_position is None:
+        return ngettext("The last account", "The last %(count)s accounts", len(page.rows)) % {
+            "count": len(page.rows)
+        }
+    shown = {"first": intcomma(page.first_position), "last": intcomma(page.last_position)}
+    if page.has_next:
+        return gettext("Accounts %(first)s to %(last)s; more on the next pages") % shown
+    return gettext("Accounts %(first)s to %(last)s of %(last)s") % shown
 
 
 class AccountDetailView(PermissionRequiredMixin, DetailView):
@@ -103,19 +136,23 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
         # Said once: the visit address card shows it already once geocoding has recorded it.
         shown_on_card = visit and visit.geocode_message == services.PO_BOX_MESSAGE
         context["po_box_warning"] = (
-            services.PO_BOX_MESSAGE
+            gettext(services.PO_BOX_MESSAGE)
             if visit and looks_like_po_box(visit.street) and not shown_on_card
             else ""
         )
         # Buttons and panels that other apps (sales, maps) own, so accounts need not import them.
         context["account_panels"] = settings.ACCOUNT_PANELS
-        context.setdefault(
-            "hold_form",
-            CreditHoldForm(
-                initial={"hold": True, "credit_hold_reason": self.object.credit_hold_reason}
-            ),
-        )
         context["account_actions"] = settings.ACCOUNT_ACTIONS
+        # The forms behind "Put on credit hold…" and "Change the owner…", for those who see them.
+        user = self.request.user
+        if "hold_form" not in context and user.has_perm(services.HOLD_PERMISSION):
+            context["hold_form"] = CreditHoldForm(
+                initial={"hold": True, "credit_hold_reason": self.object.credit_hold_reason}
+            )
+        if "owner_form" not in context and user.has_perm(services.OWNER_PERMISSION):
+            context["owner_form"] = OwnerForm(
+                initial={"owner": self.object.owner_id}, keep=self.object.owner_id
+            )
         return context
 
 
@@ -177,7 +214,9 @@ class AccountCreateView(PermissionRequiredMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.render_to_response(self.get_context_data(**context))
-        messages.success(request, f"Account “{account.name}” was created.")
+        messages.success(
+            request, gettext("Account “%(name)s” was created.") % {"name": account.name}
+        )
         if form.ignored_credit_change:
             messages.warning(request, CREDIT_IGNORED)
         for level, text in _po_box_warning(account.addresses.get(kind=Address.Kind.VISIT)):
@@ -251,11 +290,56 @@ class AccountCreditHoldView(ServiceActionView):
         return gettext("The credit hold of “%(name)s” was lifted.") % {"name": self.object.name}
 
 
+class AccountOwnerView(ServiceActionView):
+    """The account page's "Change the owner" (Sales and Management)."""
+
+    permission_required = services.OWNER_PERMISSION
+    model = Account
+    form_class = OwnerForm
+    page_view = AccountDetailView
+    form_context_name = "owner_form"
+
+    def perform(self) -> str | None:
+        assert self.form is not None
+        owner = self.form.cleaned_data["owner"]
+        if not services.account_set_owner(account=self.object, user=self.request.user, owner=owner):
+            return None
+        if owner is None:
+            return gettext("“%(name)s” has no owner now.") % {"name": self.object.name}
+        return gettext("%(owner)s owns “%(name)s” now.") % {
+            "owner": owner,
+            "name": self.object.name,
+        }
+
+
+class AccountActiveView(ServiceActionView):
+    """The account page's "Make inactive…" and "Make active again" (Management, Accounting)."""
+
+    permission_required = services.ACTIVE_PERMISSION
+    model = Account
+    form_class = ActiveForm
+    page_view = AccountDetailView
+
+    def perform(self) -> str | None:
+        assert self.form is not None
+        active = self.form.cleaned_data["active"]
+        if not services.account_set_active(
+            account=self.object, user=self.request.user, active=active
+        ):
+            return None
+        if active:
+            return gettext("“%(name)s” is active again.") % {"name": self.object.name}
+        return gettext(
+            "“%(name)s” is inactive: it no longer shows in the lists, the map or the account "
+            "boxes, and gets no new quotes or orders. Its history and documents are kept."
+        ) % {"name": self.object.name}
+
+
 class AccountDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):
     request: AuthenticatedHttpRequest
     permission_required = "accounts.delete_account"
     model = Account
-    consequence = (
+    consequence = _(
         "Its contacts and addresses are removed with it; its child accounts lose their parent. "
         "This cannot be undone."
     )
@@ -266,7 +350,9 @@ class AccountDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
         except ValidationError as error:
             messages.error(self.request, error.messages[0])
             return redirect(self.object)
-        messages.success(self.request, f"Account “{self.object.name}” was deleted.")
+        messages.success(
+            self.request, gettext("Account “%(name)s” was deleted.") % {"name": self.object.name}
+        )
         return redirect("accounts:list")
 
 
@@ -293,7 +379,7 @@ class AccountLookupView(PermissionRequiredMixin, View):
         rows = selectors.account_suggestions(
             term=request.GET.get("q", ""), sellers_only=self.sellers_only
         )
-        results = [{"id": a.pk, "name": a.name, "city": a.city or ""} for a in rows]
+        results = [{"id": a["id"], "name": a["name"], "city": a["listing_city"]} for a in rows]
         return JsonResponse({"results": results})
 
 
@@ -359,7 +445,10 @@ class AddressDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
         except ValidationError as error:
             messages.error(self.request, error.messages[0])
         else:
-            messages.success(self.request, f"The address “{self.object.name}” was removed.")
+            messages.success(
+                self.request,
+                gettext("The address “%(name)s” was removed.") % {"name": self.object.name},
+            )
         return HttpResponseRedirect(self.object.account.get_absolute_url())
 
 
@@ -375,6 +464,58 @@ class ContactSaveView(AccountPartSaveView[Contact]):
         return services.contact_save(contact=self.object, user=self.request.user, fields=fields)
 
 
+class ContactPrimaryView(ServiceActionView):
+    """The account page's "Make primary": the contact quotes and invoices address by default."""
+
+    permission_required = "accounts.change_contact"
+    model = Contact
+    form_class = PrimaryContactForm
+
+    def perform(self) -> str:
+        assert self.form is not None
+        primary = self.form.cleaned_data["primary"]
+        services.contact_set_primary(contact=self.object, user=self.request.user, primary=primary)
+        if primary:
+            return gettext("%(name)s is the primary contact now.") % {"name": self.object}
+        return gettext("%(name)s is no longer the primary contact.") % {"name": self.object}
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # A hidden yes/no cannot be mistyped by a person: whatever else came, nothing changes.
+        messages.error(self.request, gettext("Nothing was changed."))
+        return redirect(self.object.get_absolute_url())
+
+
+# A substring search of contacts counts at most a thousand matches.
+SEARCH_COUNT_CAP = 1_000
+
+
+class ContactListView(PermissionRequiredMixin, CappedPaginationMixin, FilterView):
+    """Contacts of every account, searched by name, email, phone or account name."""
+
+    permission_required = "accounts.view_contact"
+    filterset_class = ContactFilter
+    paginate_by = 25
+    template_name = "accounts/contact_list.html"
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        return selectors.contact_list()
+
+    def get_paginator(
+        self,
+        queryset: "_SupportsPagination[Contact]",
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        **kwargs: Any,
+    ) -> Paginator:
+        # As the account list: a substring search counts at most a thousand matches.
+        searching = bool(self.request.GET.get("q", "").strip())
+        cap = SEARCH_COUNT_CAP if searching else COUNT_CAP
+        return super().get_paginator(
+            queryset, per_page, orphans, allow_empty_first_page, cap=cap, **kwargs
+        )
+
+
 class ContactDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):
     request: AuthenticatedHttpRequest
     permission_required = "accounts.delete_contact"
@@ -382,5 +523,5 @@ class ContactDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
 
     def form_valid(self, form: Any) -> HttpResponse:
         services.contact_delete(contact=self.object, user=self.request.user)
-        messages.success(self.request, f"{self.object} was removed.")
+        messages.success(self.request, gettext("%(name)s was removed.") % {"name": self.object})
         return redirect(self.object.account)

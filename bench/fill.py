@@ -13,11 +13,13 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from accounts.listing import LISTING_FIELDS, listing_values
+from accounts.map_index import rebuild_map_index
 from accounts.models import Account, Address, Contact, Industry, RelationshipType
 from accounts.rules import account_name_key
 
 # Bump when the generated data changes shape, so existing bench databases are rebuilt.
-DATA_VERSION = 1
+DATA_VERSION = 4
 
 # (city, latitude, longitude, postal code prefix, weight); weights roughly follow population.
 CITIES = {
@@ -123,8 +125,8 @@ INDUSTRIES = [
 
 ACCOUNT_COLUMNS = [
     "id", "name", "name_key", "relationship_type_id", "industry_id", "business_unit", "parent_id",
-    "email", "phone", "website", "credit_limit", "credit_hold", "crm4_id", "created_at",
-    "updated_at",
+    "email", "phone", "website", "credit_limit", "credit_hold", "credit_hold_reason", "crm4_id",
+    "created_at", "updated_at", *LISTING_FIELDS, "is_active", "owner_id",
 ]  # fmt: skip
 ADDRESS_COLUMNS = [
     "id", "account_id", "kind", "name", "street", "postal_code", "city", "country", "latitude",
@@ -132,6 +134,7 @@ ADDRESS_COLUMNS = [
 ]  # fmt: skip
 CONTACT_COLUMNS = [
     "id", "account_id", "first_name", "last_name", "job_title", "email", "phone", "mobile",
+    "is_primary",
 ]  # fmt: skip
 
 
@@ -183,12 +186,15 @@ def _slug(name: str) -> str:
 class Generator:
     """Rows for accounts, addresses and contacts, the same for the same size."""
 
-    def __init__(self, *, size: int, type_ids: dict[str, int], industry_ids: list[int]) -> None:
+    def __init__(
+        self, *, size: int, type_ids: dict[str, int], industry_ids: list[int], names: dict
+    ) -> None:
         self.size = size
         self.rng = random.Random(20240601 + size)
         self.type_codes, self.type_weights = list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values())
         self.type_ids = type_ids
         self.industry_ids = industry_ids
+        self.names = names  # of types and industries by id, for the list's columns
         self.now = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
         self.cities = {c: (rows, [r[-1] for r in rows]) for c, rows in CITIES.items()}
         self.streets = _split(STREETS)
@@ -212,7 +218,7 @@ class Generator:
                 else None
             )  # fmt: skip
             has_limit = rng.random() < 0.4
-            account = (
+            account: tuple = (
                 account_id,
                 name,
                 account_name_key(name),
@@ -225,7 +231,8 @@ class Generator:
                 f"{rng.randint(100, 999)} {rng.randint(1000, 9999)}",
                 f"https://www.{slug}.{TLD[country]}/" if rng.random() < 0.7 else "",
                 Decimal(rng.choice([5, 10, 25, 50, 100, 250])) * 1000 if has_limit else None,
-                rng.random() < 0.02,
+                hold := rng.random() < 0.02,
+                "Paid the last three invoices late." if hold else "",
                 f"IK-{account_id:07d}" if rng.random() < 0.6 else "",
                 now,
                 now,
@@ -246,6 +253,14 @@ class Generator:
                 mailing = (address_id, account_id, "mailing", "Mailing", street, postal, city,
                            country, None, None, "pending", "", None)  # fmt: skip
             addresses = [visit, mailing]
+            account += tuple(
+                listing_values(
+                    name=name, email=account[7], crm4_id=account[13], city=city, country=country,
+                    type_name=self.names[account[3]], industry_name=self.names[("i", account[4])],
+                ).values()
+            )  # fmt: skip
+            # One account in a hundred no longer trades; owners are given by the benchmark.
+            account += (rng.random() >= 0.01, None)
             if rng.random() < 0.05:
                 address_id += 1
                 addresses.append(
@@ -255,13 +270,13 @@ class Generator:
                 )  # fmt: skip
             contacts = []
             if rng.random() < 0.3:
-                for _ in range(rng.randint(1, 5)):
+                for n in range(rng.randint(1, 5)):
                     contact_id += 1
                     first, last = rng.choice(FIRST_NAMES), rng.choice(self.surnames)
                     contacts.append(
                         (contact_id, account_id, first, last, rng.choice(JOB_TITLES),
                          f"{first.lower()}.{_slug(last)}@{slug}.{TLD[country]}",
-                         account[8], "" if rng.random() < 0.5 else mobile(rng))
+                         account[8], "" if rng.random() < 0.5 else mobile(rng), n == 0)
                     )  # fmt: skip
             yield account, addresses, contacts
 
@@ -288,11 +303,15 @@ TABLES = [
 def fill(*, size: int, progress=print) -> None:
     """Empty the account tables and fill them with `size` generated accounts."""
     type_ids, industry_ids = reference_data()
-    generator = Generator(size=size, type_ids=type_ids, industry_ids=industry_ids)
+    names: dict = dict(RelationshipType.objects.values_list("id", "name"))
+    names |= {("i", pk): name for pk, name in Industry.objects.values_list("id", "name")}
+    generator = Generator(size=size, type_ids=type_ids, industry_ids=industry_ids, names=names)
     if connection.vendor == "postgresql":
         _fill_postgresql(generator, progress)
     else:
         _fill_sqlite(generator, progress)
+    # Written past the services, so the maps' copy and cells are rebuilt as after an upgrade.
+    progress(f"  map index: {rebuild_map_index():,} accounts")
 
 
 def _batches(generator: Generator, batch: int) -> Iterator[tuple[list, list, list]]:

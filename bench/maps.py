@@ -1,28 +1,41 @@
-"""Benchmark of the radius map: the query and the whole page, and the offline geocoder.
+"""Benchmark of the maps: an account's radius map and the overview with filters, beside the floor.
 
-    .venv/bin/python bench/maps.py --sizes 10000 100000 1000000
+    .venv/bin/python bench/maps.py --sizes 1000000 --db postgres --prefix bench_mapperf_
+    .venv/bin/python bench/maps.py --sizes 100000 --db sqlite
 
-Each size runs in its own process on its own PostgreSQL database (bench_maps_<size>), filled by
-bench/fill.py (geocoded visit addresses spread around Dutch, Belgian and German cities) unless it
-already holds that data. The centre is an account in Eindhoven.
+Each size runs in its own process on its own database (PostgreSQL `<prefix><size>`, SQLite
+`bench/data/<prefix><size>.sqlite3`), filled by bench/fill.py (geocoded visit addresses spread
+around Dutch, Belgian and German cities) unless it already holds that data. The centre is an
+account in Eindhoven. Every case is a whole page through the test client, logged in, DEBUG off;
+"x floor" is its median over the median of the one-query floor page of the same run.
 """
 
 import argparse
+import json
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
 import time
+from html import unescape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "bench" / "data"
 PG_BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-RADII = (50, 400)
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def database_url(db: str, prefix: str, size: int) -> str:
+    if db == "sqlite":
+        DATA_DIR.mkdir(exist_ok=True)
+        return f"sqlite:///{DATA_DIR / f'{prefix}{size}.sqlite3'}"
+    return f"{PG_BASE_URL}/{prefix}{size}"
 
 
 def ensure_postgres_database(name: str) -> None:
@@ -50,127 +63,111 @@ def timed(function, *, warmup: int, runs: int) -> tuple[float, float, object]:
     return statistics.median(times), times[math.ceil(0.95 * len(times)) - 1], result
 
 
-def worker(size: int, runs: int, warmup: int) -> None:
+def cases() -> list[tuple[str, str]]:
+    """(label, URL) of every case; the floor first."""
+    from accounts.models import Account, Address, Industry, RelationshipType
+
+    centre = (
+        Address.objects.filter(kind="visit", city="Eindhoven", latitude__isnull=False)
+        .exclude(account__relationship_type__code="other")
+        .order_by("account_id")
+        .values_list("account_id", flat=True)
+        .first()
+    )
+    customer = RelationshipType.objects.get(code="customer").pk
+    industry = Account.objects.order_by("pk").values_list("industry_id", flat=True).first()
+    assert Industry.objects.filter(pk=industry).exists()
+    # The map opens empty; map=update is the page after Update map, with the accounts.
+    account_map = f"/accounts/{centre}/map/?map=update"
+    return [
+        ("floor: one query, small template", "/bench/floor/"),
+        ("account map 50 km", f"{account_map}&radius=50"),
+        ("account map 50 km, list by city", f"{account_map}&radius=50&sort=city"),
+        ("account map 400 km", f"{account_map}&radius=400"),
+        ("account map 400 km, list page 20", f"{account_map}&radius=400&page=20"),
+        ("/map/ everything", "/map/"),
+        ("/map/ country BE", "/map/?country=BE"),
+        ("/map/ customers", f"/map/?relationship_type={customer}"),
+        ("/map/ industry", f"/map/?industry={industry}"),
+        ("/map/ search 'bouw'", "/map/?q=bouw"),
+        ("/map/ search 'eindhoven', customers", f"/map/?q=eindhoven&relationship_type={customer}"),
+    ]
+
+
+def drawn_points(html: str) -> tuple[str, str]:
+    """The accounts inside and what the map draws, from the data the page hands to map.js."""
+    found = re.search(r'id="map-data" hidden data-map="([^"]*)"', html)
+    if not found:
+        return "", ""
+    data = json.loads(unescape(found.group(1)))
+    if data["cells"]:
+        inside = sum(cell[2] for cell in data["cells"])
+        return f"{inside:,}", f"{len(data['cells'])} cells"
+    return f"{len(data['pins']):,}", f"{len(data['pins'])} pins"
+
+
+def worker(db: str, size: int, runs: int, warmup: int) -> None:
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import Address
     from bench.run import client_for_bench_user, ensure_data
-    from maps import selectors
-    from maps.selectors import Centre
 
-    log(f"{size:,} accounts: migrating")
+    log(f"{db} {size:,} accounts: migrating")
     call_command("migrate", verbosity=0)
     ensure_data(size=size, rebuild=False)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    centre_address = (
-        Address.objects.filter(kind="visit", city="Eindhoven", latitude__isnull=False)
-        .exclude(account__relationship_type__code="other")
-        .order_by("account_id")
-        .first()
-    )
-    centre = Centre(centre_address.latitude, centre_address.longitude, centre_address.country.code)
     client = client_for_bench_user()
-    rows = []
-    for radius in RADII:
-
-        def radius_query(radius: int = radius) -> tuple:
-            addresses = selectors.addresses_within(
-                centre=centre, radius_km=radius, exclude_account_id=centre_address.account_id
-            )
-            points = selectors.map_points(
-                addresses, cell_km=2 * radius / selectors.CELLS_ACROSS, latitude=centre.latitude
-            )
-            page = selectors.nearby_page(
-                addresses, total=points.total, sort="name", page_number=1, centre=centre
-            )
-            return points, page
-
-        median, p95, (points, _) = timed(radius_query, warmup=warmup, runs=runs)
-        drawn = f"{len(points.cells)} cells" if points.aggregated else f"{len(points.pins)} pins"
-        rows.append(
-            (size, radius, "radius query (count, pins or cells, list page)", median, p95,
-             points.total, drawn, "")
-        )  # fmt: skip
-        log(f"  {radius} km query {median:.1f} / {p95:.1f} ms, {points.total:,} inside")
-        # The map opens empty; map=update is the page after Update map, with the accounts.
-        url = f"/accounts/{centre_address.account_id}/map/?radius={radius}&map=update"
+    floor = None
+    for label, url in cases():
 
         def page(url: str = url):
             response = client.get(url)
-            assert response.status_code == 200, response.status_code
+            assert response.status_code == 200, (url, response.status_code)
             return response
 
         median, p95, response = timed(page, warmup=warmup, runs=runs)
-        rows.append(
-            (size, radius, "whole map page", median, p95, points.total, drawn,
-             f"{len(response.content) / 1024:.0f}")
-        )  # fmt: skip
-        log(f"  {radius} km page  {median:.1f} / {p95:.1f} ms")
-    for row in rows:
-        print("| " + " | ".join(format_cell(c) for c in row) + " |")
-
-
-def format_cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
-def geocoder_throughput(count: int) -> str:
-    """Addresses per second through the offline backend, index already built."""
-    import django
-
-    django.setup()
-    from bench.fill import CITIES
-    from maps.geocoders import OfflineGeocoder, Query
-
-    geocoder = OfflineGeocoder()
-    queries = [
-        Query(street="Hoofdstraat 1", postal_code="", city=city, country=country)
-        for country, cities in CITIES.items()
-        for city, *_ in cities
-    ]
-    geocoder.geocode(queries[0])  # Opens (or first builds) the index.
-    started = time.perf_counter()
-    for i in range(count):
-        geocoder.geocode(queries[i % len(queries)])
-    rate = count / (time.perf_counter() - started)
-    return f"Offline geocoder: {rate:,.0f} addresses per second ({count:,} lookups, one thread)."
+        floor = floor or median
+        with CaptureQueriesContext(connection) as queries:
+            page()
+        inside, drawn = drawn_points(response.content.decode())
+        row = [db, f"{size:,}", label, f"{median:.1f}", f"{median / floor:.1f}", f"{p95:.1f}",
+               str(len(queries)), inside, drawn, f"{len(response.content) / 1024:.0f}"]  # fmt: skip
+        print("| " + " | ".join(row) + " |", flush=True)
+        log(f"  {label}: {median:.1f} ms")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
+    parser.add_argument("--prefix", default="bench_maps_", help="database name before the size")
     parser.add_argument("--runs", type=int, default=20, help="timed runs per case")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     if args.worker:
-        worker(args.sizes[0], args.runs, args.warmup)
+        worker(args.db, args.sizes[0], args.runs, args.warmup)
         return
-    print("| Accounts | Radius km | Case | Median ms | p95 ms | Inside | Drawn | HTML KB |")
-    print("|--:|--:|---|--:|--:|--:|---|--:|")
+    columns = (
+        "DB | Accounts | Case | Median ms | x floor | p95 ms | Queries | Inside | Drawn | HTML KB"
+    )
+    print(f"| {columns} |")
+    print("|---|--:|---|--:|--:|--:|--:|--:|---|--:|")
     sys.stdout.flush()
     for size in args.sizes:
-        name = f"bench_maps_{size}"
-        ensure_postgres_database(name)
-        env = {**os.environ, "BENCH_DATABASE_URL": f"{PG_BASE_URL}/{name}"}
-        command = [sys.executable, __file__, "--worker", "--sizes", str(size),
+        if args.db == "postgres":
+            ensure_postgres_database(f"{args.prefix}{size}")
+        env = {**os.environ, "BENCH_DATABASE_URL": database_url(args.db, args.prefix, size)}
+        command = [sys.executable, __file__, "--worker", "--db", args.db, "--sizes", str(size),
                    "--runs", str(args.runs), "--warmup", str(args.warmup)]  # fmt: skip
         subprocess.run(command, env=env, cwd=ROOT, check=True)
         sys.stdout.flush()
-    env = {**os.environ, "BENCH_DATABASE_URL": f"{PG_BASE_URL}/bench_maps_{args.sizes[0]}"}
-    os.environ.update(env)
-    print()
-    print(geocoder_throughput(20_000))
 
 
 if __name__ == "__main__":

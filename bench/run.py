@@ -22,12 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "bench" / "data"
 PG_BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+# Several people share one server: BENCH_DB_PREFIX=bench_NAME keeps each one's databases apart.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
 
 
 def database_url(db: str, size: int) -> str:
     if db == "sqlite":
         return f"sqlite:///{DATA_DIR / f'bench_{size}.sqlite3'}"
-    return f"{PG_BASE_URL}/bench_{size}"
+    return f"{PG_BASE_URL}/{DB_PREFIX}_{size}"
 
 
 def ensure_postgres_database(size: int) -> None:
@@ -36,9 +38,9 @@ def ensure_postgres_database(size: int) -> None:
     connection = psycopg2.connect(f"{PG_BASE_URL}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [f"bench_{size}"])
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [f"{DB_PREFIX}_{size}"])
         if not cursor.fetchone():
-            cursor.execute(f"CREATE DATABASE bench_{size}")
+            cursor.execute(f"CREATE DATABASE {DB_PREFIX}_{size}")
     connection.close()
 
 
@@ -145,46 +147,80 @@ def bench_user():
         username="bench", defaults={"email": "bench@example.com"}
     )
     user.user_permissions.set([Permission.objects.get(codename="view_account")])
+    # bench/activities.py measures the same user as Sales, perhaps in this database.
+    user.groups.clear()
     return user
 
 
 def build_cases() -> list[tuple[str, list[str]]]:
-    """(label, URLs); a case cycles through its URLs."""
-    from accounts.models import Contact, RelationshipType
+    """(label, URLs); a case cycles through its URLs. Every sort both ways, every filter, the
+    first, a deep and the last page, and searches from a common word to one matching nothing."""
+    from accounts.filters import sort_order
+    from accounts.models import Account, Contact, Industry, RelationshipType
+    from common.pagination import Cursor
 
     customer = RelationshipType.objects.get(code="customer").pk
+    press = RelationshipType.objects.get(code="press").pk
+    industry = Industry.objects.order_by("name").values_list("pk", flat=True).first()
     # Accounts with contacts, so the account page shows every panel filled.
     with_contacts = list(
         Contact.objects.order_by("id").values_list("account_id", flat=True)[:300].iterator()
     )
     detail_ids = sorted(set(with_contacts))[::3][:30]
-    return [
+    # A page 300 rows deep (7,500 rows in), as its Next link names it: found once, by OFFSET.
+    deep = Account.objects.order_by("name", "id").values_list("name", "id")[7_499]
+    deep_cursor = Cursor(part=0, key=deep, position=7_500).encode()
+    by_city = Account.objects.order_by("-listing_city", "-id")
+    city_row = by_city.values_list("listing_city", "id")[7_499]
+    city_cursor = Cursor(part=0, key=city_row, position=7_500).encode()
+    assert sort_order("-city").columns == ("listing_city", "id")
+    # Sorted by type, 7,500 rows in: inside one type's rows, which the key's id must skip.
+    type_row = Account.objects.order_by("listing_type", "id").values_list("listing_type", "id")
+    type_cursor = Cursor(part=0, key=type_row[7_499], position=7_500).encode()
+    # One account's own address: a search that matches one row, or a handful.
+    with_email = Account.objects.exclude(email="").order_by("pk").values_list("email", flat=True)
+    email = with_email[len(detail_ids) * 1000]
+    cases = [
         ("floor: one query, small template", ["/bench/floor/"]),
         ("list: first page", ["/accounts/"]),
-        ("list: deep page (300)", ["/accounts/?page=300"]),
-        ("search: name 'bouw'", ["/accounts/?q=bouw"]),
+        ("list: page 300 (Next links)", [f"/accounts/?after={deep_cursor}"]),
+        ("list: page 300 back (Previous)", [f"/accounts/?before={deep_cursor}"]),
+        ("list: last page", ["/accounts/?last=1"]),
+        ("list: page 300 by city desc", [f"/accounts/?sort=-city&after={city_cursor}"]),
+        ("list: page 300 by type", [f"/accounts/?sort=type&after={type_cursor}"]),
+        ("search: common word 'bouw'", ["/accounts/?q=bouw"]),
         ("search: city 'eindhoven'", ["/accounts/?q=eindhoven"]),
+        ("search: accents 'dusseldorf'", ["/accounts/?q=dusseldorf"]),
+        ("search: rare 'hoekstra staalbouw'", ["/accounts/?q=hoekstra+staalbouw"]),
+        ("search: rare word 'zenoform'", ["/accounts/?q=zenoform"]),
+        ("search: nothing 'qxzvy'", ["/accounts/?q=qxzvy"]),
+        ("search: email", [f"/accounts/?q={email}"]),
+        ("search: 'bouw' last page", ["/accounts/?q=bouw&last=1"]),
         ("filter: type Customer", [f"/accounts/?relationship_type={customer}"]),
+        ("filter: type Press", [f"/accounts/?relationship_type={press}"]),
+        ("filter: industry", [f"/accounts/?industry={industry}"]),
         ("filter: country BE", ["/accounts/?country=BE"]),
+        ("filter: country BE last page", ["/accounts/?country=BE&last=1"]),
         ("filter: credit hold", ["/accounts/?credit_hold=true"]),
-        ("sort: name", ["/accounts/?sort=name"]),
-        ("sort: name desc", ["/accounts/?sort=-name"]),
-        ("sort: city", ["/accounts/?sort=city"]),
-        ("sort: city desc", ["/accounts/?sort=-city"]),
-        ("sort: type", ["/accounts/?sort=type"]),
-        ("sort: type desc", ["/accounts/?sort=-type"]),
-        ("account page", [f"/accounts/{pk}/" for pk in detail_ids]),
+        ("filter: not on hold", ["/accounts/?credit_hold=false"]),
     ]
+    for key in ("name", "city", "country", "type", "industry"):
+        cases.append((f"sort: {key}", [f"/accounts/?sort={key}"]))
+        cases.append((f"sort: {key} desc", [f"/accounts/?sort=-{key}"]))
+    cases.append(("account page", [f"/accounts/{pk}/" for pk in detail_ids]))
+    return cases
 
 
 COUNT_TEXT = re.compile(r'<p class="count">\s*(.*?)\s*</p>', re.S)
+ROW = re.compile(r"<tr>\s*<td>")
 
 
-def client_for_bench_user():
+def client_for_bench_user(user=None):
+    """A test client logged in as `user`, by default this bench's reader of accounts."""
     from django.test import Client
 
     client = Client()
-    client.force_login(bench_user())
+    client.force_login(user or bench_user())
     return client
 
 
@@ -235,7 +271,7 @@ def measure_all(
         if explain is not None:
             explain_slow(label, queries.captured_queries, explain)
         found = COUNT_TEXT.search(response.content.decode())
-        shown = "" if not found else found.group(1).split(":")[0]
+        shown = "" if not found else found.group(1).split(";")[0]
         ordered = sorted(times[label])
         result = {
             "label": label,
@@ -244,10 +280,11 @@ def measure_all(
             "p95": ordered[math.ceil(0.95 * len(ordered)) - 1],
             "queries": len(queries.captured_queries),
             "sql": statistics.median(sql[label]),
-            "found": shown.replace("More than", ">").replace(" accounts", ""),
+            "found": shown.replace("Accounts ", ""),
+            "rows": len(ROW.findall(response.content.decode())),
             "kb": len(response.content) / 1024,
         }
-        log(f"  {label:36} {result['median']:8.1f} ms  {result['p95']:8.1f} ms")
+        log(f"  {label:36} {result['median']:8.1f} ms  {result['p95']:8.1f} ms  {len(queries)} q")
         results.append(result)
     return results
 
@@ -286,13 +323,16 @@ def render_table(db: str, size: int, args: argparse.Namespace, results: list[dic
         "(CaptureQueriesContext); SQL ms is the median time in the database per request. "
         f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
         "",
-        "| Case | URL | Median ms | p95 ms | Queries | SQL ms | Matches | KB |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| Case | URL | Median ms | x floor | p95 ms | Queries | SQL ms | Shown | Rows | KB |",
+        "|---|---|--:|--:|--:|--:|--:|---|--:|--:|",
     ]
+    floor = next((r["median"] for r in results if r["label"].startswith("floor")), None)
     for r in results:
+        ratio = f"{r['median'] / floor:.1f}" if floor else ""
+        url = r["url"] if len(r["url"]) < 60 else r["url"][:57] + "..."
         lines.append(
-            f"| {r['label']} | `{r['url']}` | {r['median']:.1f} | {r['p95']:.1f} | "
-            f"{r['queries']} | {r['sql']:.1f} | {r['found']} | {r['kb']:.0f} |"
+            f"| {r['label']} | `{url}` | {r['median']:.1f} | {ratio} | {r['p95']:.1f} | "
+            f"{r['queries']} | {r['sql']:.1f} | {r['found']} | {r['rows']} | {r['kb']:.0f} |"
         )
     return "\n".join(lines) + "\n"
 

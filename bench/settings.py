@@ -15,6 +15,10 @@ from crm.settings import ACCOUNT_PANELS, BASE_DIR, DATABASES, TEMPLATES, env
 
 ROOT_URLCONF = "bench.urls"
 DATABASES["default"] = env.db("BENCH_DATABASE_URL")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # As crm/settings.py has it: a writer waits for the one before it instead of failing with
+    # "database is locked" (bench/sales.py submits orders from several threads).
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]

@@ -1,6 +1,6 @@
 """What every ModelAdmin of ours shares: hostile input gets a message, never a server error."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin, messages
@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import FiniteDecimalField, add_service_errors, changed_model_values
 from common.ids import parse_id
+from common.money import money_format
 from common.permissions import authenticated_user
 from common.search import SEARCH_CUT_MESSAGE, search_bound
-from common.typing import AuthUser
+from common.typing import AuthUser, StrOrPromise
 
 if TYPE_CHECKING:
     # The mixins below extend ModelAdmin; mypy checks them as the subclasses they will be part of.
@@ -221,3 +222,14 @@ class ServiceInlineFormSet(BaseInlineFormSet):
         except ValidationError as error:
             what = f"{row._meta.verbose_name.capitalize()} {row}"
             raise ValidationError([f"{what}: {message}" for message in error.messages]) from error
+
+
+def money_column(field: str, description: StrOrPromise) -> Callable[[Any, Any], str]:
+    """A change list column showing an amount the way every page does (common.money); set it
+    as an attribute of the ModelAdmin and name that in list_display."""
+
+    @admin.display(description=description, ordering=field)
+    def column(modeladmin: Any, row: Any) -> str:
+        return money_format(getattr(row, field))
+
+    return column

@@ -1,5 +1,6 @@
 """Form helpers every app shares: what a form hands to a service, and what a service refuses."""
 
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -7,6 +8,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
+from django.utils.formats import get_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,14 +18,43 @@ class FiniteDecimalField(forms.DecimalField):
 
     Django refuses them only in validate(), after to_python; in between, `has_changed` and our
     own comparisons meet Decimal("sNaN"), which raises InvalidOperation on any comparison.
+    Localized: a Dutch user reads and types "1.234,56", an English one "1,234.56".
     """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        # Shown back grouped, as typed: "1.234,56" (the project leaves USE_THOUSAND_SEPARATOR off).
+        if self.localize and isinstance(value, Decimal) and value.is_finite():
+            return number_format(value, use_l10n=True, force_grouping=True)
+        return value
 
     # The stubs derive DecimalField from IntegerField's types; Django's own returns a Decimal.
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if self.localize and isinstance(value, str):
+            value = without_thousands_separator(value.strip())
         number = super().to_python(value)
         if number is not None and not number.is_finite():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+def without_thousands_separator(text: str) -> str:
+    """ "1.234,56" → "1234,56" in Dutch, "1,234.56" → "1234.56" in English.
+
+    Django drops the separator only with USE_THOUSAND_SEPARATOR on, which this project leaves
+    off. As Django does, a Dutch "10.50" (one dot, not three digits after it) is read as a
+    decimal point, since that is what the person meant.
+    """
+    separator = get_format("THOUSAND_SEPARATOR")
+    whole, point, decimals = text.partition(get_format("DECIMAL_SEPARATOR"))
+    if separator == "." and whole.count(".") == 1 and len(whole.split(".")[-1]) != 3:
+        return text
+    for variant in {separator, unicodedata.normalize("NFKD", separator)}:
+        whole = whole.replace(variant, "")
+    return whole + point + decimals
 
 
 class QuickSelect(forms.Select):

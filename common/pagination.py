@@ -1,8 +1,17 @@
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
 
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
@@ -59,3 +68,152 @@ class CappedPaginationMixin(_ListViewBase):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+# Keyset pagination: a page starts after (or ends before) the key of a row, read from the index
+# in the list's order, so every page costs the same however deep it is and nothing is counted.
+# (OFFSET skips rows one by one, and an exact count of a million rows cost more than the page.)
+
+KEYSET_PAGE_SIZE = 25
+_CURSOR_MAX_CHARS = 1_000
+
+
+@dataclass(frozen=True)
+class KeysetOrder:
+    """A total order for keyset pages: `columns` end with a unique one (the id), and `parts`
+    are read one after the other (for example cities filled in, then the empty ones)."""
+
+    columns: tuple[str, ...]
+    parts: tuple[Q, ...] = (Q(),)
+    descending: bool = False
+
+    def order_by(self, *, backwards: bool = False) -> list[str]:
+        down = self.descending != backwards
+        return [f"-{column}" if down else column for column in self.columns]
+
+    def beyond(self, key: Sequence[Any], *, backwards: bool = False) -> Q:
+        """The rows after `key` in this order (before it, backwards): one row-value comparison,
+        `(city, id) > ('Zwolle', 4678)`, which the database reads as a range of the index.
+        (Spelt out as ORs, it scanned every row of the key's city before the key.)"""
+        compare = TupleGreaterThan if self.descending == backwards else TupleLessThan
+        columns = Tuple(*(F(column) for column in self.columns))
+        return Q(compare(columns, tuple(key)))
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: the key of a row, its part of the order, and its position in the
+    list when known (1 for the first row), which only serves to tell the reader."""
+
+    part: int
+    key: tuple[Any, ...]
+    position: int | None
+
+    def encode(self) -> str:
+        raw = json.dumps([self.position, self.part, *self.key], separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str, order: KeysetOrder) -> "Cursor | None":
+        """The cursor in a link, or None for anything that is not one of this order's."""
+        if not text or len(text) > _CURSOR_MAX_CHARS:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            values = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(values, list) or len(values) != len(order.columns) + 2:
+            return None
+        position, part, *key = values
+        if position is not None and not (isinstance(position, int) and 0 < position < 10**9):
+            return None
+        if not (isinstance(part, int) and 0 <= part < len(order.parts)):
+            return None
+        # Text columns, then the id; PostgreSQL refuses NUL in a query.
+        if not all(isinstance(v, str) and "\x00" not in v for v in key[:-1]):
+            return None
+        if not (isinstance(key[-1], int) and 0 <= key[-1] < 2**63):
+            return None
+        return cls(part=part, key=tuple(key), position=position)
+
+
+@dataclass
+class KeysetPage:
+    rows: list[dict[str, Any]]
+    has_next: bool
+    has_previous: bool
+    next_cursor: str = ""
+    previous_cursor: str = ""
+    first_position: int | None = None  # of the first row, when known
+
+    @property
+    def last_position(self) -> int | None:
+        return None if self.first_position is None else self.first_position + len(self.rows) - 1
+
+    @property
+    def total(self) -> int | None:
+        """The number of rows in the whole list, when this page shows that it has them all."""
+        return len(self.rows) if not (self.has_next or self.has_previous) else None
+
+
+def keyset_page(
+    rows: QuerySet[Any],
+    order: KeysetOrder,
+    *,
+    after: str = "",
+    before: str = "",
+    last: bool = False,
+    fields: Sequence[str],
+    size: int = KEYSET_PAGE_SIZE,
+) -> KeysetPage:
+    """A page of `rows` (as dicts of `fields`): the first, the one after or before a cursor,
+    or the last. One query per part of the order it reaches, usually one."""
+    cursor = Cursor.decode(after or before, order)
+    backwards = last or (bool(before) and cursor is not None)
+    if backwards:
+        start = cursor.part if cursor and not last else len(order.parts) - 1
+        parts = range(start, -1, -1)
+    else:
+        parts = range(cursor.part if cursor else 0, len(order.parts))
+    columns = list(dict.fromkeys([*fields, *order.columns]))
+    found: list[tuple[int, dict[str, Any]]] = []
+    for part in parts:
+        chosen = rows.filter(order.parts[part])
+        if cursor is not None and not last and part == cursor.part:
+            chosen = chosen.filter(order.beyond(cursor.key, backwards=backwards))
+        wanted = size + 1 - len(found)
+        chosen = chosen.order_by(*order.order_by(backwards=backwards)).values(*columns)
+        found += [(part, row) for row in chosen[:wanted]]
+        if len(found) > size:
+            break
+    more = len(found) > size
+    if backwards and not last and not more and len(found) < size:
+        # Stepping back reached the start with a short page: show the full first page instead.
+        return keyset_page(rows, order, fields=fields, size=size)
+    found = found[:size]
+    position = cursor.position if cursor else None
+    if backwards:
+        found.reverse()
+        has_previous, has_next = more, not last
+        first = 1 if not more else (position - len(found) if position else None)
+    else:
+        has_previous, has_next = cursor is not None, more
+        first = position if cursor else 1
+    page = KeysetPage(
+        rows=[row for _, row in found],
+        has_next=has_next,
+        has_previous=has_previous,
+        first_position=first,
+    )
+    if found:
+        (first_part, first_row), (last_part, last_row) = found[0], found[-1]
+        page.previous_cursor = Cursor(
+            part=first_part, key=tuple(first_row[c] for c in order.columns), position=first
+        ).encode()
+        page.next_cursor = Cursor(
+            part=last_part,
+            key=tuple(last_row[c] for c in order.columns),
+            position=None if first is None else first + len(found),
+        ).encode()
+    return page

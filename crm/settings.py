@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "sales",
     "maps",
+    "activities",
     "demo",
 ]
 
@@ -48,10 +49,14 @@ MIDDLEWARE = [
     # Before the session and every view: a NUL would reach PostgreSQL through any of them.
     "common.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session (it reads the language cookie and Accept-Language), before CommonMiddleware.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # The language a signed-in user chose wins over the cookie and the browser's.
+    "users.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -71,7 +76,11 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # LANGUAGES with the names as settings writes them, each in its own language.
+                "django.template.context_processors.i18n",
             ],
+            # Every template translates and shows money, so neither needs a {% load %}.
+            "builtins": ["django.templatetags.i18n", "common.templatetags.money"],
         },
     },
 ]
@@ -112,7 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "accounts:list"
+LOGIN_REDIRECT_URL = "activities:my_work"
 LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
@@ -133,10 +142,21 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "users.throttling.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# English unless the user chose otherwise (users.User.language) or the browser asks for Dutch.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("nl", "Nederlands")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
+# No thousands separator by default: Django would then write every number in a template with
+# one, ids in links and form values too ("?customer=1,234"). Amounts and counts group their
+# digits where they are shown: common.money, intcomma, floatformat:"2g", FiniteDecimalField.
+USE_THOUSAND_SEPARATOR = False
+# Our adjustments to Django's date formats per language (common/formats/<locale>/formats.py).
+FORMAT_MODULE_PATH = ["common.formats"]
+# The currency every amount is shown in (ISO 4217 code), by common.money.
+CURRENCY = env("CURRENCY", default="EUR")
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -235,7 +255,10 @@ LOGGING = {
 # Templates other apps contribute to the account page, in order: buttons in its header, beside
 # Edit, and panels below.
 ACCOUNT_ACTIONS: list[str] = ["maps/includes/account_action.html"]
-ACCOUNT_PANELS: list[str] = ["sales/includes/account_panel.html"]
+ACCOUNT_PANELS: list[str] = [
+    "sales/includes/account_panel.html",
+    "activities/includes/timeline_panel.html",
+]
 # Templates other apps contribute to the page confirming a removal, by the model removed: each
 # says what of theirs uses the object and what happens to it.
 CONFIRM_DELETE_PANELS: dict[str, list[str]] = {

@@ -1,20 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from common.views import health
 from users.urls import auth_urlpatterns
 
-admin.site.site_header = "CRM administration"
-admin.site.site_title = "CRM admin"
+admin.site.site_header = _("CRM administration")
+admin.site.site_title = _("CRM admin")
+admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("healthz", health, name="health"),
-    path("", RedirectView.as_view(pattern_name="accounts:list"), name="home"),
+    path("", RedirectView.as_view(pattern_name="activities:my_work"), name="home"),
     path("", include(auth_urlpatterns)),
     path("", include("users.urls")),
     path("", include("accounts.urls")),
     path("", include("sales.urls")),
     path("", include("maps.urls")),
+    path("", include("activities.urls")),
     path("admin/", admin.site.urls),
 ]

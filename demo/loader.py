@@ -8,6 +8,7 @@ import random
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -17,7 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import HQ, Account, Address, Contact, Industry, RelationshipType
+from accounts.copies import account_copies_refresh
+from accounts.models import (
+    HQ,
+    Account,
+    AccountChange,
+    Address,
+    Contact,
+    Industry,
+    RelationshipType,
+)
+from activities import services as activity_services
+from activities.models import Activity
 from common.typing import AuthUser
 
 SEED = 2026
@@ -225,9 +237,11 @@ class AccountSpec:
 @dataclass
 class LoadResult:
     users_created: int = 0
+    owners_assigned: int = 0
     accounts_created: int = 0
     contacts_created: int = 0
     addresses_located: int = 0
+    activities_created: int = 0
 
 
 class _Generator:
@@ -516,7 +530,81 @@ def _locate_visit_addresses(specs: list[AccountSpec], result: LoadResult) -> Non
         ["latitude", "longitude", "geocode_status", "geocode_message", "geocoded_at"],
         batch_size=500,
     )
+    account_copies_refresh(account_ids=[address.account_id for address in located])
     result.addresses_located = len(located)
+
+
+@transaction.atomic
+def _assign_owners(specs: list[AccountSpec], *, sales_user: AuthUser) -> int:
+    """Give three in four demo customers and prospects an owner, the demo salesperson.
+
+    Only accounts that never had an owner: an owner someone changed or removed (kept in the
+    history) stays as they left it, and a second run changes nothing.
+    """
+    wanted = [
+        spec.name
+        for n, spec in enumerate(specs)
+        if spec.type_code != RelationshipType.SELLER and n % 4 != 3
+    ]
+    had_owner = AccountChange.objects.filter(field=AccountChange.Field.OWNER).values("account_id")
+    accounts = Account.objects.filter(name__in=wanted, owner__isnull=True).exclude(pk__in=had_owner)
+    assigned = 0
+    for account in accounts.order_by("pk"):
+        assigned += services.account_set_owner(account=account, user=sales_user, owner=sales_user)
+    return assigned
+
+
+# What the demo's first customers have on their timelines: (kind, subject, body, days from now
+# (negative: ago), assignee's username or None, done). Tasks go to Sales or Management; one is
+# overdue so My work shows the flag.
+DEMO_ACTIVITIES = [
+    ("call", "Asked about delivery times", "Needs the panels before the end of the month.\n"
+     "Promised to check with logistics.", -12, None, True),
+    ("meeting", "Visit at their plant", "Met the purchasing manager and the plant manager.\n"
+     "- new line starts in spring\n- wants a framework agreement", -6, None, True),
+    ("email", "Sent the new price list", "", -3, None, True),
+    ("task", "Send a revised quote", "Five percent off above 500 pieces.", -1, "sales", False),
+    ("task", "Approve the framework agreement", "", 4, "management", False),
+    ("note", "Prefers delivery on Mondays", "", -20, None, True),
+    ("task", "Call back about the samples", "", 2, "sales", False),
+]  # fmt: skip
+DEMO_ACTIVITY_ACCOUNTS = 3
+
+
+@transaction.atomic
+def _create_activities(
+    specs: list[AccountSpec], *, users: dict[str, AuthUser], result: LoadResult
+) -> None:
+    """A few notes, calls and tasks on the first customers, through the service as Sales.
+
+    An account that has activities already is left alone, so a second run adds nothing.
+    """
+    names = [s.name for s in specs if s.type_code == RelationshipType.CUSTOMER]
+    accounts = Account.objects.filter(name__in=names[:DEMO_ACTIVITY_ACCOUNTS]).order_by("name")
+    now = timezone.now().replace(second=0, microsecond=0)
+    busy = set(Activity.objects.filter(account__in=accounts).values_list("account_id", flat=True))
+    for offset, account in enumerate(accounts):
+        if account.pk in busy:
+            continue
+        contact = account.contacts.order_by("id").first()
+        for n, (kind, subject, body, days, assignee, done) in enumerate(DEMO_ACTIVITIES):
+            if (n + offset) % 3 == 2 and kind != "task":
+                continue  # not every account has every kind of note
+            activity = activity_services.activity_create(
+                account=account,
+                user=users["sales"],
+                fields={
+                    "kind": kind,
+                    "subject": subject,
+                    "body": body,
+                    "occurred_at": now + timedelta(days=days + offset, hours=n),
+                    "contact": contact if kind in ("call", "meeting") else None,
+                    "assigned_to": users[assignee] if assignee else None,
+                },
+            )
+            if kind == "task" and done:
+                activity_services.activity_mark_done(activity=activity, user=users["sales"])
+            result.activities_created += 1
 
 
 def load_demo(seed: int = SEED) -> LoadResult:
@@ -528,7 +616,9 @@ def load_demo(seed: int = SEED) -> LoadResult:
     _create_accounts(
         specs, sales_user=users["sales"], accounting_user=users["accounting"], result=result
     )
+    result.owners_assigned = _assign_owners(specs, sales_user=users["sales"])
     # After the accounts are committed, so coordinates set here are final even if saving an
     # address schedules a geocode when the transaction commits.
     _locate_visit_addresses(specs, result)
+    _create_activities(specs, users=users, result=result)
     return result

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from geopy.adapters import RequestsAdapter
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable
 
@@ -75,7 +75,10 @@ class Query:
         """The failure for an address too incomplete to look up, or None."""
         if not self.city.strip() or not self.country:
             return GeocodeResult.failed(
-                "Fill in at least the city and country of the visit address to place it on the map."
+                gettext_noop(
+                    "Fill in at least the city and country of the visit address to place it on "
+                    "the map."
+                )
             )
         return None
 
@@ -125,11 +128,15 @@ class OfflineGeocoder:
                     status=Status.APPROXIMATE,
                     latitude=latitude,
                     longitude=longitude,
-                    message=f"Placed at the centre of {official} (the offline geocoder knows "
-                    "cities, not streets).",
+                    message=gettext(
+                        "Placed at the centre of %(city)s (the offline geocoder knows cities, "
+                        "not streets)."
+                    )
+                    % {"city": official},
                 )
         return GeocodeResult.failed(
-            f"No match for this city in {country}: check the city and country."
+            gettext("No match for this city in %(country)s: check the city and country.")
+            % {"country": country}
         )
 
     def _connection(self) -> sqlite3.Connection:
@@ -255,8 +262,11 @@ class NominatimGeocoder:
             return GeocodeResult.retry(gettext("The geocoding service is unavailable."))
         if location is None:
             return GeocodeResult.failed(
-                f"No match for this address in {query.country}: check the street, postal code, "
-                "city and country."
+                gettext(
+                    "No match for this address in %(country)s: check the street, postal code, "
+                    "city and country."
+                )
+                % {"country": query.country}
             )
         rank = int(location.raw.get("place_rank", self.STREET_RANK))
         precise = rank >= self.STREET_RANK

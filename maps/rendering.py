@@ -10,6 +10,9 @@ Only folium's public API is used (Figure rendering, default_js/default_css), and
 rendered once: the page holds its element, its script and the links to its assets.
 """
 
+import dataclasses
+import functools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,13 +83,39 @@ class RenderedMap:
     css: list[str]
 
 
+# Bounds no map has: rendered once into the cached map, replaced by each request's own.
+_SENTINEL_BOUNDS = [[-89.125, -179.25], [-89.0625, -179.125]]
+
+
 def render_map(*, bounds: BoundingBox | None) -> RenderedMap:
-    """Render a map fitted to `bounds`, or to its data when there are no bounds."""
+    """Render a map fitted to `bounds`, or to its data when there are no bounds.
+
+    Folium renders the same map for every request but its bounds (tens of ms of Python a page,
+    more than the map's queries at a million accounts), so it renders once per process and
+    setting, and each request writes its own bounds into the script.
+    """
+    rendered = _rendered(
+        fitted=bounds is not None, tiles=settings.MAP_TILE_URL, static_url=settings.STATIC_URL
+    )
+    if bounds is None:
+        return rendered
+    west = min(r[0] for r in bounds.longitudes)
+    east = max(r[1] for r in bounds.longitudes)
+    fitted = [[bounds.min_latitude, west], [bounds.max_latitude, east]]
+    script = rendered.script.replace(json.dumps(_SENTINEL_BOUNDS), json.dumps(fitted))
+    return dataclasses.replace(rendered, script=script)
+
+
+@functools.lru_cache(maxsize=8)
+def _rendered(*, fitted: bool, tiles: str, static_url: str) -> RenderedMap:
+    """The map, fitted to the sentinel bounds or not; `tiles` and `static_url` key the cache."""
     fmap = CrmMap(location=[51.0, 8.0], zoom_start=5)
-    if bounds is not None:
-        west = min(r[0] for r in bounds.longitudes)
-        east = max(r[1] for r in bounds.longitudes)
-        fmap.fit_bounds([[bounds.min_latitude, west], [bounds.max_latitude, east]])
+    if fitted:
+        # Drawn at its bounds at once: an animated first zoom ignores the zoom buttons while
+        # it lasts, and shows Europe before the account's surroundings.
+        fit = folium.FitBounds(_SENTINEL_BOUNDS)
+        fit.options["animate"] = False
+        fit.add_to(fmap)
     points = AccountPoints(map_name=fmap.get_name(), data_id=DATA_ID)
     points.add_to(fmap)
     root = fmap.get_root()
@@ -95,12 +124,14 @@ def render_map(*, bounds: BoundingBox | None) -> RenderedMap:
     assets: tuple[JSCSSMixin, ...] = (fmap, points)
     # The assets are the ones named here; folium's header holds inline styles besides, which
     # the CSP would refuse and the layout does not want.
-    return RenderedMap(
+    rendered = RenderedMap(
         html=root.html.render(),
         script=root.script.render(),
         js=[url for element in assets for _, url in element.default_js],
         css=[url for element in assets for _, url in element.default_css],
     )
+    assert not fitted or json.dumps(_SENTINEL_BOUNDS) in rendered.script
+    return rendered
 
 
 def points_payload(points: MapPoints) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 import json
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.shortcuts import get_object_or_404
@@ -8,17 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.generic import TemplateView
 
-from accounts import selectors as account_selectors
-from accounts.filters import AccountFilter
-from accounts.models import Address
+from accounts.filters import account_list_query, filter_fields
+from accounts.models import Address, RelationshipType
+from common.search import SEARCH_CUT_MESSAGE
 from maps import selectors
 from maps.forms import AccountMapForm
 from maps.geo import bounding_box
 from maps.rendering import DATA_ID, points_payload, render_map
 from maps.selectors import Centre, MapPoints
-
-# The overview spans countries: cells of this size keep a large database to a few hundred.
-OVERVIEW_CELL_KM = 25.0
 
 
 def _aggregated() -> str:
@@ -87,19 +85,16 @@ class AccountMapView(PermissionRequiredMixin, TemplateView):
             "cells": [],
         }
         if pressed == AccountMapForm.UPDATE:
-            addresses = selectors.addresses_within(
+            points = selectors.circle_points(
                 centre=centre, radius_km=radius_km, exclude_account_id=account.pk
-            )
-            points = selectors.map_points(
-                addresses,
-                cell_km=2 * radius_km / selectors.CELLS_ACROSS,
-                latitude=centre.latitude,
             )
             payload.update(points_payload(points))
             context["points"] = points
             context["status"] = _status(points, radius_km=radius_km, country=visit.country.name)
             context["page_obj"] = selectors.nearby_page(
-                addresses,
+                selectors.entries_within(
+                    centre=centre, radius_km=radius_km, exclude_account_id=account.pk
+                ),
                 total=points.total,
                 sort=values["sort"],
                 page_number=self.request.GET.get("page", 1),
@@ -129,14 +124,32 @@ class MapOverviewView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        filterset = AccountFilter(
-            self.request.GET, queryset=account_selectors.account_list(), request=self.request
-        )
-        context["filter"] = filterset
-        if not filterset.is_valid():
+        query = account_list_query(self.request.GET, user_id=self.request.user.pk)
+        context.update(query=query, filter_fields=filter_fields(query))
+        if query.cut:
+            messages.warning(self.request, SEARCH_CUT_MESSAGE)
+        if query.errors:
             return context
-        addresses = selectors.addresses_of(filterset.qs)
-        points = selectors.map_points(addresses, cell_km=OVERVIEW_CELL_KM, latitude=51.0)
+        customers_only = (
+            bool(query.relationship_type)
+            and RelationshipType.objects.filter(
+                pk=int(query.relationship_type), code=RelationshipType.CUSTOMER
+            ).exists()
+        )
+        # Counted cells answer a country and the type Customer; other filters select accounts.
+        counted = not (
+            query.text
+            or query.industry
+            or query.credit_hold
+            or query.owner
+            or query.status
+            or (query.relationship_type and not customers_only)
+        )
+        points = selectors.overview_points(
+            entries=None if counted else selectors.overview_entries(query),
+            country=query.country or None,
+            customers_only=customers_only,
+        )
         context["points"] = points
         status = ngettext(
             "%(n)s account with coordinates matches.",

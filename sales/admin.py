@@ -12,14 +12,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from common.admin import (
     NoAddOrDeleteMixin,
     ReadOnlyAdminMixin,
     SafeModelAdmin,
     ServiceSaveAdminMixin,
+    money_column,
 )
 from common.permissions import authenticated_user
+from common.typing import StrOrPromise
 from sales import services
 from sales.models import (
     Approval,
@@ -74,11 +77,16 @@ AdminAction = Callable[[admin.ModelAdmin, HttpRequest, QuerySet], None]
 
 
 def service_action(
-    act: Callable[[Any, User], object], *, description: str, permission: str, done: tuple[str, str]
+    act: Callable[[Any, User], object],
+    *,
+    description: StrOrPromise,
+    permission: str,
+    done: StrOrPromise,
 ) -> AdminAction:
     """An admin action applying a service (`act(row, user)`) to each selected row.
 
-    It says how many were done, and which rows the service refused and why.
+    It says how many were done (`done`, an ngettext_lazy text keyed on "count"), and which rows
+    the service refused and why.
     """
 
     @admin.action(description=description, permissions=[permission])
@@ -95,9 +103,7 @@ def service_action(
             else:
                 count += 1
         if count:
-            modeladmin.message_user(
-                request, f"{count} {done[0] if count == 1 else done[1]}.", messages.SUCCESS
-            )
+            modeladmin.message_user(request, done % {"count": count}, messages.SUCCESS)
 
     return action
 
@@ -111,7 +117,8 @@ class DocumentAdmin(ServiceSaveAdminMixin, NoAddOrDeleteMixin, SafeModelAdmin):
     """
 
     # Each kind of document shows, filters and keeps read only columns of its own too.
-    list_display: tuple[str, ...] = ("number", "customer", "status", "total", "created_at")
+    list_display: tuple[str, ...] = ("number", "customer", "status", "total_shown", "created_at")
+    total_shown = money_column("total", gettext_lazy("total"))
     list_select_related = ("customer",)
     list_filter: ClassVar[tuple[str, ...]] = ("status",)
     search_fields = ("number", "customer__name")
@@ -153,15 +160,17 @@ class QuoteAdmin(DocumentAdmin):
         lambda quote, user: services.quote_set_status(
             quote=quote, status=Quote.Status.EXPIRED, user=user
         ),
-        description="Mark the selected sent quotes expired",
+        description=gettext_lazy("Mark the selected sent quotes expired"),
         permission="change",
-        done=("quote marked expired", "quotes marked expired"),
+        done=ngettext_lazy(
+            "%(count)d quote marked expired.", "%(count)d quotes marked expired.", "count"
+        ),
     )
 
 
 @admin.register(Order)
 class OrderAdmin(DocumentAdmin):
-    list_display = ("number", "customer", "status", "prepaid", "total", "created_at")
+    list_display = ("number", "customer", "status", "prepaid", "total_shown", "created_at")
     list_filter = ("status", "prepaid")
     inlines = [OrderLineInline, ApprovalInline, PrepaymentDecisionInline]
     readonly_fields = (
@@ -187,9 +196,9 @@ class OrderAdmin(DocumentAdmin):
 
     cancel = service_action(
         lambda order, user: services.order_cancel(order=order, user=user),
-        description="Cancel the selected orders",
+        description=gettext_lazy("Cancel the selected orders"),
         permission="change",
-        done=("order cancelled", "orders cancelled"),
+        done=ngettext_lazy("%(count)d order cancelled.", "%(count)d orders cancelled.", "count"),
     )
 
 
@@ -198,7 +207,8 @@ class InvoiceAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
     """Nothing of an invoice is edited here: a payment is recorded by the action, through the
     service, and a save would otherwise write back a whole row read before it."""
 
-    list_display = ("number", "customer", "date", "due_date", "amount", "paid_at")
+    list_display = ("number", "customer", "date", "due_date", "amount_shown", "paid_at")
+    amount_shown = money_column("amount", gettext_lazy("amount"))
     list_select_related = ("customer",)
     list_filter = (("paid_at", admin.EmptyFieldListFilter), "date")
     search_fields = ("number", "customer__name", "order__number")
@@ -225,9 +235,11 @@ class InvoiceAdmin(ReadOnlyAdminMixin, SafeModelAdmin):
 
     mark_paid = service_action(
         lambda invoice, user: services.invoice_mark_paid(invoice=invoice, user=user),
-        description="Mark the selected invoices paid",
+        description=gettext_lazy("Mark the selected invoices paid"),
         permission="mark_paid",
-        done=("invoice marked paid", "invoices marked paid"),
+        done=ngettext_lazy(
+            "%(count)d invoice marked paid.", "%(count)d invoices marked paid.", "count"
+        ),
     )
 
 

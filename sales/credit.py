@@ -37,6 +37,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from common.money import money_format
 from sales.statuses import OrderStatus
 
 # Where the order's prepayment stands: not prepaid, ticked by Sales (a claim), confirmed by
@@ -48,8 +49,8 @@ PREPAYMENT_REFUSED = "refused"
 
 
 def money(value: Decimal) -> str:
-    """1234.5 → "1,234.50"."""
-    return f"{value:,.2f}"
+    """1234.5 → "€1,234.50" (English), "€ 1.234,50" (Dutch): common.money."""
+    return money_format(value)
 
 
 @dataclass(frozen=True)

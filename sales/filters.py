@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from accounts.picker import AccountChoiceField
+from accounts.selectors import account_search
 from common.search import bounded_search_words
 from sales.models import Invoice, Order, Quote
 
@@ -28,23 +29,22 @@ class DocumentFilter(django_filters.FilterSet):
     The customer filter is an account box (see `CustomerFilter`).
     """
 
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     customer = CustomerFilter(field_name="customer", label=_("Customer"))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """A number's start ("O-0005") finds by number; other words find by customer name.
+        """A number's start ("O-0005") finds by number; other words find the customer as the
+        account list does (name, city, email, accents ignored).
 
         Kept apart so each uses its index: numbers are stored upper case and searched by prefix,
-        names through the accounts' trigram index, resolved before the documents are scanned.
+        customers through the accounts' search column, resolved before the documents are scanned.
         """
         words = bounded_search_words(self, value)
         if not words:
             return queryset
         if len(words) == 1 and NUMBER.match(words[0]):
             return queryset.filter(number__startswith=words[0].upper())
-        customers = Account.objects.all()
-        for word in words:
-            customers = customers.filter(name__icontains=word)
+        customers = account_search(Account.objects.all(), " ".join(words))
         return queryset.filter(customer__in=customers.values("pk"))
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
@@ -53,7 +53,9 @@ class DocumentFilter(django_filters.FilterSet):
 
 
 class QuoteFilter(DocumentFilter):
-    status = django_filters.ChoiceFilter(choices=Quote.Status.choices, empty_label="Any")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Quote.Status.choices, empty_label=_("Any")
+    )
 
     class Meta:
         model = Quote
@@ -61,7 +63,9 @@ class QuoteFilter(DocumentFilter):
 
 
 class OrderFilter(DocumentFilter):
-    status = django_filters.ChoiceFilter(choices=Order.Status.choices, empty_label="Any")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Order.Status.choices, empty_label=_("Any")
+    )
 
     class Meta:
         model = Order
@@ -73,8 +77,8 @@ class InvoiceFilter(DocumentFilter):
         field_name="paid_at",
         lookup_expr="isnull",
         exclude=True,
-        label="Paid",
-        widget=forms.Select(choices=[("", "Any"), ("true", "Paid"), ("false", "Unpaid")]),
+        label=_("Paid"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Paid")), ("false", _("Unpaid"))]),
     )
 
     class Meta:

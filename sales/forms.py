@@ -3,6 +3,9 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import prefetch_related_objects
+from django.forms.models import construct_instance
 from django.forms.renderers import BaseRenderer
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +31,9 @@ class DecimalInput(forms.TextInput):
 
 
 class LineForm(forms.Form):
-    description = forms.CharField(max_length=200)
+    description = forms.CharField(max_length=200, label=_("Description"))
     quantity = FiniteDecimalField(
+        label=_("Quantity"),
         max_digits=12,
         decimal_places=2,
         min_value=Decimal("0.01"),
@@ -37,14 +41,14 @@ class LineForm(forms.Form):
         widget=DecimalInput,
     )
     unit_price = FiniteDecimalField(
-        label="Unit price",
+        label=_("Unit price"),
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0"),
         widget=DecimalInput,
     )
     discount_percent = FiniteDecimalField(
-        label="Discount %",
+        label=_("Discount %"),
         widget=DecimalInput,
         max_digits=5,
         decimal_places=2,
@@ -77,7 +81,11 @@ class DocumentForm(forms.ModelForm):
     any other with a clear message, whatever was posted.
     """
 
-    customer = AccountChoiceField(label=_("Customer"))
+    # The credit hold comes with the customer: the order form warns about it without asking again.
+    customer = AccountChoiceField(
+        label=_("Customer"),
+        queryset=Account.objects.only("name", "credit_hold", "credit_hold_reason"),
+    )
     seller_account = AccountChoiceField(
         sellers_only=True,
         required=False,
@@ -85,51 +93,87 @@ class DocumentForm(forms.ModelForm):
         help_text=_("One of our own accounts, of type Seller."),
     )
     seller_contact = forms.ModelChoiceField(
-        queryset=Contact.objects.all(), required=False, label="Seller contact"
+        queryset=Contact.objects.all(), required=False, label=_("Seller contact")
     )
     invoice_address = forms.ModelChoiceField(
+        label=_("Invoice address"),
         queryset=Address.objects.all(),
         required=False,
-        empty_label="Default: Invoicing, else the mailing address",
+        empty_label=_("Default: Invoicing, else the mailing address"),
     )
     delivery_address = forms.ModelChoiceField(
+        label=_("Delivery address"),
         queryset=Address.objects.all(),
         required=False,
-        empty_label="Default: Shipping, else the visit address",
+        empty_label=_("Default: Shipping, else the visit address"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["customer"].widget.attrs["data-choices-for"] = "address"
         self.fields["seller_account"].widget.attrs["data-choices-for"] = "contact"
-        customer_id = self._chosen("customer")
-        seller_id = self._chosen("seller_account")
-        addresses = list(Address.objects.filter(account_id=customer_id)) if customer_id else []
-        contacts = list(Contact.objects.filter(account_id=seller_id)) if seller_id else []
+        self.customer_account = self._chosen("customer")
+        seller = self._chosen("seller_account")
+        addresses: list[Address] = []
+        if self.customer_account is not None:
+            # Read onto the account the form hands to the service, which picks the default
+            # addresses from the same rows instead of reading them again.
+            prefetch_related_objects([self.customer_account], "addresses")
+            addresses = list(self.customer_account.addresses.all())
+        contacts = list(Contact.objects.filter(account_id=seller.pk)) if seller else []
         for name in ("invoice_address", "delivery_address"):
             self._offer(name, addresses, "data-address-select")
         self._offer("seller_contact", contacts, "data-contact-select")
 
-    def _chosen(self, name: str) -> int | None:
-        """The id of the account in box `name`, to offer its addresses or contacts.
+    def _chosen(self, name: str) -> Account | None:
+        """The account in box `name`, to offer its addresses or contacts.
 
         A posted box is resolved as the form will clean it (the field keeps the answer, so the
         account is read once): a name typed without JavaScript gets its lists when the form
         comes back.
         """
-        field = self.fields[name]
+        field = cast(AccountChoiceField, self.fields[name])
         if not self.is_bound:
             value = self.get_initial_for_field(field, name)
-            return value.pk if isinstance(value, Account) else parse_id(value)
+            if isinstance(value, Account):
+                return value
+            pk = parse_id(value)
+            account = field.queryset.filter(pk=pk).first() if pk else None
+            if account is not None:
+                self.initial[name] = account  # so the box shows it without reading it again
+            return account
         try:
-            account = field.clean(self[name].data)
+            return field.clean(self[name].data)
         except ValidationError:
             return None
-        return account.pk if account else None
+
+    def _post_clean(self) -> None:
+        """Django's model validation, without the queries it would repeat.
+
+        The account, address and contact fields read their rows already (Django would read each
+        again to check it exists), and the check constraints repeat the model fields' validators.
+        The service validates the document again before saving, and the database enforces both.
+        """
+        # ModelForm's own steps (_post_clean's), which django-stubs leaves out.
+        exclude = self._get_validation_exclusions() | {  # type: ignore[attr-defined]
+            name for name, value in self.cleaned_data.items() if isinstance(value, models.Model)
+        }
+        try:
+            self.instance = construct_instance(
+                self, self.instance, self._meta.fields, self._meta.exclude
+            )
+            self.instance.full_clean(
+                exclude=exclude, validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            self._update_errors(error)  # type: ignore[attr-defined]
 
     def _offer(self, name: str, rows: list[Address] | list[Contact], marker: str) -> None:
         field = cast(forms.ModelChoiceField, self.fields[name])  # a foreign key's
-        field.widget.choices = [("", field.empty_label or "—")] + [(r.pk, str(r)) for r in rows]
+        # Labelled only when the form is drawn: a valid post never draws it.
+        field.widget.choices = lambda: (
+            [("", field.empty_label or "—")] + [(r.pk, str(r)) for r in rows]
+        )
         field.widget.attrs[marker] = ""
 
 
@@ -137,6 +181,8 @@ class QuoteForm(DocumentForm):
     class Meta:
         model = Quote
         fields = services.QUOTE_FIELDS
+        # Typed and shown the way the user's language writes numbers ("21,00" in Dutch).
+        field_classes = {"vat_rate": FiniteDecimalField}
         widgets = {
             "vat_rate": DecimalInput,
             "valid_until": forms.DateInput(attrs={"type": "date"}),
@@ -159,25 +205,17 @@ class OrderForm(DocumentForm):
     class Meta:
         model = Order
         fields = services.ORDER_FIELDS
+        field_classes = {"vat_rate": FiniteDecimalField}
         widgets = {"vat_rate": DecimalInput, "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enter_blocked"].widget.attrs["data-enter-blocked"] = ""
-        customer_id = self._chosen("customer")
-        held = (
-            Account.objects.filter(pk=customer_id, credit_hold=True)
-            .values("name", "credit_hold_reason")
-            .first()
-            if customer_id
-            else None
-        )
+        held = self.customer_account
         # Shown above the form, so it works without JavaScript once the customer is known.
         self.hold_warning = (
-            credit.credit_hold_warning(
-                customer_name=held["name"], reason=held["credit_hold_reason"]
-            )
-            if held
+            credit.credit_hold_warning(customer_name=held.name, reason=held.credit_hold_reason)
+            if held is not None and held.credit_hold
             else ""
         )
 
@@ -195,14 +233,14 @@ class OrderForm(DocumentForm):
 
 
 class QuoteConvertForm(forms.Form):
-    prepaid = forms.BooleanField(required=False, label="The customer prepays")
+    prepaid = forms.BooleanField(required=False, label=_("The customer prepays"))
     customer_reference = forms.CharField(
-        required=False, max_length=50, label="Customer's purchase order number"
+        required=False, max_length=50, label=_("Customer's purchase order number")
     )
 
 
 class OrderRecheckForm(forms.Form):
-    prepaid = forms.BooleanField(required=False, label="The customer prepays")
+    prepaid = forms.BooleanField(required=False, label=_("The customer prepays"))
 
 
 class DecisionButtons(forms.HiddenInput):
@@ -226,14 +264,16 @@ class ApprovalForm(forms.Form):
     an error, never a rejection."""
 
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("reject", "Reject")],
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
         widget=DecisionButtons,
         error_messages={"required": DECISION_ERROR, "invalid_choice": DECISION_ERROR},
     )
     comment = forms.CharField(
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why you approve or reject it; everyone sees this.",
-        error_messages={"required": "Say why: a comment is required."},
+        help_text=_("Why you approve or reject it; everyone sees this."),
+        error_messages={"required": _("Say why: a comment is required.")},
     )
 
 
@@ -244,6 +284,7 @@ class PrepaymentForm(forms.Form):
     """Accounting's word on a prepaid order: the buttons say whether the money was received."""
 
     decision = forms.ChoiceField(
+        label=_("Decision"),
         choices=[("confirm", _("Confirm prepayment")), ("refuse", _("Not received"))],
         widget=DecisionButtons,
         error_messages={"required": PREPAYMENT_ERROR, "invalid_choice": PREPAYMENT_ERROR},

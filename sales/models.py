@@ -35,8 +35,8 @@ class TransitionNotAllowed(ValidationError):
 class DocumentSequence(models.Model):
     """The last number given out for one kind of document; locked while a number is taken."""
 
-    name = models.CharField(max_length=20, primary_key=True)
-    last_number = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(max_length=20, primary_key=True, verbose_name=_("name"))
+    last_number = models.PositiveBigIntegerField(default=0, verbose_name=_("last number"))
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_number}"
@@ -45,16 +45,22 @@ class DocumentSequence(models.Model):
 class DocumentLine(models.Model):
     """A line of a quote or order: description, quantity, unit price and discount."""
 
-    position = models.PositiveSmallIntegerField(default=0)
-    description = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    description = models.CharField(max_length=200, verbose_name=_("description"))
     quantity = models.DecimalField(
-        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        verbose_name=_("quantity"),
     )
     unit_price = models.DecimalField(
-        max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)]
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO)],
+        verbose_name=_("unit price"),
     )
     discount_percent = models.DecimalField(
-        "discount %",
+        _("discount %"),
         max_digits=5,
         decimal_places=2,
         default=ZERO,
@@ -82,17 +88,17 @@ def _line_constraints(prefix: str) -> list[models.BaseConstraint]:
         models.CheckConstraint(
             condition=Q(quantity__gt=0),
             name=f"{prefix}_quantity_positive",
-            violation_error_message="The quantity must be more than zero.",
+            violation_error_message=_("The quantity must be more than zero."),
         ),
         models.CheckConstraint(
             condition=Q(unit_price__gte=0),
             name=f"{prefix}_unit_price_not_negative",
-            violation_error_message="The unit price cannot be negative.",
+            violation_error_message=_("The unit price cannot be negative."),
         ),
         models.CheckConstraint(
             condition=Q(discount_percent__gte=0, discount_percent__lte=100),
             name=f"{prefix}_discount_0_100",
-            violation_error_message="The discount is a percentage from 0 to 100.",
+            violation_error_message=_("The discount is a percentage from 0 to 100."),
         ),
     ]
 
@@ -109,7 +115,7 @@ class SalesDocument(models.Model):
     status: models.CharField
     get_status_display: Callable[[], str]
 
-    number = models.CharField(max_length=20, unique=True, editable=False)
+    number = models.CharField(max_length=20, unique=True, editable=False, verbose_name=_("number"))
     customer = models.ForeignKey(
         "accounts.Account", on_delete=models.PROTECT, related_name="%(class)ss"
     )
@@ -119,7 +125,7 @@ class SalesDocument(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="seller",
+        verbose_name=_("seller"),
     )
     seller_contact = models.ForeignKey(
         "accounts.Contact",
@@ -127,7 +133,7 @@ class SalesDocument(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="seller contact",
+        verbose_name=_("seller contact"),
     )
     invoice_address = models.ForeignKey(
         "accounts.Address", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -137,26 +143,39 @@ class SalesDocument(models.Model):
     )
     # The parties as issued (an order when submitted, a quote when sent): the document keeps
     # showing them when the contact or address is later changed or deleted. Blank on a draft.
-    seller_contact_name = models.CharField("seller contact as issued", max_length=201, blank=True)
-    invoice_address_text = models.TextField("invoice address as issued", blank=True)
-    delivery_address_text = models.TextField("delivery address as issued", blank=True)
+    seller_contact_name = models.CharField(
+        _("seller contact as issued"), max_length=201, blank=True
+    )
+    invoice_address_text = models.TextField(_("invoice address as issued"), blank=True)
+    delivery_address_text = models.TextField(_("delivery address as issued"), blank=True)
     vat_rate = models.DecimalField(
-        "VAT %",
+        _("VAT %"),
         max_digits=5,
         decimal_places=2,
         default=DEFAULT_VAT_RATE,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
     )
-    subtotal = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO, editable=False)
+    subtotal = models.DecimalField(
+        max_digits=14, decimal_places=2, default=ZERO, editable=False, verbose_name=_("subtotal")
+    )
     vat_amount = models.DecimalField(
-        "VAT", max_digits=14, decimal_places=2, default=ZERO, editable=False
+        _("VAT"), max_digits=14, decimal_places=2, default=ZERO, editable=False
     )
-    total = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO, editable=False)
-    notes = models.TextField(blank=True)
+    total = models.DecimalField(
+        max_digits=14, decimal_places=2, default=ZERO, editable=False, verbose_name=_("total")
+    )
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         abstract = True
@@ -209,10 +228,14 @@ class Quote(SalesDocument):
     }
     MOVE_WORDS = {Status.DRAFT: "go back to draft", Status.EXPIRED: "expire"}
 
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    valid_until = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.DRAFT, verbose_name=_("status")
+    )
+    valid_until = models.DateField(null=True, blank=True, verbose_name=_("valid until"))
 
     class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["status", "-id"], name="quote_status_idx"),
@@ -248,22 +271,32 @@ class Quote(SalesDocument):
         # A sent quote keeps the date the customer saw, even once it has passed.
         if self.is_editable and self.has_lapsed:
             raise ValidationError(
-                {"valid_until": "This date has passed: a quote must be valid until today or later."}
+                {
+                    "valid_until": _(
+                        "This date has passed: a quote must be valid until today or later."
+                    )
+                }
             )
 
     def set_status(self, status: str) -> None:
         """Move to `status`; a quote past its validity is neither sent nor accepted."""
         if self.has_lapsed and status in (self.Status.SENT, self.Status.ACCEPTED):
             assert self.valid_until is not None  # it has lapsed
-            valid_until = date_format(self.valid_until, "j F Y")
+            figures = {"quote": self, "date": date_format(self.valid_until, "j F Y")}
             if status == self.Status.SENT:
                 raise TransitionNotAllowed(
-                    f"Quote {self} was valid until {valid_until}. Set a new validity date before "
-                    "sending it."
+                    _(
+                        "Quote %(quote)s was valid until %(date)s. Set a new validity date before "
+                        "sending it."
+                    )
+                    % figures
                 )
             raise TransitionNotAllowed(
-                f"Quote {self} was valid until {valid_until}: it can no longer be accepted. "
-                "Mark it expired and write a new quote."
+                _(
+                    "Quote %(quote)s was valid until %(date)s: it can no longer be accepted. Mark "
+                    "it expired and write a new quote."
+                )
+                % figures
             )
         super().set_status(status)
 
@@ -279,9 +312,13 @@ class Quote(SalesDocument):
 
 
 class QuoteLine(DocumentLine):
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    quote = models.ForeignKey(
+        Quote, on_delete=models.CASCADE, related_name="lines", verbose_name=_("quote")
+    )
 
     class Meta(DocumentLine.Meta):
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
         constraints = _line_constraints("quoteline")
 
 
@@ -327,17 +364,25 @@ class Order(SalesDocument):
         Status.AWAITING_PREPAYMENT: "wait for a prepayment",
     }
 
-    status = models.CharField(max_length=20, choices=Status)
+    status = models.CharField(max_length=20, choices=Status, verbose_name=_("status"))
     quote = models.OneToOneField(
-        Quote, on_delete=models.PROTECT, null=True, blank=True, related_name="order"
+        Quote,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order",
+        verbose_name=_("quote"),
     )
     prepaid = models.BooleanField(
         default=False,
-        help_text="The customer pays before delivery. Accounting confirms the money has been "
-        "received before the order is accepted.",
+        help_text=_(
+            "The customer pays before delivery. Accounting confirms the money has been "
+            "received before the order is accepted."
+        ),
+        verbose_name=_("prepaid"),
     )
     prepayment_confirmed_at = models.DateTimeField(
-        "prepayment confirmed at", null=True, blank=True, editable=False
+        _("prepayment confirmed at"), null=True, blank=True, editable=False
     )
     prepayment_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -346,22 +391,26 @@ class Order(SalesDocument):
         blank=True,
         editable=False,
         related_name="+",
-        verbose_name="prepayment confirmed by",
+        verbose_name=_("prepayment confirmed by"),
     )
     customer_reference = models.CharField(
-        "customer's purchase order number", max_length=50, blank=True
+        _("customer's purchase order number"), max_length=50, blank=True
     )
     credit_reason = models.TextField(
-        "credit check", blank=True, help_text="What the credit check decided, with the figures."
+        _("credit check"),
+        blank=True,
+        help_text=_("What the credit check decided, with the figures."),
     )
     credit_exposure = models.DecimalField(
-        "exposure at the check", max_digits=14, decimal_places=2, null=True, blank=True
+        _("exposure at the check"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     credit_limit = models.DecimalField(
-        "credit limit at the check", max_digits=14, decimal_places=2, null=True, blank=True
+        _("credit limit at the check"), max_digits=14, decimal_places=2, null=True, blank=True
     )
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-id"]
         permissions = [
             ("approve_order", "Can approve or reject orders above the credit limit"),
@@ -443,9 +492,13 @@ class Order(SalesDocument):
 
 
 class OrderLine(DocumentLine):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    )
 
     class Meta(DocumentLine.Meta):
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         constraints = _line_constraints("orderline")
 
 
@@ -453,18 +506,25 @@ class Approval(models.Model):
     """Management's decision on an order above the credit limit: who, when, what and why."""
 
     class Decision(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="approvals")
-    decision = models.CharField(max_length=10, choices=Decision)
-    comment = models.TextField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("order")
     )
-    decided_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision, verbose_name=_("decision"))
+    comment = models.TextField(verbose_name=_("comment"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(default=timezone.now, verbose_name=_("decided at"))
 
     class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
         ordering = ["-decided_at", "-id"]
         indexes = [models.Index(fields=["-decided_at", "-id"], name="approval_recent_idx")]
 
@@ -477,15 +537,25 @@ class PrepaymentDecision(models.Model):
 
     Decision = PrepaymentDecisionKind
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="prepayment_decisions")
-    decision = models.CharField(max_length=10, choices=Decision)
-    comment = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.CASCADE,
+        related_name="prepayment_decisions",
+        verbose_name=_("order"),
     )
-    decided_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision, verbose_name=_("decision"))
+    comment = models.TextField(blank=True, verbose_name=_("comment"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(default=timezone.now, verbose_name=_("decided at"))
 
     class Meta:
+        verbose_name = _("prepayment decision")
+        verbose_name_plural = _("prepayment decisions")
         ordering = ["-decided_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -504,30 +574,46 @@ class Invoice(models.Model):
     Until it is paid its amount counts in the exposure, a prepaid order's too.
     """
 
-    number = models.CharField(max_length=20, unique=True, editable=False)
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice")
+    number = models.CharField(max_length=20, unique=True, editable=False, verbose_name=_("number"))
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, related_name="invoice", verbose_name=_("order")
+    )
     # Kept beside the order so the exposure finds an account's unpaid invoices by index.
     customer = models.ForeignKey(
         "accounts.Account", on_delete=models.PROTECT, related_name="invoices"
     )
-    date = models.DateField()
-    due_date = models.DateField()
+    date = models.DateField(verbose_name=_("date"))
+    due_date = models.DateField(verbose_name=_("due date"))
     address = models.ForeignKey(
         "accounts.Address", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # The address as printed: an invoice does not change when the account's address does.
-    address_text = models.TextField(blank=True)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    address_text = models.TextField(blank=True, verbose_name=_("address text"))
+    amount = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("amount"))
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paid at"))
     paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("paid by"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
         ordering = ["-id"]
         permissions = [("mark_invoice_paid", "Can mark an invoice paid")]
         indexes = [
@@ -544,7 +630,7 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(due_date__gte=models.F("date")),
                 name="invoice_due_after_date",
-                violation_error_message="The due date cannot be before the invoice date.",
+                violation_error_message=_("The due date cannot be before the invoice date."),
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="invoice_amount_not_negative"),
         ]

@@ -11,13 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Address, RelationshipType
+from accounts.selectors import primary_contact_of
 from accounts.sellers import seller_errors
-from accounts.services import account_set_relationship_type
+from accounts.services import account_refuse_if_inactive, account_set_relationship_type
 from common.permissions import require_permission
 from sales import credit, selectors, totals
 from sales.models import (
@@ -57,23 +59,39 @@ INVOICE_ADDRESS_NAMES = ("invoicing", "invoice", "billing")
 DELIVERY_ADDRESS_NAMES = ("shipping", "delivery")
 
 
+def _take_number(kind: str) -> int | None:
+    """Add one to the kind's sequence and return it, in one statement; None when it has no row.
+
+    The UPDATE locks the row until the transaction commits, as SELECT ... FOR UPDATE would, and
+    RETURNING (PostgreSQL, SQLite 3.35+) saves reading it apart.
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(DocumentSequence._meta.db_table)} "
+            f"SET {quote('last_number')} = {quote('last_number')} + 1 "
+            f"WHERE {quote('name')} = %s RETURNING {quote('last_number')}",
+            [kind],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
 def _next_number(kind: str) -> str:
     """The next number of a kind of document, without gaps.
 
     The sequence row stays locked until the transaction commits, so take it last.
     """
-    try:
-        sequence = DocumentSequence.objects.select_for_update().get(name=kind)
-    except DocumentSequence.DoesNotExist:
+    number = _take_number(kind)
+    if number is None:
         try:
             with transaction.atomic():
                 DocumentSequence.objects.create(name=kind)
         except IntegrityError:
             pass  # Another transaction made it first.
-        sequence = DocumentSequence.objects.select_for_update().get(name=kind)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{NUMBER_PREFIXES[kind]}-{sequence.last_number:06d}"
+        number = _take_number(kind)
+        assert number is not None  # the row exists now
+    return f"{NUMBER_PREFIXES[kind]}-{number:06d}"
 
 
 def _pick_address(addresses: list[Address], names: Iterable[str], kind: str) -> Address | None:
@@ -91,14 +109,18 @@ def _check_parties(document: SalesDocument) -> None:
     for field in ("invoice_address", "delivery_address"):
         address = getattr(document, field)
         if address is not None and address.account_id != customer.pk:
-            errors[field] = (
-                f"The address “{address.name}” belongs to {address.account}, "
-                f"not to {customer}: choose one of the customer's addresses."
-            )
+            errors[field] = _(
+                "The address “%(name)s” belongs to %(account)s, not to %(customer)s: choose one "
+                "of the customer's addresses."
+            ) % {"name": address.name, "account": address.account, "customer": customer}
     if errors:
         raise ValidationError(errors)
+    if document.seller_account_id is not None and document.seller_contact_id is None:
+        # The seller's primary contact, when the writer named none.
+        document.seller_contact = primary_contact_of(document.seller_account_id)
     if document.invoice_address is None or document.delivery_address is None:
-        addresses = list(Address.objects.filter(account=customer))
+        # The form read them already (prefetched onto the customer); others read them here.
+        addresses = list(customer.addresses.all())
         if document.invoice_address is None:
             document.invoice_address = _pick_address(
                 addresses, INVOICE_ADDRESS_NAMES, Address.Kind.MAILING
@@ -140,7 +162,10 @@ def _check_fits(model: type[SalesDocument], amounts: Iterable[Decimal]) -> None:
     largest = _largest_amount(model)
     if any(abs(amount) > largest for amount in amounts):
         raise ValidationError(
-            {NON_FIELD_ERRORS: f"The total is too large: at most {credit.money(largest)}."}
+            {
+                NON_FIELD_ERRORS: _("The total is too large: at most %(largest)s.")
+                % {"largest": credit.money(largest)}
+            }
         )
 
 
@@ -154,7 +179,7 @@ def _build_lines(
         line.full_clean(exclude=["quote", "order"], validate_constraints=False)
         built.append(line)
     if not built:
-        raise ValidationError({NON_FIELD_ERRORS: "Add at least one line."})
+        raise ValidationError({NON_FIELD_ERRORS: _("Add at least one line.")})
     amounts = [line.amount for line in built]
     result = totals.document_totals(amounts=amounts, vat_rate=document.vat_rate)
     _check_fits(type(document), [*amounts, result.subtotal, result.vat, result.total])
@@ -164,6 +189,19 @@ def _build_lines(
         result.total,
     )
     return built
+
+
+def _read_relations(document: SalesDocument) -> list[str]:
+    """The foreign keys given as rows read from the database, which need no check that they
+    exist (full_clean would read each again); the database's foreign keys still guard them."""
+    return [
+        field.name
+        for field in document._meta.concrete_fields
+        if isinstance(field, models.ForeignKey)
+        and field.is_cached(document)
+        and getattr(document, field.name) is not None
+        and getattr(document, field.name).pk is not None
+    ]
 
 
 def _prepare(
@@ -176,7 +214,14 @@ def _prepare(
     for field in allowed:
         if field in fields:
             setattr(document, field, fields[field])
-    document.full_clean(exclude=["number", "status"], validate_unique=False)
+    document.full_clean(
+        exclude=["number", "status", *_read_relations(document)],
+        validate_unique=False,
+        # The check constraints that apply here repeat the fields' validators (VAT 0 to 100);
+        # the prepayment's columns are only set by the prepayment services. The database
+        # enforces them all on save.
+        validate_constraints=False,
+    )
     _check_parties(document)
     return _build_lines(document, line_model, lines)
 
@@ -195,9 +240,10 @@ def quote_create(
     *, user: User, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
 ) -> Quote:
     """Write a new draft quote with its lines; the totals with VAT are worked out here."""
-    require_permission(user, "sales.add_quote", "Only Sales can write quotes.")
+    require_permission(user, "sales.add_quote", _("Only Sales can write quotes."))
     quote = Quote(created_by=user if getattr(user, "pk", None) else None)
     built = _prepare(quote, QuoteLine, fields, QUOTE_FIELDS, lines)
+    account_refuse_if_inactive(quote.customer)
     quote.number = _next_number("quote")
     quote.save()
     _save_lines(quote, built, "quote")
@@ -206,12 +252,12 @@ def quote_create(
 
 def _lock_draft_quote(*, quote: Quote, user: User) -> Quote:
     """The quote, locked, if the user may change it and it is still a draft."""
-    require_permission(user, "sales.change_quote", "Only Sales can change quotes.")
+    require_permission(user, "sales.change_quote", _("Only Sales can change quotes."))
     current = Quote.objects.select_for_update().get(pk=quote.pk)
     if not current.is_editable:
         raise ValidationError(
-            f"Only a draft quote can be changed: {current} is "
-            f"{current.get_status_display().lower()}."
+            _("Only a draft quote can be changed: %(quote)s is %(status)s.")
+            % {"quote": current, "status": current.get_status_display().lower()}
         )
     return current
 
@@ -248,7 +294,7 @@ def quote_set_terms(
 @transaction.atomic
 def quote_set_status(*, quote: Quote, status: str, user: User) -> Quote:
     """Mark a quote sent, accepted, rejected or expired, as its status allows."""
-    require_permission(user, "sales.change_quote", "Only Sales can change quotes.")
+    require_permission(user, "sales.change_quote", _("Only Sales can change quotes."))
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     quote.set_status(status)
     if status == Quote.Status.SENT:
@@ -263,16 +309,18 @@ def quote_convert_to_order(
     *, quote: Quote, user: User, prepaid: bool = False, customer_reference: str = ""
 ) -> Order:
     """Turn an accepted quote into an order in one step; the credit check decides as usual."""
-    require_permission(user, "sales.add_order", "Only Sales can enter orders.")
+    require_permission(user, "sales.add_order", _("Only Sales can enter orders."))
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     if not quote.can_turn_into_order:
         raise ValidationError(
-            f"Only an accepted quote turns into an order: {quote} is "
-            f"{quote.get_status_display().lower()}."
+            _("Only an accepted quote turns into an order: %(quote)s is %(status)s.")
+            % {"quote": quote, "status": quote.get_status_display().lower()}
         )
     existing = Order.objects.filter(quote=quote).first()
     if existing is not None:
-        raise ValidationError(f"{quote} is order {existing} already.")
+        raise ValidationError(
+            _("%(quote)s is order %(order)s already.") % {"quote": quote, "order": existing}
+        )
     fields = {f: getattr(quote, f) for f in ORDER_FIELDS if hasattr(quote, f)}
     fields.update(prepaid=prepaid, customer_reference=customer_reference)
     lines = [{f: getattr(line, f) for f in LINE_FIELDS} for line in quote.lines.all()]
@@ -330,7 +378,7 @@ def order_submit(
     (the documented rule), whatever the credit check decides: it stays a Customer if the order is
     blocked, waits for approval or is later rejected. The change shows in the account's history.
     """
-    require_permission(user, "sales.add_order", "Only Sales can enter orders.")
+    require_permission(user, "sales.add_order", _("Only Sales can enter orders."))
     order = Order(quote=quote, created_by=user if getattr(user, "pk", None) else None)
     built = _prepare(order, OrderLine, fields, ORDER_FIELDS, lines)
     if quote is not None:
@@ -341,6 +389,7 @@ def order_submit(
     # The lock makes a second order for this account wait until this one is committed,
     # so its check sees this order in the exposure.
     account = _lock_account(order.customer_id)
+    account_refuse_if_inactive(account)
     order.status = _run_credit_check(order, account).status
     order.number = _next_number("order")
     order.save()
@@ -361,11 +410,13 @@ def order_recheck(*, order: Order, user: User, prepaid: bool | None = None) -> O
     Ticking prepaid here makes the order wait for Accounting's confirmation, as on entry: a
     blocked order is never accepted on the tick alone.
     """
-    require_permission(user, "sales.change_order", "Only Sales can change orders.")
+    require_permission(user, "sales.change_order", _("Only Sales can change orders."))
     account = _lock_account(order.customer_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
     if not order.can_recheck:
-        raise ValidationError(f"Only a blocked order is checked again: {order} is not blocked.")
+        raise ValidationError(
+            _("Only a blocked order is checked again: %(order)s is not blocked.") % {"order": order}
+        )
     if prepaid is not None:
         order.prepaid = prepaid
     decision = _run_credit_check(order, account)
@@ -394,13 +445,13 @@ def order_decide(*, order: Order, user: User, approve: bool, comment: str) -> Ap
     )
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationError({"comment": "Say why: a comment is required."})
+        raise ValidationError({"comment": _("Say why: a comment is required.")})
     account = _lock_account(order.customer_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
     if not order.awaits_approval:
         raise ValidationError(
-            f"{order} is not waiting for approval any more: it is "
-            f"{order.get_status_display().lower()}."
+            _("%(order)s is not waiting for approval any more: it is %(status)s.")
+            % {"order": order, "status": order.get_status_display().lower()}
         )
     if approve and account.credit_hold and not order.prepayment_confirmed:
         raise ValidationError(
@@ -533,7 +584,7 @@ def order_set_details(*, order: Order, user: User, customer_reference: str, note
 @transaction.atomic
 def order_cancel(*, order: Order, user: User) -> Order:
     """Cancel an order that is not invoiced; it no longer counts in the exposure."""
-    require_permission(user, "sales.change_order", "Only Sales can cancel orders.")
+    require_permission(user, "sales.change_order", _("Only Sales can cancel orders."))
     order = Order.objects.select_for_update().get(pk=order.pk)
     order.set_status(Order.Status.CANCELLED)
     order.save(update_fields=["status"])
@@ -546,7 +597,7 @@ def order_cancel(*, order: Order, user: User) -> Order:
 @transaction.atomic
 def order_invoice(*, order: Order, user: User, date: datetime.date | None = None) -> Invoice:
     """Invoice an accepted order: its amount moves from open orders to unpaid invoices."""
-    require_permission(user, "sales.add_invoice", "Only Accounting can invoice orders.")
+    require_permission(user, "sales.add_invoice", _("Only Accounting can invoice orders."))
     order = (
         Order.objects.select_for_update(of=("self",))
         .select_related("customer", "invoice_address")
@@ -554,6 +605,11 @@ def order_invoice(*, order: Order, user: User, date: datetime.date | None = None
     )
     order.set_status(Order.Status.INVOICED)
     date = date or timezone.localdate()
+    # The invoice is for the attention of the customer's primary contact, when there is one.
+    primary = primary_contact_of(order.customer_id)
+    addressee = order.customer.name
+    if primary is not None:
+        addressee += "\n" + _("Attn. %(name)s") % {"name": primary}
     invoice = Invoice(
         order=order,
         customer=order.customer,
@@ -561,9 +617,9 @@ def order_invoice(*, order: Order, user: User, date: datetime.date | None = None
         due_date=date + datetime.timedelta(days=PAYMENT_TERM_DAYS),
         address=order.invoice_address,
         address_text=(
-            order.invoice_address.as_letter(addressee=order.customer.name)
+            order.invoice_address.as_letter(addressee=addressee)
             if order.invoice_address
-            else order.customer.name
+            else addressee
         ),
         amount=order.total,
         created_by=user if getattr(user, "pk", None) else None,
@@ -577,11 +633,14 @@ def order_invoice(*, order: Order, user: User, date: datetime.date | None = None
 @transaction.atomic
 def invoice_mark_paid(*, invoice: Invoice, user: User) -> Invoice:
     """Record that an invoice was paid: it no longer counts in the exposure."""
-    require_permission(user, "sales.mark_invoice_paid", "Only Accounting can mark invoices paid.")
+    require_permission(
+        user, "sales.mark_invoice_paid", _("Only Accounting can mark invoices paid.")
+    )
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.is_paid:
         raise ValidationError(
-            f"{invoice} was marked paid already, on {timezone.localtime(invoice.paid_at):%d %b %Y}."
+            _("%(invoice)s was marked paid already, on %(date)s.")
+            % {"invoice": invoice, "date": date_format(timezone.localtime(invoice.paid_at))}
         )
     invoice.paid_at = timezone.now()
     invoice.paid_by = user

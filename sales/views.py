@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
@@ -16,6 +18,7 @@ from accounts.models import Account, Address, Contact
 from accounts.sellers import account_is_seller
 from common.forms import add_service_errors, model_values
 from common.ids import parse_id
+from common.money import money_pattern
 from common.pagination import CappedPaginationMixin
 from common.typing import AuthenticatedHttpRequest
 from common.views import ServiceActionView
@@ -122,7 +125,15 @@ class DocumentFormView(PermissionRequiredMixin, View):
             "form": form,
             "formset": formset,
             "object": self.document,
-            "kind": self.form_class._meta.model._meta.verbose_name,
+            "kind": self.form_class._meta.model._meta.model_name,
+            # The running totals (static/sales/totals.js) show amounts as the money filter
+            # does and read the boxes as their FiniteDecimalFields do, thousands included.
+            "number_format": {
+                "decimal": get_format("DECIMAL_SEPARATOR"),
+                "thousand": get_format("THOUSAND_SEPARATOR"),
+                "thousand_in_input": True,
+                "money": money_pattern(),
+            },
         }
         return render(self.request, self.template_name, context)
 
@@ -152,7 +163,9 @@ class QuoteCreateView(DocumentFormView):
 
     def save(self, fields: dict[str, Any], lines: list[dict[str, Any]]) -> Quote:
         quote = services.quote_create(user=self.request.user, fields=fields, lines=lines)
-        messages.success(self.request, f"Quote {quote} was saved as a draft.")
+        messages.success(
+            self.request, _("Quote %(quote)s was saved as a draft.") % {"quote": quote}
+        )
         return quote
 
 
@@ -166,7 +179,7 @@ class QuoteUpdateView(DocumentFormView):
             return self.handle_no_permission()
         self.document = get_object_or_404(Quote.objects.prefetch_related("lines"), pk=kwargs["pk"])
         if not self.document.is_editable:
-            messages.error(request, "Only a draft quote can be changed.")
+            messages.error(request, _("Only a draft quote can be changed."))
             return redirect(self.document)
         return super().dispatch(request, *args, **kwargs)
 
@@ -183,7 +196,7 @@ class QuoteUpdateView(DocumentFormView):
         quote = services.quote_update(
             quote=self.document, user=self.request.user, fields=fields, lines=lines
         )
-        messages.success(self.request, f"Quote {quote} was saved.")
+        messages.success(self.request, _("Quote %(quote)s was saved.") % {"quote": quote})
         return quote
 
 
@@ -278,12 +291,25 @@ class OrderDetailView(PermissionRequiredMixin, DetailView):
 
 
 class ReturnToApprovalsMixin(_ActionViewBase):
-    """A decision taken on the Approvals page leads back there, to the next one waiting."""
+    """A decision taken on the Approvals page leads back there, to the next one waiting; a
+    refused one shows that page again with the error beside the order and the comment typed."""
 
     def get_success_url(self) -> str:
-        if self.request.POST.get("next") == "approvals":
+        if self._from_approvals():
             return reverse("sales:approval_list")
         return super().get_success_url()
+
+    def form_invalid(self, form: BaseForm) -> HttpResponse:
+        if self._from_approvals():
+            return render_approvals(
+                self.request,
+                refused_id=self.object.pk,
+                refused={self.form_context_name: form},
+            )
+        return super().form_invalid(form)
+
+    def _from_approvals(self) -> bool:
+        return self.request.POST.get("next") == "approvals"
 
 
 class OrderCancelView(ServiceActionView):
@@ -374,6 +400,32 @@ class OrderPrepaymentView(ReturnToApprovalsMixin, ServiceActionView):
 PENDING_SHOWN = 50
 
 
+def render_approvals(
+    request: HttpRequest,
+    *,
+    refused_id: int | None = None,
+    refused: dict[str, BaseForm] | None = None,
+) -> HttpResponse:
+    """The Approvals page; `refused` holds the refused decision's form (by its context name,
+    "approval_form" or "prepayment_form"), shown in the row of order `refused_id`."""
+    pending = selectors.approval_pending()
+    prepayments = list(selectors.prepayment_pending()[: PENDING_SHOWN + 1])
+    refused = refused or {}
+    context = {
+        "pending": list(pending[:PENDING_SHOWN]),
+        "pending_count": pending.count(),
+        "prepayments": prepayments[:PENDING_SHOWN],
+        "prepayments_more": len(prepayments) > PENDING_SHOWN,
+        "can_confirm_prepayment": request.user.has_perm("sales.confirm_prepayment"),
+        "decisions": list(selectors.approval_recent()[:25]),
+        "can_decide": request.user.has_perm("sales.approve_order"),
+        "refused_id": refused_id,
+        "approval_refused": refused.get("approval_form"),
+        "prepayment_refused": refused.get("prepayment_form"),
+    }
+    return render(request, "sales/approval_list.html", context)
+
+
 class ApprovalListView(PermissionRequiredMixin, View):
     """Orders waiting for Management or for Accounting's prepayment confirmation, and the
     decisions taken: who, when and why."""
@@ -381,19 +433,7 @@ class ApprovalListView(PermissionRequiredMixin, View):
     permission_required = "sales.view_order"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        pending = selectors.approval_pending()
-        prepayments = list(selectors.prepayment_pending()[: PENDING_SHOWN + 1])
-        context = {
-            "pending": list(pending[:PENDING_SHOWN]),
-            "pending_count": pending.count(),
-            "prepayments": prepayments[:PENDING_SHOWN],
-            "prepayments_more": len(prepayments) > PENDING_SHOWN,
-            "can_confirm_prepayment": request.user.has_perm("sales.confirm_prepayment"),
-            "decisions": list(selectors.approval_recent()[:25]),
-            "can_decide": request.user.has_perm("sales.approve_order"),
-            "approval_form": ApprovalForm(),
-        }
-        return render(request, "sales/approval_list.html", context)
+        return render_approvals(request)
 
 
 class InvoiceDetailView(PermissionRequiredMixin, DetailView):

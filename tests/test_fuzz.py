@@ -31,6 +31,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from sales.models import Order, Quote
 from tests.accounts.factories import AccountFactory, AddressFactory, ContactFactory
+from tests.activities.factories import ActivityFactory
 from tests.sales.factories import (
     CustomerFactory,
     InvoiceFactory,
@@ -140,6 +141,8 @@ class World:
     linked_user: Any
     plain_user: Any
     users: dict[str, Any]
+    note: Any = None
+    task: Any = None
 
 
 @pytest.fixture
@@ -162,7 +165,7 @@ def world(db) -> World:
     for order in orders.values():
         OrderLineFactory(order=order)
     seller_contact = ContactFactory(account=seller)
-    return World(
+    world = World(
         seller=seller,
         customer=customer,
         shipping=shipping,
@@ -184,6 +187,11 @@ def world(db) -> World:
             "management": UserFactory(username="management", groups=["Management"]),
         },
     )
+    world.note = ActivityFactory(account=customer, created_by=world.users["sales"])
+    world.task = ActivityFactory(
+        account=customer, kind="task", created_by=world.users["sales"], contact=world.contact
+    )
+    return world
 
 
 def client_for(world: World, role: str | None) -> Client:
@@ -209,6 +217,7 @@ WATCHED = [
     "sales.Invoice",
     "sales.Approval",
     "users.User",
+    "activities.Activity",
 ]
 
 
@@ -271,6 +280,7 @@ def account_form(w: World) -> dict[str, str]:
         "crm4_id": "",
         "credit_limit": "100",
         "credit_hold": "",
+        "owner": str(w.users["sales"].pk),
         "save_anyway": "on",
     }
 
@@ -382,6 +392,36 @@ POSTS = [
         lambda w: {"first_name": "Pat", "last_name": "Jansen", "email": "pat@example.com"},
     ),
     Post(
+        "account owner (sales)",
+        "sales",
+        lambda w: reverse("accounts:owner", args=[w.customer.pk]),
+        lambda w: {"owner": str(w.users["management"].pk)},
+    ),
+    Post(
+        "account owner (management)",
+        "management",
+        lambda w: reverse("accounts:owner", args=[w.customer.pk]),
+        lambda w: {"owner": ""},
+    ),
+    Post(
+        "account inactive (management)",
+        "management",
+        lambda w: reverse("accounts:active", args=[w.customer.pk]),
+        lambda w: {"active": ""},
+    ),
+    Post(
+        "account active (accounting)",
+        "accounting",
+        lambda w: reverse("accounts:active", args=[w.customer.pk]),
+        lambda w: {"active": "on"},
+    ),
+    Post(
+        "contact primary",
+        "sales",
+        lambda w: reverse("accounts:contact_primary", args=[w.contact.pk]),
+        lambda w: {"primary": "on"},
+    ),
+    Post(
         "copy visit to mailing",
         "sales",
         lambda w: reverse("accounts:copy_visit_to_mailing", args=[w.customer.pk]),
@@ -456,6 +496,39 @@ POSTS = [
         lambda w: {"crm_contact": str(w.seller_contact.pk)},
     ),
     Post(
+        "activity create",
+        "sales",
+        lambda w: reverse("activities:create", args=[w.customer.pk]),
+        lambda w: {
+            "kind": "task",
+            "subject": "Call back",
+            "body": "About the samples",
+            "occurred_at": "2026-03-01T14:30",
+            "contact": str(w.contact.pk),
+            "quote": str(w.draft.pk),
+            "order": str(w.accepted.pk),
+            "assigned_to": str(w.users["management"].pk),
+        },
+    ),
+    Post(
+        "activity edit",
+        "sales",
+        lambda w: reverse("activities:update", args=[w.note.pk]),
+        lambda w: {"kind": "note", "subject": "Corrected", "occurred_at": "2026-03-01T14:30"},
+    ),
+    Post(
+        "activity done",
+        "management",
+        lambda w: reverse("activities:done", args=[w.task.pk]),
+        lambda w: {"next": reverse("activities:my_work")},
+    ),
+    Post(
+        "activity delete",
+        "sales",
+        lambda w: reverse("activities:delete", args=[w.note.pk]),
+        lambda w: {},
+    ),
+    Post(
         "login",
         "",
         lambda w: reverse("login"),
@@ -486,16 +559,27 @@ ACCOUNT_LIST_PARAMS = [
     "industry",
     "country",
     "credit_hold",
+    "owner",
+    "status",
     "sort",
-    "page",
+    "after",
+    "before",
+    "last",
 ]
 DOCUMENT_PARAMS = ["q", "customer", "customer_name", "status", "paid", "page"]
 
 GETS: list[tuple[str, str, Callable[[World], str], list[str]]] = [
     ("account list", "sales", lambda w: reverse("accounts:list"), ACCOUNT_LIST_PARAMS),
     ("account lookup", "sales", lambda w: reverse("accounts:lookup"), ["q"]),
+    ("contact list", "accounting", lambda w: reverse("accounts:contact_list"), ["q", "page"]),
     ("seller lookup", "sales", lambda w: reverse("accounts:seller_lookup"), ["q"]),
-    ("account page", "sales", lambda w: reverse("accounts:detail", args=[w.customer.pk]), []),
+    (
+        "account page",
+        "sales",
+        lambda w: reverse("accounts:detail", args=[w.customer.pk]),
+        ["show", "before"],
+    ),
+    ("my work", "sales", lambda w: reverse("activities:my_work"), []),
     ("quote list", "sales", lambda w: reverse("sales:quote_list"), DOCUMENT_PARAMS),
     ("order list", "sales", lambda w: reverse("sales:order_list"), DOCUMENT_PARAMS),
     ("invoice list", "accounting", lambda w: reverse("sales:invoice_list"), DOCUMENT_PARAMS),
@@ -541,10 +625,13 @@ ID_PATHS = [
     "/orders/{}/",
     "/invoices/{}/",
     "/contacts/{}/edit/",
+    "/contacts/{}/primary/",
     "/addresses/{}/edit/",
     "/users/{}/crm-account/",
     "/users/{}/crm-contact/",
     "/sales/accounts/{}/choices/",
+    "/activities/{}/edit/",
+    "/activities/{}/delete/",
     "/admin/accounts/account/{}/change/",
     "/admin/sales/order/{}/change/",
 ]
@@ -565,6 +652,8 @@ ADMIN_LISTS = {
         "industry__id__exact",
         "country",
         "credit_hold__exact",
+        "is_active__exact",
+        "owner__id__exact",
     ],
     "accounts/contact": [],
     "accounts/address": ["kind__exact", "geocode_status__exact"],
@@ -575,6 +664,13 @@ ADMIN_LISTS = {
     "sales/order": ["status__exact", "prepaid__exact", "created_at__year", "created_at__month"],
     "sales/invoice": ["paid_at__isempty", "date__gte", "date__lt", "date__year", "date__month"],
     "sales/approval": ["decision__exact", "decided_at__gte", "decided_at__year"],
+    "activities/activity": [
+        "kind__exact",
+        "done_at__isempty",
+        "deleted_at__isempty",
+        "occurred_at__year",
+        "occurred_at__month",
+    ],
     "users/user": [
         "is_staff__exact",
         "is_superuser__exact",

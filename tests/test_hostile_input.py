@@ -333,13 +333,18 @@ def test_the_bound_keeps_ten_words_of_at_most_200_characters():
 THOUSAND_WORDS = " ".join(["acme"] * 999 + ["nomatch"])
 
 
+def _object_list(context) -> list:
+    return list(context["object_list"])
+
+
 @pytest.mark.parametrize(
     ("url_name", "rows"),
     [
-        ("accounts:list", "object_list"),
-        ("sales:quote_list", "object_list"),
-        ("sales:order_list", "object_list"),
-        ("sales:invoice_list", "object_list"),
+        # The account list's keyset page holds its rows itself.
+        ("accounts:list", lambda context: context["page"].rows),
+        ("sales:quote_list", _object_list),
+        ("sales:order_list", _object_list),
+        ("sales:invoice_list", _object_list),
     ],
 )
 def test_a_thousand_word_search_answers_quickly_with_the_first_ten(
@@ -354,7 +359,7 @@ def test_a_thousand_word_search_answers_quickly_with_the_first_ten(
     response = client_.get(reverse(url_name), {"q": THOUSAND_WORDS})
     assert time.monotonic() - started < 5
     assert response.status_code == 200
-    found = list(response.context[rows])
+    found = rows(response.context)
     assert len(found) == 1
     assert str(SEARCH_CUT_MESSAGE) in messages_of(response)
 

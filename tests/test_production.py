@@ -192,7 +192,7 @@ def log_in(browser: Browser, username: str) -> None:
         body=f"csrfmiddlewaretoken={token}&username={username}&password={DEMO_PASSWORD}",
     )
     assert response.status == 302, response.status
-    assert response.headers["Location"] == "/accounts/"
+    assert response.headers["Location"] == "/my-work/"
 
 
 def test_the_login_page_is_served_over_https_with_hashed_static_files(server):

@@ -12,7 +12,7 @@ from users.selectors import sellers_to_offer
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label="Email or username",
+        label=_("Email or username"),
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
@@ -79,8 +79,8 @@ class UserCrmContactForm(forms.Form):
     crm_contact = forms.ModelChoiceField(
         queryset=Contact.objects.none(),
         required=False,
-        label="CRM contact",
-        empty_label="None",
+        label=_("CRM contact"),
+        empty_label=_("None"),
         widget=forms.RadioSelect,
         # Radio buttons drop the empty choice unless told: without it a contact can only be
         # removed by unlinking the account too.
@@ -97,6 +97,6 @@ class UserCrmContactForm(forms.Form):
             if user.crm_account_id is not None
             else Contact.objects.none()
         )
-        field.error_messages["invalid_choice"] = (
-            f"That contact is not one of {user.crm_account}'s contacts: choose one of them."
-        )
+        field.error_messages["invalid_choice"] = _(
+            "That contact is not one of %(account)s's contacts: choose one of them."
+        ) % {"account": user.crm_account}

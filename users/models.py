@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.sellers import seller_errors
 
@@ -22,7 +24,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
-        verbose_name="CRM account",
+        verbose_name=gettext_lazy("CRM account"),
     )
     crm_contact = models.ForeignKey(
         "accounts.Contact",
@@ -30,19 +32,31 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
-        verbose_name="CRM contact",
-        help_text="A contact of the CRM account.",
+        verbose_name=gettext_lazy("CRM contact"),
+        help_text=gettext_lazy("A contact of the CRM account."),
+    )
+    # Empty: the language the browser asks for.
+    language = models.CharField(
+        gettext_lazy("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=gettext_lazy("The language of the pages; empty follows the browser."),
     )
 
     class Meta:
         ordering = ["username"]
+        verbose_name = gettext_lazy("user")
+        verbose_name_plural = gettext_lazy("users")
         constraints = [
             # Email is a login name too, so two users may not share one.
             models.UniqueConstraint(
                 Lower("email"),
                 condition=~models.Q(email=""),
                 name="users_user_email_unique_ci",
-                violation_error_message="Another user already has this email address.",
+                violation_error_message=gettext_lazy(
+                    "Another user already has this email address."
+                ),
             ),
         ]
 

@@ -26,6 +26,14 @@ _READ = (
     "sales.view_order",
     "sales.view_invoice",
     "sales.view_approval",
+    "activities.view_activity",
+)
+# Writing down what happened with an account and what comes next (who may change or delete one
+# activity is activities.services' rule: its author or an administrator).
+_WRITE_ACTIVITIES = (
+    "activities.add_activity",
+    "activities.change_activity",
+    "activities.delete_activity",
 )
 
 ROLES: dict[str, frozenset[str]] = {
@@ -36,6 +44,7 @@ ROLES: dict[str, frozenset[str]] = {
             *_READ,
             "accounts.add_account",
             "accounts.change_account",
+            "accounts.change_account_owner",
             "accounts.add_contact",
             "accounts.change_contact",
             "accounts.delete_contact",
@@ -46,16 +55,19 @@ ROLES: dict[str, frozenset[str]] = {
             "sales.change_quote",
             "sales.add_order",
             "sales.change_order",
+            *_WRITE_ACTIVITIES,
         }
     ),
-    # Edits accounts with their credit limit; sets or lifts a credit hold; confirms prepayments,
-    # invoices accepted orders and records payments.
+    # Edits accounts with their credit limit; sets or lifts a credit hold; makes an account
+    # inactive or active again; confirms prepayments, invoices accepted orders and records
+    # payments.
     ACCOUNTING: frozenset(
         {
             *_READ,
             "accounts.change_account",
             "accounts.change_account_credit",
             "accounts.change_credit_hold",
+            "accounts.change_account_active",
             "sales.confirm_prepayment",
             "sales.add_invoice",
             "sales.mark_invoice_paid",
@@ -63,7 +75,18 @@ ROLES: dict[str, frozenset[str]] = {
     ),
     # Approves or rejects orders above the credit limit; sets or lifts a credit hold (the seed:
     # "our accounting department or management can set this attribute"), never the limit.
-    MANAGEMENT: frozenset({*_READ, "sales.approve_order", "accounts.change_credit_hold"}),
+    # Management also says who owns an account and, with Accounting, when an account stops
+    # trading (made inactive) or trades again.
+    MANAGEMENT: frozenset(
+        {
+            *_READ,
+            "sales.approve_order",
+            "accounts.change_credit_hold",
+            "accounts.change_account_owner",
+            "accounts.change_account_active",
+            *_WRITE_ACTIVITIES,
+        }
+    ),
 }
 
 # Held by no role on purpose, so only superusers have them:

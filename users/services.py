@@ -1,6 +1,8 @@
 """Writes to users: the link between a login user and the CRM."""
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -79,4 +81,17 @@ def user_set_crm_link(
     user.crm_account, user.crm_contact = crm_account, crm_contact
     user.clean()
     user.save(update_fields=["crm_account", "crm_contact"])
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Remembers the language a user chose for the pages ("" follows the browser).
+
+    Everyone may choose their own; it touches nothing else on the row.
+    """
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user

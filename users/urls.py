@@ -22,5 +22,6 @@ auth_urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutPageView.as_view(), name="logout"),
+    path("language/", views.language_set, name="set_language"),
 ]

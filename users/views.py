@@ -1,14 +1,19 @@
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.views import LogoutView
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
+from django.views.i18n import set_language
 
 from common.typing import AuthenticatedHttpRequest, StrOrPromise
 from common.views import ServiceFormMixin
@@ -126,3 +131,27 @@ class UserCrmContactView(UserCrmLinkMixin, FormView):
                 "contact": user.crm_contact,
             }
         return _("%(user)s has no CRM contact now.") % {"user": user}
+
+
+class LogoutPageView(LogoutView):
+    """Log out with a POST, as Django asks; a GET (a typed or bookmarked /logout/) shows a page
+    with the Log out button instead of an empty 405."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "registration/logout.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return render(request, self.template_name)
+
+
+@login_not_required
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's set_language keeps the choice in a cookie (which works
+    before logging in too); a signed-in user's choice is also kept on the user, so it follows
+    them to other browsers."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)
+    return response

@@ -1,5 +1,13 @@
+from typing import Any
+
 from django import template
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from common.money import money_format
 
 register = template.Library()
 
@@ -11,3 +19,70 @@ def page_url(context: dict, number: int) -> str:
     query = request.GET.copy()
     query["page"] = str(number)
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def keyset_url(context: dict, **cursor: str) -> str:
+    """The current list's URL with its search, filters and sort, at the page `cursor` names
+    (after=..., before=... or last=1; nothing for the first page)."""
+    request: HttpRequest = context["request"]
+    query = request.GET.copy()
+    for name in ("after", "before", "last", "page"):
+        query.pop(name, None)
+    query.update(cursor)
+    return f"?{query.urlencode()}"
+
+
+def _owner_name(row: dict[str, Any]) -> str:
+    full = f"{row['owner__first_name'] or ''} {row['owner__last_name'] or ''}".strip()
+    return full or row["owner__username"] or ""
+
+
+@register.simple_tag
+def account_rows(rows: list[dict[str, Any]]) -> SafeString:
+    """The account list's rows (selectors.ACCOUNT_LIST_FIELDS), as HTML.
+
+    Written in Python rather than a template loop: the list must cost little more than the
+    cheapest page, and 25 rows of template tags took longer than the page's query.
+    """
+    inactive = format_html(
+        ' <span class="badge muted" data-inactive>{}</span>', gettext("Inactive")
+    )
+    on_hold = format_html('<span class="badge danger">{}</span>', gettext("On hold"))
+    detail = reverse("accounts:detail", args=[0]).removesuffix("0/")
+
+    def credit(row: dict[str, Any]) -> str:
+        if row["credit_hold"]:
+            return on_hold
+        if row["credit_limit"] is None:
+            return ""
+        return gettext("Limit %(limit)s") % {"limit": money_format(row["credit_limit"])}
+
+    def email(row: dict[str, Any]) -> str:
+        return format_html('<a href="mailto:{0}">{0}</a>', row["email"]) if row["email"] else ""
+
+    return format_html_join(
+        "\n",
+        '<tr><td>{}</td><td class="keep-words">{}</td><td class="keep-words">{}</td>'
+        '<td class="keep-words">{}</td><td class="keep-words">{}</td><td>{}</td>'
+        '<td class="keep-words">{}</td><td class="keep-words" data-owner>{}</td></tr>',
+        (
+            (
+                format_html(
+                    '<a href="{}{}/">{}</a>{}',
+                    detail,
+                    row["id"],
+                    row["name"],
+                    "" if row["is_active"] else inactive,
+                ),
+                row["listing_city"],
+                row["listing_country"],
+                row["listing_type"],
+                row["listing_industry"],
+                email(row),
+                credit(row),
+                _owner_name(row),
+            )
+            for row in rows
+        ),
+    )

@@ -8,11 +8,12 @@ function setUpCopyButtons() {
       const status = button.parentElement.querySelector(".copy-status");
       try {
         await navigator.clipboard.writeText(source.value);
-        if (status) status.textContent = "Copied.";
+        // The page gives the texts in its language (data-copied, data-copy-fallback).
+        if (status) status.textContent = button.dataset.copied || "Copied.";
       } catch {
         // Clipboard access can be refused (plain http, permissions): leave the text selected.
         source.select();
-        if (status) status.textContent = "Press Ctrl+C to copy.";
+        if (status) status.textContent = button.dataset.copyFallback || "Press Ctrl+C to copy.";
       }
     });
   });
@@ -77,6 +78,9 @@ function setUpAccountPicker(picker, index) {
     if (!hidden.value && same.length === 1) setId(String(same[0].id));
   };
   const show = (results) => {
+    // A newer answer (the user typed on) keeps the account the arrow keys had reached, so an
+    // Enter that follows it still picks it rather than sending the form.
+    const kept = active >= 0 && rows[active] ? rows[active].id : null;
     rows = results;
     list.replaceChildren(
       ...results.map((row, i) => {
@@ -100,6 +104,8 @@ function setUpAccountPicker(picker, index) {
     if (results.length && document.activeElement === input) {
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
+      const again = results.findIndex((row) => row.id === kept);
+      if (again >= 0) highlight(again);
     } else {
       close();
     }
@@ -215,7 +221,67 @@ function setUpTypeMeanings() {
   });
 }
 
+// On a phone the menu folds behind its button (app.css shows the button on narrow screens only).
+// Escape closes it again and gives the focus back to the button.
+function setUpMenuToggle() {
+  const button = document.querySelector(".menu-toggle");
+  const menu = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!menu) return;
+  const setOpen = (open) => button.setAttribute("aria-expanded", String(open));
+  setOpen(false);
+  button.hidden = false;
+  button.addEventListener("click", () => setOpen(button.getAttribute("aria-expanded") !== "true"));
+  menu.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || button.getAttribute("aria-expanded") !== "true") return;
+    setOpen(false);
+    button.focus();
+  });
+}
+
+// On a phone each table row is shown as a card (app.css): every cell gets the heading of its
+// column as data-label, so the card says what each value is. Column spans are counted.
+function labelTableCells() {
+  document.querySelectorAll("table.table").forEach((table) => {
+    const headRow = table.tHead?.rows[table.tHead.rows.length - 1];
+    if (!headRow) return;
+    const headings = [];
+    Array.from(headRow.cells).forEach((cell) => {
+      for (let i = 0; i < cell.colSpan; i++) headings.push(cell.textContent.trim());
+    });
+    Array.from(table.tBodies).forEach((body) => {
+      Array.from(body.rows).forEach((row) => {
+        let column = 0;
+        Array.from(row.cells).forEach((cell) => {
+          const heading = headings[column];
+          if (heading && !cell.dataset.label) cell.dataset.label = heading;
+          column += cell.colSpan;
+        });
+      });
+    });
+  });
+}
+
+// A refused form: the focus starts on its error summary, and each link there puts the focus in
+// its field (a plain link to an id only scrolls).
+function setUpErrorSummary() {
+  const summary = document.querySelector(".error-summary");
+  if (!summary) return;
+  summary.focus();
+  summary.querySelectorAll("[data-focus-field]").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      const field = document.getElementById(link.dataset.focusField);
+      if (!field) return;
+      event.preventDefault();
+      field.focus();
+      field.scrollIntoView({ block: "center" });
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  setUpMenuToggle();
+  setUpErrorSummary();
+  labelTableCells();
   setUpConfirmations();
   setUpCopyButtons();
   setUpAccountPickers();

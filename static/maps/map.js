@@ -43,14 +43,17 @@
 
   // "7 accounts: 3 customers, 4 not customers", the name and title of a cluster or a cell.
   function groupLabel(total, customers) {
-    const count = (singular, plural, n) =>
-      interpolate(ngettext(singular, plural, n), [n.toLocaleString()]);
+    // Literal texts, so makemessages finds them; numbers grouped the way the page's language does.
+    const count = (text, n) => interpolate(text, [n.toLocaleString(document.documentElement.lang)]);
     return interpolate(
       gettext("%(accounts)s: %(customers)s, %(others)s"),
       {
-        accounts: count("%s account", "%s accounts", total),
-        customers: count("%s customer", "%s customers", customers),
-        others: count("%s not a customer", "%s not customers", total - customers),
+        accounts: count(ngettext("%s account", "%s accounts", total), total),
+        customers: count(ngettext("%s customer", "%s customers", customers), customers),
+        others: count(
+          ngettext("%s not a customer", "%s not customers", total - customers),
+          total - customers,
+        ),
       },
       true,
     );
@@ -143,6 +146,14 @@
         customer: Boolean(customer),
       }),
     );
+    // Leaflet passes Enter on a focused cluster to its group as "clusterkeypress", which the
+    // group ignores: make Enter and Space open it up (zoom in or spread the pins) as a click does.
+    group.on("clusterkeypress", (event) => {
+      const key = event.originalEvent.key;
+      if (key !== "Enter" && key !== " ") return;
+      L.DomEvent.preventDefault(event.originalEvent);
+      event.layer.fire("click", { originalEvent: event.originalEvent, latlng: event.layer.getLatLng() }, true);
+    });
     group.addLayers(markers);
     group.addTo(map);
     const cells = (payload.cells || []).map(([lat, lon, count, customers]) =>

@@ -1,6 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts.copies import account_copies_refresh
 from accounts.models import Account, Address, Contact, Industry, RelationshipType
 from accounts.rules import account_name_key
 
@@ -48,10 +49,25 @@ class AccountFactory(DjangoModelFactory):
         country="",
     )
 
+    @factory.post_generation
+    def copies(obj: Account, create: bool, extracted: object, **kwargs: object) -> None:
+        """The list's columns and the maps' copy, as the services keep them (after the
+        addresses above)."""
+        if create:
+            account_copies_refresh(account_ids=[obj.pk])
+
+
+def visit_update(account: Account, **fields: object) -> None:
+    """Change the visit address behind the services' back, then refresh the account's copies as
+    they would: for tests that set up an address the forms would refuse or take long to fill."""
+    Address.objects.filter(account=account, kind=Address.Kind.VISIT).update(**fields)
+    account_copies_refresh(account_ids=[account.pk])
+
 
 class AddressFactory(DjangoModelFactory):
     class Meta:
         model = Address
+        skip_postgeneration_save = True
 
     account = factory.SubFactory(AccountFactory)
     kind = Address.Kind.OTHER
@@ -60,6 +76,11 @@ class AddressFactory(DjangoModelFactory):
     postal_code = "5616 LZ"
     city = "Eindhoven"
     country = "NL"
+
+    @factory.post_generation
+    def copies(obj: Address, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and obj.kind == Address.Kind.VISIT:
+            account_copies_refresh(account_ids=[obj.account_id])
 
 
 class ContactFactory(DjangoModelFactory):

@@ -29,6 +29,7 @@ HEADER = [
     "website",
     "credit_limit",
     "credit_hold",
+    "owner",
     "visit_street",
     "visit_postal_code",
     "visit_city",

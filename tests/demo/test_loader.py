@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 
 from accounts.models import HQ, Account, AccountChange, Address, Contact, RelationshipType
+from activities.models import Activity
 from demo.loader import CITIES, DEMO_PASSWORD, SELLER_NAME, demo_accounts, ensure_demo_users
 
 # Rough bounding boxes of the three countries: a demo pin outside its country is a wrong table row.
@@ -26,6 +27,7 @@ def snapshot() -> dict:
         "contacts": [model_to_dict(c) for c in Contact.objects.order_by("pk")],
         "changes": list(AccountChange.objects.order_by("pk").values()),
         "users": list(User.objects.order_by("pk").values("username", "password", "email")),
+        "activities": list(Activity.objects.order_by("pk").values()),
     }
 
 
@@ -58,7 +60,14 @@ def test_load_demo_twice(capsys):
     call_command("load_demo")
 
     assert snapshot() == first
-    assert "0 accounts, 0 contacts and 0 users created" in capsys.readouterr().out
+    assert "0 accounts, 0 contacts, 0 activities and 0 users created" in capsys.readouterr().out
+    # My work has something to show: open tasks for Sales, one of them overdue.
+    open_tasks = Activity.objects.filter(
+        kind="task", assigned_to__username="sales", done_at__isnull=True
+    )
+    assert open_tasks.count() >= 2
+    assert any(task.is_overdue for task in open_tasks)
+    assert Activity.objects.filter(kind="call").exists()
 
     accounts = Account.objects.select_related("relationship_type", "industry")
     assert 280 <= accounts.count() <= 340

@@ -90,7 +90,7 @@ def test_link_a_user_to_the_crm_and_see_the_seller_on_a_new_quote(
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Quote Q-000001")
     expect(page.locator("[data-seller]")).to_have_text("Bodywork Group Elfsquad, Pat Jansen")
-    expect(page.locator("[data-total]")).to_have_text("423.50")
+    expect(page.locator("[data-total]")).to_have_text("€423.50")
     expect(page.get_by_text("Shipping: Kastanjelaan 12")).to_be_visible()
     screenshot(page, "quote-detail")
 
@@ -112,8 +112,8 @@ def test_an_order_above_the_limit_waits_for_management_and_is_approved(
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pending approval")
     expect(page.locator("[data-credit-reason]")).to_contain_text(
-        "open exposure 0.00 + this order 2,420.00 = 2,420.00, which is 1,420.00 above the "
-        "credit limit of 1,000.00"
+        "open exposure €0.00 + this order €2,420.00 = €2,420.00, which is €1,420.00 above the "
+        "credit limit of €1,000.00"
     )
     expect(page.get_by_text("Waiting for Management's approval.")).to_be_visible()
     screenshot(page, "order-pending")
@@ -124,19 +124,22 @@ def test_an_order_above_the_limit_waits_for_management_and_is_approved(
     row = page.locator("tr[data-row]").filter(has_text="Acme Panels")
     expect(row).to_contain_text("2,420.00")
     row.get_by_role("button", name="Approve").click()
-    # No comment: nothing happens but a clear message.
-    expect(page.get_by_text("Say why: a comment is required.")).to_be_visible()
-    page.get_by_label("Comment").fill("Known customer, pays on time.")
-    page.get_by_role("button", name="Approve").click()
+    # No comment: the Approvals page again, a clear message beside the order, nothing saved.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Approvals")
+    expect(row.locator(".errors")).to_have_text("Say why: a comment is required.")
+    screenshot(page, "approvals-comment-required")
+    assert Order.objects.get().status == Order.Status.PENDING_APPROVAL
+    row.get_by_label("Comment").fill("Known customer, pays on time.")
+    row.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("status")).to_contain_text("was approved")
+    expect(page.get_by_text("No order is waiting for approval.")).to_be_visible()
+    expect(page.locator("tr[data-decision]")).to_contain_text("Known customer, pays on time.")
+    assert Order.objects.get().status == Order.Status.ACCEPTED
+
+    page.locator("tr[data-decision]").get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Accepted")
     expect(page.locator("[data-approval]")).to_contain_text(f"Approved by {management_user} on")
     screenshot(page, "order-approved")
-    assert Order.objects.get().status == Order.Status.ACCEPTED
-
-    page.get_by_role("link", name="Approvals").click()
-    expect(page.get_by_text("No order is waiting for approval.")).to_be_visible()
-    expect(page.locator("tr[data-decision]")).to_contain_text("Known customer, pays on time.")
 
 
 def test_what_is_typed_before_the_scripts_load_still_gets_its_choices(page: Page, sales_user):
@@ -253,3 +256,110 @@ def test_choosing_a_customer_on_credit_hold_warns_before_the_order_is_submitted(
     )
     expect(tick).to_be_visible()
     screenshot(page, "order-customer-on-credit-hold")
+
+
+def _type_line(page: Page, index: int, description: str, quantity: str, price: str, discount: str):
+    page.locator(f"#id_lines-{index}-description").fill(description)
+    page.locator(f"#id_lines-{index}-quantity").fill(quantity)
+    page.locator(f"#id_lines-{index}-unit_price").press_sequentially(price)
+    page.locator(f"#id_lines-{index}-discount_percent").fill(discount)
+
+
+def _totals(page: Page) -> list[str]:
+    """Subtotal, VAT and total as the form shows them."""
+    return [page.locator(f"[data-{name}]").inner_text() for name in ("subtotal", "vat", "total")]
+
+
+def test_the_order_form_shows_running_totals_and_the_server_saves_the_same(page: Page, sales_user):
+    """Line amounts, subtotal, VAT and total follow what is typed; the saved order agrees."""
+    customer = CustomerFactory(name="Acme Panels", credit_limit=100_000)
+    log_in(page, sales_user.username)
+    page.goto(f"/orders/new/?customer={customer.pk}")
+    expect(page.locator("[data-total]")).to_have_text("€0.00")
+
+    _type_line(page, 0, "Press brake tooling", "2", "1250.00", "5")
+    row = page.locator(".lines-table tbody tr").nth(0)
+    expect(row.locator("[data-line-amount]")).to_have_text("€2,375.00")
+    _type_line(page, 1, "Installation", "8", "95", "0")
+    _type_line(page, 2, "Travel", "1", "40", "0")
+    expect(page.locator("[data-total]")).to_have_text("€3,841.75")
+    # A removed line no longer counts.
+    page.locator("#id_lines-2-DELETE").check()
+    expect(page.locator(".lines-table tbody tr").nth(2).locator("[data-line-amount]")).to_have_text(
+        ""
+    )
+    assert _totals(page) == ["€3,135.00", "€658.35", "€3,793.35"]
+    # A line added with the button counts as soon as it has a price.
+    page.get_by_role("button", name="+ Add a line").click()
+    _type_line(page, 3, "Die set", "3", "0.35", "10")
+    expect(page.locator("[data-subtotal]")).to_have_text("€3,135.95")
+    page.locator("#id_lines-3-DELETE").check()
+    page.get_by_label("VAT %").fill("9")
+    expect(page.locator("[data-vat-rate]")).to_have_text("9")
+    assert _totals(page) == ["€3,135.00", "€282.15", "€3,417.15"]
+    screenshot(page, "order-running-totals")
+
+    page.get_by_role("button", name="Submit order").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Accepted")
+    expect(page.locator("[data-total]")).to_have_text("€3,417.15")
+    order = Order.objects.get()
+    assert (str(order.subtotal), str(order.vat_amount), str(order.total)) == (
+        "3135.00",
+        "282.15",
+        "3417.15",
+    )
+
+
+def test_enter_picks_the_highlighted_account_when_newer_suggestions_arrive(page: Page, sales_user):
+    """The suggestions for "Ac" come first; those for "Acme" arrive after the arrow key has
+    reached Acme Panels: Enter still picks it, and the form is not sent."""
+    customer = CustomerFactory(name="Acme Panels")
+    held = []
+
+    def lookups(route):
+        if route.request.url.endswith("q=Acme"):
+            held.append(route)  # answered later, once the arrow key has been pressed
+        else:
+            route.continue_()
+
+    log_in(page, sales_user.username)
+    page.goto("/quotes/new/")
+    page.route("**/accounts/lookup/**", lookups)
+    box = page.get_by_label("Customer")
+    box.press_sequentially("Ac")
+    expect(page.get_by_role("option", name=re.compile("Acme Panels"))).to_be_visible()
+    box.press_sequentially("me")
+    page.wait_for_timeout(400)  # the box asks for "Acme" 200 ms after the last key
+    box.press("ArrowDown")
+    selected = page.get_by_role("listbox").get_by_role("option", selected=True)
+    expect(selected).to_contain_text("Acme Panels")
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_timeout(300)
+    expect(selected).to_contain_text("Acme Panels")
+    box.press("Enter")
+    expect(box).to_have_value("Acme Panels")
+    expect(page.locator("#id_customer_id")).to_have_value(str(customer.pk))
+    expect(page).to_have_url(re.compile(r"/quotes/new/$"))
+
+
+def test_running_totals_read_and_show_numbers_the_dutch_way(page: Page, sales_user):
+    """In Dutch, "1250,5" is read as 1250.50 and the totals show as "€ 1.234,56"."""
+    log_in(page, sales_user.username)
+    sales_user.language = "nl"  # the user's choice, from the next page on
+    sales_user.save(update_fields=["language"])
+    page.goto("/quotes/new/")
+    _type_line(page, 0, "Kantbank", "2", "1250,5", "0")
+    _type_line(page, 1, "Montage", "1,5", "10", "0")
+    expect(page.locator(".lines-table tbody tr").nth(0).locator("[data-line-amount]")).to_have_text(
+        "€\u00a02.501,00"
+    )
+    page.get_by_label("btw %").fill("21")
+    expect(page.locator("[data-total]")).to_have_text("€\u00a03.044,36")
+    assert _totals(page) == ["€\u00a02.516,00", "€\u00a0528,36", "€\u00a03.044,36"]
+    screenshot(page, "quote-running-totals-dutch")
+    # A single dot without three digits after it is a decimal point, as the server reads it.
+    page.locator("#id_lines-1-unit_price").fill("10.50")
+    expect(page.locator(".lines-table tbody tr").nth(1).locator("[data-line-amount]")).to_have_text(
+        "€\u00a015,75"
+    )

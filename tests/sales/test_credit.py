@@ -37,8 +37,8 @@ def test_within_the_limit_is_accepted_with_the_figures():
     decision = check()
     assert decision.status == ACCEPTED
     assert decision.reason == (
-        "Accepted: open exposure 500.00 + this order 300.00 = 800.00, within the credit limit "
-        "of 1,000.00 (200.00 left)."
+        "Accepted: open exposure €500.00 + this order €300.00 = €800.00, within the credit limit "
+        "of €1,000.00 (€200.00 left)."
     )
     assert (decision.exposure, decision.credit_limit) == (D("500.00"), D("1000.00"))
 
@@ -50,8 +50,8 @@ def test_exactly_at_the_limit_is_accepted():
 def test_one_cent_above_the_limit_needs_approval():
     decision = check(order_value=D("500.01"))
     assert decision.status == PENDING_APPROVAL
-    assert "500.00 + this order 500.01 = 1,000.01" in decision.reason
-    assert "0.01 above the credit limit of 1,000.00" in decision.reason
+    assert "€500.00 + this order €500.01 = €1,000.01" in decision.reason
+    assert "€0.01 above the credit limit of €1,000.00" in decision.reason
 
 
 def test_an_order_alone_above_the_limit_needs_approval():
@@ -72,14 +72,14 @@ def test_credit_hold_blocks_an_order_that_is_not_prepaid_and_says_with_what_figu
     decision = check(credit_hold=True)
     assert decision.status == BLOCKED
     assert decision.reason == (
-        "Blocked: the account is on credit hold and this order of 300.00 is not prepaid "
-        "(open exposure 500.00, credit limit 1,000.00)."
+        "Blocked: the account is on credit hold and this order of €300.00 is not prepaid "
+        "(open exposure €500.00, credit limit €1,000.00)."
     )
 
 
 def test_a_blocked_order_without_a_limit_says_so():
     assert check(credit_hold=True, credit_limit=None).reason.endswith(
-        "(open exposure 500.00, no credit limit)."
+        "(open exposure €500.00, no credit limit)."
     )
 
 
@@ -102,10 +102,10 @@ def test_the_issue_case_a_prepaid_tick_on_hold_waits_for_accounting():
     assert decision.status == AWAITING_PREPAYMENT
     assert not decision.accepted
     assert decision.reason == (
-        "Waiting for Accounting to confirm the prepayment of this order of 60,500.00: a prepaid "
+        "Waiting for Accounting to confirm the prepayment of this order of €60,500.00: a prepaid "
         "order is accepted once the money has been received. If it is not received: Blocked: "
-        "the account is on credit hold and this order of 60,500.00 is not prepaid (open "
-        "exposure 0.00, credit limit 10.00)."
+        "the account is on credit hold and this order of €60,500.00 is not prepaid (open "
+        "exposure €0.00, credit limit €10.00)."
     )
 
 
@@ -114,8 +114,8 @@ def test_a_prepaid_tick_above_the_limit_waits_too_and_says_approval_would_be_nee
     decision = check(prepayment=PREPAYMENT_CLAIMED, order_value=D("600"))
     assert decision.status == AWAITING_PREPAYMENT
     assert decision.reason.endswith(
-        "If it is not received: Needs Management's approval: open exposure 500.00 + this order "
-        "600.00 = 1,100.00, which is 100.00 above the credit limit of 1,000.00."
+        "If it is not received: Needs Management's approval: open exposure €500.00 + this order "
+        "€600.00 = €1,100.00, which is €100.00 above the credit limit of €1,000.00."
     )
 
 
@@ -138,7 +138,7 @@ def test_a_confirmed_prepayment_on_hold_above_the_limit_is_accepted_and_says_why
     assert decision.status == ACCEPTED
     assert decision.reason == (
         "Accepted: Accounting confirmed the prepayment, so the order uses no credit (open "
-        "exposure 0.00, this order 60,500.00, credit limit 10.00). The account is on credit "
+        "exposure €0.00, this order €60,500.00, credit limit €10.00). The account is on credit "
         "hold, but the order is prepaid."
     )
 
@@ -149,21 +149,21 @@ def test_a_confirmed_prepayment_above_the_limit_is_accepted():
     assert decision.status == ACCEPTED
     assert decision.reason == (
         "Accepted: Accounting confirmed the prepayment, so the order uses no credit (open "
-        "exposure 500.00, this order 600.00, credit limit 1,000.00)."
+        "exposure €500.00, this order €600.00, credit limit €1,000.00)."
     )
 
 
 def test_a_confirmed_prepayment_without_a_limit_says_so():
     decision = check(prepayment=PREPAYMENT_CONFIRMED, credit_limit=None)
-    assert decision.reason.endswith("(open exposure 500.00, this order 300.00, no credit limit).")
+    assert decision.reason.endswith("(open exposure €500.00, this order €300.00, no credit limit).")
 
 
 @pytest.mark.parametrize(
     ("hold", "value", "status", "reason_start"),
     [
         (True, D("300"), BLOCKED, "Blocked: the account is on credit hold"),
-        (False, D("600"), PENDING_APPROVAL, "Needs Management's approval: open exposure 500.00"),
-        (False, D("300"), ACCEPTED, "Accepted: open exposure 500.00 + this order 300.00"),
+        (False, D("600"), PENDING_APPROVAL, "Needs Management's approval: open exposure €500.00"),
+        (False, D("300"), ACCEPTED, "Accepted: open exposure €500.00 + this order €300.00"),
     ],
 )
 def test_a_refused_prepayment_falls_back_to_the_normal_check(hold, value, status, reason_start):
@@ -195,4 +195,4 @@ def test_a_quote_on_hold_and_over_the_limit_warns_of_both():
     )
     assert "The customer is on credit hold" in warning
     assert "would pass the credit limit" in warning
-    assert "100.00 above the credit limit of 1,000.00" in warning
+    assert "€100.00 above the credit limit of €1,000.00" in warning

@@ -239,7 +239,7 @@ def test_an_order_within_the_limit_is_accepted_and_says_why(sales_user, customer
     order = submit(sales_user, customer, line("5", "100.00"), vat_rate=D("0"))
     assert order.status == Order.Status.ACCEPTED
     assert order.number == "O-000001"
-    assert order.credit_reason.startswith("Accepted: open exposure 0.00 + this order 500.00")
+    assert order.credit_reason.startswith("Accepted: open exposure €0.00 + this order €500.00")
     assert (order.credit_exposure, order.credit_limit) == (D("0"), D("1000.00"))
 
 
@@ -247,8 +247,8 @@ def test_an_order_above_the_limit_waits_for_management(sales_user, customer):
     OrderFactory(customer=customer, total=D("800.00"))
     order = submit(sales_user, customer, line("3", "100.00"), vat_rate=D("0"))
     assert order.status == Order.Status.PENDING_APPROVAL
-    assert "open exposure 800.00 + this order 300.00 = 1,100.00" in order.credit_reason
-    assert "100.00 above the credit limit of 1,000.00" in order.credit_reason
+    assert "open exposure €800.00 + this order €300.00 = €1,100.00" in order.credit_reason
+    assert "€100.00 above the credit limit of €1,000.00" in order.credit_reason
 
 
 def test_credit_hold_blocks_an_order_not_prepaid(sales_user, customer):
@@ -341,7 +341,7 @@ def test_a_blocked_order_marked_prepaid_waits_for_accounting(sales_user, custome
     order.refresh_from_db()
     assert (order.prepaid, order.status) == (True, Order.Status.AWAITING_PREPAYMENT)
     assert order.credit_reason.startswith(
-        "Waiting for Accounting to confirm the prepayment of this order of 121.00"
+        "Waiting for Accounting to confirm the prepayment of this order of €121.00"
     )
 
 
@@ -548,7 +548,7 @@ def test_a_drafts_terms_change_and_a_sent_quotes_do_not(sales_user, customer):
 
 # --- totals too large for the columns; prepaid orders and the exposure ----------------------------
 
-TOO_LARGE = "The total is too large: at most 999,999,999,999.99."
+TOO_LARGE = "The total is too large: at most €999,999,999,999.99."
 
 
 @pytest.mark.parametrize(
@@ -647,7 +647,7 @@ def test_a_blocked_order_rechecked_as_prepaid_above_the_limit_is_accepted_once_c
     assert order.status == Order.Status.ACCEPTED
     assert order.credit_reason == (
         "Accepted: Accounting confirmed the prepayment, so the order uses no credit (open "
-        "exposure 900.00, this order 500.00, credit limit 1,000.00). "
+        "exposure €900.00, this order €500.00, credit limit €1,000.00). "
         "The account is on credit hold, but the order is prepaid."
     )
     assert selectors.account_exposure(account_id=customer.pk) == D("900.00")
@@ -766,11 +766,11 @@ def test_the_issue_a_prepaid_tick_on_hold_is_neither_accepted_nor_invoiced(
     assert order.status == Order.Status.AWAITING_PREPAYMENT
     assert (order.prepaid, order.prepayment_confirmed_at) == (True, None)
     assert order.credit_reason.startswith(
-        "Waiting for Accounting to confirm the prepayment of this order of 60,500.00"
+        "Waiting for Accounting to confirm the prepayment of this order of €60,500.00"
     )
     assert order.credit_reason.endswith(
         "If it is not received: Blocked: the account is on credit hold and this order of "
-        "60,500.00 is not prepaid (open exposure 0.00, credit limit 10.00)."
+        "€60,500.00 is not prepaid (open exposure €0.00, credit limit €10.00)."
     )
     with pytest.raises(
         TransitionNotAllowed,
@@ -795,7 +795,7 @@ def test_accounting_confirms_the_prepayment_and_the_order_is_accepted(
     assert order.prepayment_confirmed_at is not None
     assert order.credit_reason == (
         "Accepted: Accounting confirmed the prepayment, so the order uses no credit (open "
-        "exposure 0.00, this order 60,500.00, credit limit 10.00). The account is on credit "
+        "exposure €0.00, this order €60,500.00, credit limit €10.00). The account is on credit "
         "hold, but the order is prepaid."
     )
     assert (decision.decision, decision.decided_by, decision.comment) == (
@@ -819,8 +819,8 @@ def test_a_prepayment_not_received_on_hold_blocks_the_order(sales_user, accounti
     assert (order.status, order.prepaid) == (Order.Status.BLOCKED, False)
     assert order.credit_reason == (
         "The prepayment was not received, so the order is checked on credit: Blocked: the "
-        "account is on credit hold and this order of 60,500.00 is not prepaid (open exposure "
-        "0.00, credit limit 10.00)."
+        "account is on credit hold and this order of €60,500.00 is not prepaid (open exposure "
+        "€0.00, credit limit €10.00)."
     )
     assert (decision.decision, decision.decided_by, decision.comment) == (
         PrepaymentDecision.Decision.REFUSED,
@@ -836,8 +836,8 @@ def test_a_prepaid_tick_above_the_limit_without_hold_waits_too(sales_user, custo
     order = submit(sales_user, customer, line("3", "100.00"), vat_rate=D("0"), prepaid=True)
     assert order.status == Order.Status.AWAITING_PREPAYMENT
     assert order.credit_reason.endswith(
-        "If it is not received: Needs Management's approval: open exposure 800.00 + this order "
-        "300.00 = 1,100.00, which is 100.00 above the credit limit of 1,000.00."
+        "If it is not received: Needs Management's approval: open exposure €800.00 + this order "
+        "€300.00 = €1,100.00, which is €100.00 above the credit limit of €1,000.00."
     )
     assert selectors.account_exposure(account_id=customer.pk) == D("800.00")
 
@@ -852,7 +852,7 @@ def test_a_prepayment_not_received_above_the_limit_goes_to_management(
     assert (order.status, order.prepaid) == (Order.Status.PENDING_APPROVAL, False)
     assert order.credit_reason.startswith(
         "The prepayment was not received, so the order is checked on credit: Needs Management's "
-        "approval: open exposure 800.00 + this order 300.00 = 1,100.00"
+        "approval: open exposure €800.00 + this order €300.00 = €1,100.00"
     )
     services.order_decide(order=order, user=management_user, approve=True, comment="Known.")
     assert selectors.account_exposure(account_id=customer.pk) == D("1100.00")

@@ -6,7 +6,10 @@ from decimal import Decimal as D
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Account, RelationshipType
@@ -15,7 +18,7 @@ from tests.accounts.factories import AccountFactory, AddressFactory, ContactFact
 from tests.html import field_errors, parse
 from tests.html import rows as table_rows
 from tests.picker import account_box, picked, typed
-from tests.sales.conftest import visit
+from tests.sales.conftest import mailing, visit
 from tests.sales.factories import (
     ApprovalFactory,
     InvoiceFactory,
@@ -253,7 +256,7 @@ def test_the_quote_page_warns_when_the_limit_would_pass(as_user, sales_user, cus
     quote = QuoteFactory(customer=customer, total=D("121.00"))
     page = html(as_user(sales_user).get(quote.get_absolute_url()))
     assert "would pass the credit limit" in page
-    assert "open exposure 950.00 + this order 121.00 = 1,071.00" in page
+    assert "open exposure €950.00 + this order €121.00 = €1,071.00" in page
 
 
 def test_the_quote_page_does_not_warn_within_the_limit(as_user, sales_user, customer):
@@ -273,7 +276,7 @@ def test_an_order_above_the_limit_waits_and_says_why(as_user, sales_user, custom
     order = Order.objects.get()
     assert order.status == Order.Status.PENDING_APPROVAL
     page = html(response)
-    assert "Needs Management&#x27;s approval: open exposure 0.00 + this order 1,210.00" in page
+    assert "Needs Management&#x27;s approval: open exposure €0.00 + this order €1,210.00" in page
     assert "Waiting for Management's approval." in page
 
 
@@ -345,7 +348,7 @@ def waiting(customer):
         customer=customer,
         status=Order.Status.PENDING_APPROVAL,
         total=D("1210.00"),
-        credit_reason="Needs Management's approval: open exposure 0.00 + this order 1,210.00",
+        credit_reason="Needs Management's approval: open exposure €0.00 + this order €1,210.00",
     )
 
 
@@ -381,6 +384,55 @@ def test_a_decision_without_a_comment_is_refused(as_user, management_user, waiti
         reverse("sales:order_decide", args=[waiting.pk]), {"decision": "approve", "comment": ""}
     )
     assert "Say why: a comment is required." in html(response)
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+    assert not Approval.objects.exists()
+
+
+def _decision_row(page, order):
+    """The approvals page's row of `order`, with its decision form."""
+    return next(
+        row for row in parse(page).find_all("tr", data_row="") if row.find("a").text == order.number
+    )
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_a_decision_without_a_comment_from_the_approvals_page_returns_there(
+    as_user, management_user, waiting, decision
+):
+    """Approving or rejecting from the Approvals page without a comment shows the Approvals page
+    again, the error beside that order's decision, and saves nothing."""
+    other = OrderFactory(customer=waiting.customer, status=Order.Status.PENDING_APPROVAL)
+    response = as_user(management_user).post(
+        reverse("sales:order_decide", args=[waiting.pk]),
+        {"decision": decision, "comment": "  ", "next": "approvals"},
+    )
+    assert response.status_code == 200
+    page = html(response)
+    assert parse(page).find("h1").text == "Approvals"
+    row = _decision_row(page, waiting)
+    assert row.find(class_="errors").text == "Say why: a comment is required."
+    assert row.find("textarea").attrs["aria-invalid"] == "true"
+    assert not _decision_row(page, other).find_all(class_="errors")
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+    assert not Approval.objects.exists()
+
+
+def test_a_refused_approval_on_the_approvals_page_keeps_the_comment(
+    as_user, management_user, waiting
+):
+    """The service's refusal (the account went on credit hold) shows on the Approvals page with
+    the comment as typed, so it can be turned into a rejection without typing it again."""
+    Account.objects.filter(pk=waiting.customer_id).update(credit_hold=True)
+    response = as_user(management_user).post(
+        reverse("sales:order_decide", args=[waiting.pk]),
+        {"decision": "approve", "comment": "Known payer.", "next": "approvals"},
+    )
+    assert response.status_code == 200
+    row = _decision_row(html(response), waiting)
+    assert "is on credit hold" in row.find(class_="errors").text
+    assert row.find("textarea").text == "Known payer."
     waiting.refresh_from_db()
     assert waiting.status == Order.Status.PENDING_APPROVAL
     assert not Approval.objects.exists()
@@ -541,7 +593,7 @@ def test_approvals_page_has_constant_queries(
         customer=customer,
         status=Order.Status.PENDING_APPROVAL,
         total=D("1210.00"),
-        credit_reason="Needs Management's approval: open exposure 0.00 + this order 1,210.00",
+        credit_reason="Needs Management's approval: open exposure €0.00 + this order €1,210.00",
     )
     OrderFactory(customer=customer, total=D("500.00"))
     Account.objects.filter(pk=customer.pk).update(credit_hold=True)
@@ -555,7 +607,7 @@ def test_approvals_page_has_constant_queries(
     assert page.count("<tr data-decision>") == 5
     row = re.search(r"<tr data-row>(?:(?!</tr>).)*Acme Panels.*?</tr>", page, re.S).group(0)
     cells = re.findall(r'<td class="num">([^<]*)</td>', row)
-    assert cells == ["1,210.00", "500.00", "1,000.00"]
+    assert cells == ["€1,210.00", "€500.00", "€1,000.00"]
     assert "On credit hold now" in row
     assert page.count("data-hold") == 1
     assert page.count("<tr data-prepayment-row>") == 3
@@ -570,6 +622,67 @@ def test_invoice_page_has_constant_queries(as_user, accounting_user, django_asse
     assert invoice.number in html(response)
 
 
+@pytest.mark.parametrize(
+    ("language", "decimal", "thousand"), [("en-gb", ".", ","), ("nl", ",", ".")]
+)
+@pytest.mark.parametrize("url", ["sales:quote_create", "sales:order_create"])
+def test_the_document_forms_tell_the_running_totals_the_languages_separators(
+    as_user, sales_user, settings, url, language, decimal, thousand
+):
+    """The running totals read and show numbers as the page's language does: the form says how."""
+    settings.LANGUAGE_CODE = language
+    page = parse(html(as_user(sales_user).get(reverse(url))))
+    form = page.find("form", id="document-form")
+    assert (form.attrs["data-decimal-separator"], form.attrs["data-thousand-separator"]) == (
+        decimal,
+        thousand,
+    )
+    assert "data-running-totals" in form.attrs
+    # The VAT rate the totals read is written the language's way too.
+    assert page.find("input", id="id_vat_rate").attrs["value"] == f"21{decimal}00"
+    assert page.find("tfoot").find_all("output", data_total="")
+    assert page.find("template", id="line-template").find_all("output", data_line_amount="")
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+def test_an_order_submission_takes_ten_queries_whatever_its_lines(
+    as_user, sales_user, customer, lines
+):
+    """Entering an order reads and writes what it must once: the session and user, the user's
+    rights (one query, users.backends), the customer with its credit hold, its addresses (the
+    form offers them and the service picks the defaults from them), the account's row lock, the
+    exposure, the next number (one UPDATE ... RETURNING), the order and its lines (one INSERT
+    each)."""
+    client = as_user(sales_user)
+    # The first order of all makes the numbering's row; this is about every order after it.
+    client.post(reverse("sales:order_create"), form_data(customer, ("First", "1", "1.00")))
+    data = form_data(customer, *[(f"Line {i}", "2", "10.00") for i in range(lines)])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("sales:order_create"), data)
+    assert response.status_code == 302
+    order = Order.objects.latest("pk")
+    assert (order.status, order.total, order.lines.count()) == (
+        "accepted",
+        D("24.20") * lines,
+        lines,
+    )
+    assert order.invoice_address == mailing(customer) and order.delivery_address == visit(customer)
+    # The test's transaction turns the service's into a savepoint; BEGIN and COMMIT are not
+    # logged outside tests.
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+    assert len(statements) == 10, "\n".join(statements)
+
+
+@pytest.mark.parametrize("url", ["sales:quote_create", "sales:order_create"])
+def test_a_dutch_vat_rate_is_read_the_dutch_way(as_user, sales_user, settings, customer, url):
+    settings.LANGUAGE_CODE = "nl"
+    data = form_data(customer, ("Paint", "1", "100,00"), vat_rate="9,5")
+    response = as_user(sales_user).post(reverse(url), data)
+    assert response.status_code == 302, field_errors(response.content, "vat_rate")
+    document = (Quote if url == "sales:quote_create" else Order).objects.latest("pk")
+    assert (document.vat_rate, document.total) == (D("9.5"), D("109.50"))
+
+
 # --- the account page's sales panel ----------------------------------------------------------
 
 
@@ -581,18 +694,39 @@ def test_the_account_page_shows_quotes_orders_exposure_and_remaining_credit(
     InvoiceFactory(order__customer=customer, amount=D("200.00"))
     page = html(as_user(sales_user).get(customer.get_absolute_url()))
     assert "Q-000042" in page and "O-000007" in page
-    assert "data-exposure>500.00<" in page
-    assert "data-remaining>500.00<" in page
+    assert "data-exposure>€500.00<" in page
+    assert "data-remaining>€500.00<" in page
+
+
+def test_the_sales_panel_is_for_those_who_may_read_sales_documents(as_user, customer):
+    """Someone who may read accounts but no quotes, orders or invoices sees no sales figures,
+    and the page reads none."""
+    reader = UserFactory(username="reader")
+    reader.user_permissions.add(Permission.objects.get(codename="view_account"))
+    OrderFactory(customer=customer, number="O-000007", total=D("300.00"))
+    page = html(as_user(reader).get(customer.get_absolute_url()))
+    assert "O-000007" not in page and "data-exposure" not in page
+
+
+def test_an_inactive_account_offers_no_new_quote_or_order(as_user, sales_user, customer):
+    Account.objects.filter(pk=customer.pk).update(is_active=False)
+    page = parse(html(as_user(sales_user).get(customer.get_absolute_url())))
+    links = [a.attrs.get("href", "") for a in page.find_all("a")]
+    assert not [link for link in links if link.startswith(("/quotes/new/", "/orders/new/"))]
 
 
 def test_the_account_panel_has_constant_queries(
     as_user, sales_user, customer, django_assert_max_num_queries
 ):
     client = as_user(sales_user)
+    # One of each, so that the timeline already reads every kind of document.
+    QuoteFactory(customer=customer)
+    OrderFactory(customer=customer)
+    InvoiceFactory(order__customer=customer)
     client.get(customer.get_absolute_url())  # Warm the per-session caches.
     with django_assert_max_num_queries(30) as few:
         client.get(customer.get_absolute_url())
-    for _ in range(8):
+    for _ in range(7):
         QuoteFactory(customer=customer)
         OrderFactory(customer=customer)
         InvoiceFactory(order__customer=customer)
@@ -721,7 +855,7 @@ def test_a_total_too_large_is_refused_on_the_form(
     )
     assert response.status_code == 200
     page = html(response)
-    assert "The total is too large: at most 999,999,999,999.99" in page
+    assert "The total is too large: at most €999,999,999,999.99" in page
     typed = response.context["formset"].forms[0]
     assert (typed["quantity"].value(), typed["unit_price"].value()) == (quantity, price)
     assert not model.objects.exists()
@@ -746,9 +880,9 @@ def test_a_blocked_order_prepaid_above_the_limit_is_accepted_on_its_page(
     # The first message is the entry's (blocked), the last the recheck's.
     assert messages_in(page)[-1] == (
         f"Order {order.number}: Waiting for Accounting to confirm the prepayment of this order "
-        "of 605.00: a prepaid order is accepted once the money has been received. If it is not "
-        "received: Blocked: the account is on credit hold and this order of 605.00 is not "
-        "prepaid (open exposure 900.00, credit limit 1,000.00)."
+        "of €605.00: a prepaid order is accepted once the money has been received. If it is not "
+        "received: Blocked: the account is on credit hold and this order of €605.00 is not "
+        "prepaid (open exposure €900.00, credit limit €1,000.00)."
     )
     order.refresh_from_db()
     assert order.status == Order.Status.AWAITING_PREPAYMENT
@@ -765,7 +899,7 @@ def test_a_blocked_order_prepaid_above_the_limit_is_accepted_on_its_page(
     order.refresh_from_db()
     assert order.status == Order.Status.ACCEPTED
     account_page = html(client.get(customer.get_absolute_url()))
-    assert "data-exposure>900.00<" in account_page
+    assert "data-exposure>€900.00<" in account_page
 
 
 @pytest.mark.parametrize("kind", ["quote", "order"])
@@ -820,7 +954,7 @@ def test_the_invoice_page_shows_what_is_invoiced(
         page = html(client.get(invoice.get_absolute_url()))
     assert page.count("Panel ") == 8
     assert ">Subtotal<" in page and ">VAT 21%<" in page
-    assert '<td class="num" data-total>121.00</td>' in page
+    assert '<td class="num" data-total>€121.00</td>' in page
     assert "<dt>Purchase order number</dt><dd>PO-4711</dd>" in page
     assert "<dt>Seller</dt><dd data-seller>Bodywork Group Elfsquad, Pat Jansen</dd>" in page
     assert "<dt>Invoice date</dt><dd>2 Mar 2026</dd>" in page
@@ -835,7 +969,9 @@ def test_the_account_panel_lists_open_invoices(
     client = as_user(accounting_user)
     page = html(client.get(customer.get_absolute_url()))
     assert page.count("<tr data-invoice>") == 1
-    assert "INV-000001" in page and "INV-000002" not in page
+    # The panel's own rows: the timeline below it lists the paid invoice as paid.
+    panel = parse(page).find("section", aria_labelledby="sales-h").text
+    assert "INV-000001" in panel and "INV-000002" not in panel
     with django_assert_max_num_queries(40) as few:
         client.get(customer.get_absolute_url())
     for _ in range(8):
@@ -1109,7 +1245,9 @@ def awaiting(customer):
         status=Order.Status.AWAITING_PREPAYMENT,
         prepaid=True,
         total=D("60500.00"),
-        credit_reason="Waiting for Accounting to confirm the prepayment of this order of 60,500.00",
+        credit_reason=(
+            "Waiting for Accounting to confirm the prepayment of this order of €60,500.00"
+        ),
     )
 
 
@@ -1126,7 +1264,7 @@ def test_a_prepaid_order_entered_on_hold_waits_and_says_so(as_user, sales_user, 
     page = html(response)
     assert messages_in(page)[0].startswith(
         f"Order {order.number}: Waiting for Accounting to confirm the prepayment of this order of "
-        "60,500.00"
+        "€60,500.00"
     )
     assert '<span class="badge status-awaiting_prepayment">Awaiting prepayment</span>' in page
     assert re.search(r"<dd data-prepaid>Yes: waiting for Accounting", page)
@@ -1146,7 +1284,7 @@ def test_accounting_confirms_a_prepayment_on_the_order_page(as_user, accounting_
     page = html(response)
     assert messages_in(page) == [
         f"Order {awaiting.number}: Accepted: Accounting confirmed the prepayment, so the order "
-        "uses no credit (open exposure 0.00, this order 60,500.00, credit limit 10.00). The "
+        "uses no credit (open exposure €0.00, this order €60,500.00, credit limit €10.00). The "
         "account is on credit hold, but the order is prepaid."
     ]
     awaiting.refresh_from_db()
@@ -1183,6 +1321,25 @@ def test_accounting_says_a_prepayment_was_not_received_from_the_approvals_page(
     awaiting.refresh_from_db()
     assert (awaiting.status, awaiting.prepaid) == (Order.Status.BLOCKED, False)
     assert PrepaymentDecision.objects.get().comment == "Nothing received."
+
+
+def test_a_prepayment_not_received_without_a_reason_from_the_approvals_page_returns_there(
+    as_user, accounting_user, awaiting
+):
+    """Saying "Not received" on the Approvals page without a reason shows that page again with
+    the error beside the order, and changes nothing."""
+    response = as_user(accounting_user).post(
+        reverse("sales:order_prepayment", args=[awaiting.pk]),
+        {"decision": "refuse", "comment": "", "next": "approvals"},
+    )
+    assert response.status_code == 200
+    page = parse(html(response))
+    assert page.find("h1").text == "Approvals"
+    row = page.find("tr", data_prepayment_row="")
+    assert row.find(class_="errors").text == "Say why: a comment is required."
+    awaiting.refresh_from_db()
+    assert (awaiting.status, awaiting.prepaid) == (Order.Status.AWAITING_PREPAYMENT, True)
+    assert not PrepaymentDecision.objects.exists()
 
 
 def test_a_prepayment_not_received_without_a_reason_is_refused_on_the_form(

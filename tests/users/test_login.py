@@ -17,7 +17,7 @@ def test_people_log_in_with_username_or_email(client, login):
     UserFactory(username="sales", email="sales@example.com")
     response = client.post(reverse("login"), {"username": login, "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("accounts:list")
+    assert response.url == reverse("activities:my_work")
 
 
 def test_a_wrong_password_is_explained_and_keeps_the_login(client):

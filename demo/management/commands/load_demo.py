@@ -14,8 +14,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {result.accounts_created} accounts, {result.contacts_created} "
-                f"contacts and {result.users_created} users created; "
-                f"{result.addresses_located} visit addresses located."
+                f"contacts, {result.activities_created} activities and {result.users_created} "
+                "users created; "
+                f"{result.addresses_located} visit addresses located; "
+                f"{result.owners_assigned} accounts given an owner."
             )
         )
         users = ", ".join(username for username, *_ in DEMO_USERS)

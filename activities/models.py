@@ -1,0 +1,165 @@
+"""What happened with an account and what comes next: notes, calls, meetings, emails, tasks."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Long enough for the minutes of a meeting; a pasted mailbox gets a clear message instead.
+BODY_MAX_LENGTH = 10_000
+
+
+class Activity(models.Model):
+    """One thing that happened with an account, or a task still to do.
+
+    A deleted activity keeps its row (`deleted_at`, `deleted_by`) and its subject, so the
+    account's timeline still shows that something was removed, by whom and when.
+    """
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        CALL = "call", _("Call")
+        MEETING = "meeting", _("Meeting")
+        EMAIL = "email", _("Email")
+        TASK = "task", _("Task")
+
+    account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("account"),
+    )
+    contact = models.ForeignKey(
+        "accounts.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("contact"),
+    )
+    quote = models.ForeignKey(
+        "sales.Quote",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("quote"),
+    )
+    order = models.ForeignKey(
+        "sales.Order",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("order"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.NOTE)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("details"), max_length=BODY_MAX_LENGTH, blank=True)
+    occurred_at = models.DateTimeField(
+        _("when"),
+        default=timezone.now,
+        help_text=_("When it happened, or when a task is due."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    # Kept while the user has tasks: a task without anyone to do it is lost.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="task") | Q(assigned_to__isnull=False),
+                name="activity_task_has_assignee",
+                violation_error_message=_("A task needs someone to do it."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject=""),
+                name="activity_has_subject",
+                violation_error_message=_("Give the activity a subject."),
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), BODY_MAX_LENGTH),
+                name="activity_body_length",
+                violation_error_message=_("The details are too long."),
+            ),
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=False) | Q(done_by__isnull=True),
+                name="activity_done_by_only_when_done",
+            ),
+        ]
+        indexes = [
+            # The account's timeline, newest first, paged by (occurred_at, id).
+            models.Index(fields=["account", "-occurred_at", "-id"], name="activity_timeline_idx"),
+            # My work: a user's open tasks by due date.
+            models.Index(
+                fields=["assigned_to", "occurred_at", "id"],
+                condition=Q(done_at__isnull=True, deleted_at__isnull=True),
+                name="activity_open_idx",
+            ),
+            # My work: what a user wrote lately.
+            models.Index(
+                fields=["created_by", "-id"],
+                condition=Q(deleted_at__isnull=True),
+                name="activity_author_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:detail", args=[self.account_id]) + f"#activity-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None and self.deleted_at is None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open while its due time has passed."""
+        return self.is_open and self.occurred_at < timezone.now()

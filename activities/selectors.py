@@ -1,0 +1,374 @@
+"""Reads for the account's timeline and My work, each in a number of queries that does not grow
+with the data."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import F, Model, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Account, AccountChange
+from accounts.selectors import accounts_owned_by
+from activities.models import Activity
+from activities.services import activity_may_change
+from common.typing import AuthUser, StrOrPromise
+from sales.models import Approval, Invoice, Order, PrepaymentDecision, Quote
+
+TIMELINE_PAGE_SIZE = 20
+MY_TASKS_CAP = 30
+MY_RECENT_COUNT = 10
+MY_ACCOUNTS_CAP = 25
+
+# The timeline's filter: one activity kind, the sales documents or the account's own history.
+DOCUMENTS, HISTORY = "documents", "history"
+TIMELINE_FILTERS: list[tuple[str, StrOrPromise]] = [
+    ("", gettext_lazy("Everything")),
+    *Activity.Kind.choices,
+    (DOCUMENTS, gettext_lazy("Quotes, orders and invoices")),
+    (HISTORY, gettext_lazy("Credit and type changes")),
+]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CURSOR = re.compile(r"([0-9]{1,17})\.([0-9])\.([0-9]{1,18})")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the timeline, whichever record it comes from."""
+
+    at: datetime
+    rank: int  # orders entries of the same moment, and makes the paging key unique
+    pk: int
+    source: str
+    title: str
+    who: Any = None
+    url: str = ""
+    detail: str = ""
+    activity: Activity | None = None
+    may_change: bool = False
+
+    @property
+    def key(self) -> tuple[datetime, int, int]:
+        return (self.at, self.rank, self.pk)
+
+
+@dataclass
+class Timeline:
+    entries: list[TimelineEntry]
+    show: str
+    next_cursor: str = ""
+    filters: list[tuple[str, StrOrPromise]] = field(default_factory=lambda: TIMELINE_FILTERS)
+
+
+def encode_cursor(entry: TimelineEntry) -> str:
+    micros = (entry.at - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros}.{entry.rank}.{entry.pk}"
+
+
+def decode_cursor(text: str) -> tuple[datetime, int, int] | None:
+    """The paging key in `before`, or None for a mistyped one (the first page is shown)."""
+    found = _CURSOR.fullmatch(text or "")
+    if not found:
+        return None
+    try:
+        at = _EPOCH + timedelta(microseconds=int(found.group(1)))
+    except OverflowError:
+        return None
+    return at, int(found.group(2)), int(found.group(3))
+
+
+def _older_than(cursor: tuple[datetime, int, int] | None, rank: int, time_field: str) -> Q:
+    """Rows of one source that come after the cursor in (time, rank, id) descending order."""
+    if cursor is None:
+        return Q()
+    at, cursor_rank, pk = cursor
+    if rank < cursor_rank:
+        return Q(**{f"{time_field}__lte": at})
+    if rank > cursor_rank:
+        return Q(**{f"{time_field}__lt": at})
+    # The redundant `<=` lets PostgreSQL walk the (account, time, id) index in order and stop
+    # after a page; the OR alone made it fetch and sort every older row.
+    return Q(**{f"{time_field}__lte": at}) & (Q(**{f"{time_field}__lt": at}) | Q(pk__lt=pk))
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where one kind of timeline entry is kept: an account's rows and the moment of each."""
+
+    rank: int
+    model: type[Model]
+    account_field: str
+    time_field: str
+    users: tuple[str, ...]
+    related: tuple[str, ...] = ()
+    condition: Q = field(default_factory=Q)
+
+
+_INVOICE_USERS = ("created_by", "paid_by")
+ACTIVITIES = _Source(
+    rank=7,
+    model=Activity,
+    account_field="account_id",
+    time_field="occurred_at",
+    users=("created_by", "assigned_to", "done_by", "deleted_by"),
+    related=("contact", "quote", "order"),
+)
+CHANGES = _Source(
+    rank=6,
+    model=AccountChange,
+    account_field="account_id",
+    time_field="changed_at",
+    users=("changed_by",),
+)
+QUOTES = _Source(
+    rank=1, model=Quote, account_field="customer_id", time_field="created_at", users=("created_by",)
+)
+ORDERS = _Source(
+    rank=2, model=Order, account_field="customer_id", time_field="created_at", users=("created_by",)
+)
+APPROVALS = _Source(
+    rank=3,
+    model=Approval,
+    account_field="order__customer_id",
+    time_field="decided_at",
+    users=("decided_by",),
+    related=("order",),
+)
+PREPAYMENTS = _Source(
+    rank=4,
+    model=PrepaymentDecision,
+    account_field="order__customer_id",
+    time_field="decided_at",
+    users=("decided_by",),
+    related=("order",),
+)
+INVOICES = _Source(
+    rank=5,
+    model=Invoice,
+    account_field="customer_id",
+    time_field="created_at",
+    users=_INVOICE_USERS,
+)
+PAYMENTS = _Source(
+    rank=8,
+    model=Invoice,
+    account_field="customer_id",
+    time_field="paid_at",
+    users=_INVOICE_USERS,
+    condition=Q(paid_at__isnull=False),
+)
+SOURCES = {s.rank: s for s in (ACTIVITIES, CHANGES, QUOTES, ORDERS, APPROVALS, PREPAYMENTS,
+                               INVOICES, PAYMENTS)}  # fmt: skip
+
+
+def _sources(show: str, user: AuthUser) -> list[_Source]:
+    """The sources the filter asks for, of those the user may read."""
+    sources = []
+    if show in ("", *Activity.Kind.values):
+        sources.append(ACTIVITIES)
+    if show in ("", HISTORY):
+        sources.append(CHANGES)
+    if show in ("", DOCUMENTS):
+        if user.has_perm("sales.view_quote"):
+            sources.append(QUOTES)
+        if user.has_perm("sales.view_order"):
+            sources += [ORDERS, APPROVALS, PREPAYMENTS]
+        if user.has_perm("sales.view_invoice"):
+            sources += [INVOICES, PAYMENTS]
+    return sources
+
+
+def _page_keys(
+    sources: list[_Source],
+    *,
+    account_id: int,
+    kind: str,
+    cursor: tuple[datetime, int, int] | None,
+    size: int,
+) -> list[tuple[int, int]]:
+    """(rank, id) of the page's entries and the one after, newest first, in one query.
+
+    Each source gives its newest `size + 1` rows of the account, and the union keeps the newest
+    of those. Django cannot slice the parts of a union on SQLite, so the ORM compiles each part
+    and they are joined here (the rank and the limit are integers of ours, not input).
+    """
+    parts, params = [], []
+    for source in sources:
+        rows = source.model._default_manager.filter(
+            source.condition,
+            _older_than(cursor, source.rank, source.time_field),
+            **{source.account_field: account_id},
+        )
+        if source is ACTIVITIES and kind:
+            rows = rows.filter(kind=kind)
+        newest = (
+            rows.annotate(timeline_at=F(source.time_field), timeline_id=F("pk"))
+            .order_by(f"-{source.time_field}", "-pk")
+            .values_list("timeline_at", "timeline_id")[: size + 1]
+        )
+        part, part_params = newest.query.sql_with_params()
+        parts.append(
+            f"SELECT timeline_at, {source.rank}, timeline_id FROM ({part}) AS s{source.rank}"
+        )
+        params += part_params
+    if not parts:
+        return []
+    with connection.cursor() as db_cursor:
+        db_cursor.execute(
+            f"{' UNION ALL '.join(parts)} ORDER BY 1 DESC, 2 DESC, 3 DESC LIMIT {size + 1}",
+            params,
+        )
+        return [(rank, pk) for _at, rank, pk in db_cursor.fetchall()]
+
+
+def _records(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+    """The records behind the keys: one query a model on the page, one for all their users."""
+    wanted: dict[type[Model], set[int]] = {}
+    for rank, pk in keys:
+        wanted.setdefault(SOURCES[rank].model, set()).add(pk)
+    by_model: dict[type[Model], dict[int, Any]] = {}
+    for model, pks in wanted.items():
+        related = {r for s in SOURCES.values() if s.model is model for r in s.related}
+        by_model[model] = model._default_manager.select_related(*related).in_bulk(pks)
+    records = {
+        (rank, pk): by_model[SOURCES[rank].model][pk]
+        for rank, pk in keys
+        if pk in by_model[SOURCES[rank].model]  # not deleted since the keys were read
+    }
+    _attach_users([(record, SOURCES[rank].users) for (rank, _pk), record in records.items()])
+    return records
+
+
+def _attach_users(records: list[tuple[Model, tuple[str, ...]]]) -> None:
+    """Sets the users the records name from one query, instead of a join for each user field."""
+    ids = {getattr(record, f"{name}_id") for record, names in records for name in names}
+    ids.discard(None)
+    users = get_user_model()._default_manager.in_bulk(ids) if ids else {}
+    for record, names in records:
+        for name in names:
+            setattr(record, name, users.get(getattr(record, f"{name}_id")))
+
+
+def _entry(rank: int, record: Any, user: AuthUser) -> TimelineEntry:
+    """The timeline's line for one record of the source `rank`."""
+    if rank == ACTIVITIES.rank:
+        return TimelineEntry(
+            at=record.occurred_at, rank=rank, pk=record.pk, source="activity",
+            title=record.subject, who=record.created_by, activity=record,
+            may_change=activity_may_change(activity=record, user=user),
+        )  # fmt: skip
+    if rank == CHANGES.rank:
+        return TimelineEntry(
+            at=record.changed_at, rank=rank, pk=record.pk, source="change",
+            title=_("%(field)s changed") % {"field": record.get_field_display()},
+            who=record.changed_by,
+            detail=f"{record.old_display() or '—'} → {record.new_display() or '—'}",
+        )  # fmt: skip
+    if rank == QUOTES.rank:
+        return TimelineEntry(
+            at=record.created_at, rank=rank, pk=record.pk, source="quote",
+            title=_("Quote %(number)s written") % {"number": record.number},
+            who=record.created_by, url=record.get_absolute_url(),
+            detail=record.get_status_display(),
+        )  # fmt: skip
+    if rank == ORDERS.rank:
+        return TimelineEntry(
+            at=record.created_at, rank=rank, pk=record.pk, source="order",
+            title=_("Order %(number)s entered") % {"number": record.number},
+            who=record.created_by, url=record.get_absolute_url(),
+            detail=record.get_status_display(),
+        )  # fmt: skip
+    if rank in (APPROVALS.rank, PREPAYMENTS.rank):
+        return TimelineEntry(
+            at=record.decided_at, rank=rank, pk=record.pk,
+            source="approval" if rank == APPROVALS.rank else "prepayment",
+            title=_("Order %(number)s: %(decision)s")
+            % {"number": record.order.number, "decision": record.get_decision_display()},
+            who=record.decided_by, url=record.order.get_absolute_url(), detail=record.comment,
+        )  # fmt: skip
+    if rank == INVOICES.rank:
+        return TimelineEntry(
+            at=record.created_at, rank=rank, pk=record.pk, source="invoice",
+            title=_("Invoice %(number)s issued") % {"number": record.number},
+            who=record.created_by, url=record.get_absolute_url(),
+        )  # fmt: skip
+    if rank != PAYMENTS.rank:
+        raise ValueError(f"No timeline source has rank {rank}")
+    return TimelineEntry(
+        at=record.paid_at, rank=rank, pk=record.pk, source="payment",
+        title=_("Invoice %(number)s paid") % {"number": record.number},
+        who=record.paid_by, url=record.get_absolute_url(),
+    )  # fmt: skip
+
+
+def account_timeline(
+    *,
+    account_id: int,
+    user: AuthUser,
+    show: str = "",
+    before: str = "",
+    size: int = TIMELINE_PAGE_SIZE,
+) -> Timeline:
+    """The account's activities with what its documents and its history already record, newest
+    first, `size` at a time.
+
+    Nothing is copied: one query finds the page's entries among the sources where they are kept,
+    then each model on the page is read once, and the users they name once. The page after is
+    keyed on the last entry's (time, source rank, id), so a deep page costs what the first does.
+    """
+    if show not in {value for value, _label in TIMELINE_FILTERS}:
+        show = ""
+    kind = show if show in Activity.Kind.values else ""
+    keys = _page_keys(
+        _sources(show, user), account_id=account_id, kind=kind, cursor=decode_cursor(before),
+        size=size,
+    )  # fmt: skip
+    records = _records(keys[:size])
+    page = [_entry(key[0], records[key], user) for key in keys[:size] if key in records]
+    next_cursor = encode_cursor(page[-1]) if len(keys) > size and page else ""
+    return Timeline(entries=page, show=show, next_cursor=next_cursor)
+
+
+@dataclass
+class MyWork:
+    tasks: list[Activity]
+    more_tasks: bool
+    recent: list[Activity]
+    owned: list[Account]
+    more_owned: bool
+    now: datetime
+
+
+def my_open_tasks(*, user: AuthUser) -> QuerySet[Activity]:
+    """The user's open tasks and planned activities, the earliest due first."""
+    return (
+        Activity.objects.filter(assigned_to=user, done_at__isnull=True, deleted_at__isnull=True)
+        .select_related("account", "contact", "created_by")
+        .order_by("occurred_at", "id")
+    )
+
+
+def my_work(*, user: AuthUser) -> MyWork:
+    """What My work shows, in three queries: open tasks (the overdue ones first, as the earliest
+    due), what the user wrote lately and the accounts they own."""
+    tasks = list(my_open_tasks(user=user)[: MY_TASKS_CAP + 1])
+    recent = list(
+        Activity.objects.filter(created_by=user, deleted_at__isnull=True)
+        .select_related("account", "contact")
+        .order_by("-id")[:MY_RECENT_COUNT]
+    )
+    owned = list(accounts_owned_by(user)[: MY_ACCOUNTS_CAP + 1])
+    return MyWork(
+        tasks=tasks[:MY_TASKS_CAP],
+        more_tasks=len(tasks) > MY_TASKS_CAP,
+        recent=recent,
+        owned=owned[:MY_ACCOUNTS_CAP],
+        more_owned=len(owned) > MY_ACCOUNTS_CAP,
+        now=timezone.now(),
+    )

@@ -1,0 +1,135 @@
+"""Writing activities: the rules on who may write, change, close and delete them."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from activities.models import Activity
+from common.permissions import require_permission
+from common.typing import AuthUser
+
+# What a form may set; the account, the author and the done and deleted marks are the service's.
+EDITABLE_FIELDS = (
+    "kind",
+    "subject",
+    "body",
+    "occurred_at",
+    "contact",
+    "quote",
+    "order",
+    "assigned_to",
+)
+
+
+def activity_may_change(*, activity: Activity, user: AuthUser) -> bool:
+    """Only the author, or an administrator, changes or deletes what was written."""
+    if activity.is_deleted:
+        return False
+    return user.is_superuser or (
+        activity.created_by_id is not None and activity.created_by_id == user.pk
+    )
+
+
+def activity_is_due_in_past(*, activity: Activity) -> bool:
+    """A new task due before now: allowed (it was forgotten), but worth a word."""
+    return activity.kind == Activity.Kind.TASK and activity.occurred_at < timezone.now()
+
+
+def _check_links(activity: Activity) -> None:
+    """The contact, quote and order must be the account's own."""
+    errors: dict[str, str] = {}
+    if activity.contact is not None and activity.contact.account_id != activity.account_id:
+        errors["contact"] = _("This contact belongs to another account.")
+    if activity.quote is not None and activity.quote.customer_id != activity.account_id:
+        errors["quote"] = _("This quote is for another account.")
+    if activity.order is not None and activity.order.customer_id != activity.account_id:
+        errors["order"] = _("This order is for another account.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(activity: Activity, fields: Mapping[str, Any]) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in fields:
+            setattr(activity, name, fields[name])
+    activity.subject = (activity.subject or "").strip()
+
+
+@transaction.atomic
+def activity_create(*, account: Account, user: AuthUser, fields: Mapping[str, Any]) -> Activity:
+    """Write down what happened with the account, or what comes next.
+
+    A task, and anything planned for later, stays open until someone marks it done; it goes to
+    its assignee, or to the author when nobody is named. What already happened is done as it is
+    written.
+    """
+    require_permission(user, "activities.add_activity", _("Your role may not write activities."))
+    now = timezone.now()
+    activity = Activity(account=account, created_by=user, created_at=now, occurred_at=now)
+    _apply(activity, fields)
+    is_open = activity.kind == Activity.Kind.TASK or activity.occurred_at > now
+    if is_open and activity.assigned_to is None:
+        activity.assigned_to = user
+    if not is_open:
+        activity.done_at, activity.done_by = now, user
+    _check_links(activity)
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, user: AuthUser, fields: Mapping[str, Any]) -> Activity:
+    """Change what was written; only its author or an administrator may."""
+    require_permission(
+        user, "activities.change_activity", _("Your role may not change activities.")
+    )
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not activity_may_change(activity=activity, user=user):
+        raise PermissionDenied(_("Only its author or an administrator may change this."))
+    _apply(activity, fields)
+    if activity.is_open and activity.assigned_to is None:
+        activity.assigned_to = user
+    _check_links(activity)
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_mark_done(*, activity: Activity, user: AuthUser) -> Activity:
+    """Close a task or planned activity, recording who did and when."""
+    require_permission(
+        user, "activities.change_activity", _("Your role may not mark activities done.")
+    )
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.is_deleted:
+        raise ValidationError(_("This activity was deleted."))
+    if activity.done_at is not None:
+        raise ValidationError(_("This was already marked done."))
+    activity.done_at, activity.done_by = timezone.now(), user
+    activity.save(update_fields=["done_at", "done_by", "updated_at"])
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, user: AuthUser) -> Activity:
+    """Remove what was written, leaving a trace on the timeline: its subject, who and when.
+
+    Only its author or an administrator may. The details go; the row stays.
+    """
+    require_permission(
+        user, "activities.delete_activity", _("Your role may not delete activities.")
+    )
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not activity_may_change(activity=activity, user=user):
+        raise PermissionDenied(_("Only its author or an administrator may delete this."))
+    activity.deleted_at, activity.deleted_by = timezone.now(), user
+    activity.body = ""
+    activity.save(update_fields=["deleted_at", "deleted_by", "body", "updated_at"])
+    return activity

@@ -1,0 +1,32 @@
+from typing import Any
+
+from django import template
+
+from accounts.models import Account
+from activities import selectors
+from activities.forms import ActivityForm, TimelineFilterForm
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def account_timeline(context: dict[str, Any], account: Account) -> selectors.Timeline:
+    """The account page's timeline, as its `show` and `before` parameters ask."""
+    request = context["request"]
+    return selectors.account_timeline(
+        account_id=account.pk,
+        user=request.user,
+        show=request.GET.get("show", ""),
+        before=request.GET.get("before", ""),
+    )
+
+
+@register.simple_tag
+def timeline_filter_form(show: str) -> TimelineFilterForm:
+    return TimelineFilterForm(initial={"show": show})
+
+
+@register.simple_tag
+def activity_quick_form(account: Account) -> ActivityForm:
+    """The short "write a note, log a call" form at the top of the timeline."""
+    return ActivityForm(account=account, quick=True)

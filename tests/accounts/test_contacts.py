@@ -1,0 +1,137 @@
+"""Contacts across accounts: the contacts list, and one primary contact per account."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from accounts import services
+from accounts.models import Contact
+from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.html import parse
+
+pytestmark = pytest.mark.django_db
+
+
+def _listed(client, **params) -> list[tuple[str, str]]:
+    page = parse(client.get(reverse("accounts:contact_list"), params).content)
+    tables = page.find_all("table", data_contacts="")
+    if not tables:
+        return []
+    return [
+        (row.find("td").text, row.find("a").text) for row in tables[0].find("tbody").find_all("tr")
+    ]
+
+
+class TestPrimaryContact:
+    def test_making_one_primary_makes_the_other_not_primary(self, sales_user):
+        account = AccountFactory()
+        first, second = ContactFactory.create_batch(2, account=account)
+        elsewhere = ContactFactory(is_primary=True)
+
+        services.contact_set_primary(contact=first, user=sales_user)
+        services.contact_set_primary(contact=second, user=sales_user)
+
+        assert list(account.contacts.filter(is_primary=True)) == [second]
+        elsewhere.refresh_from_db()
+        assert elsewhere.is_primary, "another account's primary contact stays"
+
+        services.contact_set_primary(contact=second, user=sales_user, primary=False)
+        assert not account.contacts.filter(is_primary=True).exists()
+
+    def test_the_database_refuses_two_primary_contacts(self):
+        account = AccountFactory()
+        ContactFactory(account=account, is_primary=True)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ContactFactory(account=account, is_primary=True)
+
+    @pytest.mark.parametrize("role", ["accounting_user", "management_user"])
+    def test_only_who_changes_contacts_chooses(self, role, request):
+        contact = ContactFactory()
+        with pytest.raises(PermissionDenied):
+            services.contact_set_primary(contact=contact, user=request.getfixturevalue(role))
+
+    def test_editing_a_contact_keeps_its_primary_mark(self, sales_user):
+        contact = ContactFactory(is_primary=True)
+        services.contact_save(contact=contact, user=sales_user, fields={"job_title": "Buyer"})
+        contact.refresh_from_db()
+        assert contact.is_primary
+
+    def test_the_account_page_marks_it_and_sales_chooses_it(self, as_user, sales_user):
+        account = AccountFactory()
+        contact = ContactFactory(account=account, first_name="Eva", last_name="Vos")
+        client = as_user(sales_user)
+
+        response = client.post(
+            reverse("accounts:contact_primary", args=[contact.pk]), {"primary": "on"}
+        )
+        assert response.status_code == 302
+        page = parse(client.get(account.get_absolute_url()).content)
+        assert page.find("td", data_primary="yes")
+        contact.refresh_from_db()
+        assert contact.is_primary
+
+    def test_accounting_gets_a_403(self, as_user, accounting_user):
+        contact = ContactFactory()
+        response = as_user(accounting_user).post(
+            reverse("accounts:contact_primary", args=[contact.pk]), {"primary": "on"}
+        )
+        assert response.status_code == 403
+        assert not Contact.objects.filter(is_primary=True).exists()
+
+
+class TestContactList:
+    def test_every_role_sees_contacts_of_every_account_by_name(self, as_user, accounting_user):
+        ContactFactory(first_name="Eva", last_name="Vos", account=AccountFactory(name="Acme"))
+        ContactFactory(first_name="Bo", last_name="Aalders", account=AccountFactory(name="Beta"))
+        assert _listed(as_user(accounting_user)) == [("Bo Aalders", "Beta"), ("Eva Vos", "Acme")]
+
+    @pytest.mark.parametrize(
+        ("search", "found"),
+        [
+            ("vos", "Eva Vos"),
+            ("eva@", "Eva Vos"),
+            ("+31 40", "Eva Vos"),
+            ("06 12", "Bo Aalders"),  # the mobile number
+            ("acme", "Eva Vos"),
+            ("eva acme", "Eva Vos"),
+        ],
+    )
+    def test_search_on_name_email_phone_and_account(self, as_user, sales_user, search, found):
+        ContactFactory(
+            first_name="Eva",
+            last_name="Vos",
+            email="eva@acme.example",
+            phone="+31 40 123 4567",
+            account=AccountFactory(name="Acme Panels"),
+        )
+        ContactFactory(
+            first_name="Bo",
+            last_name="Aalders",
+            email="bo@beta.example",
+            phone="",
+            mobile="06 12 34 56 78",
+            account=AccountFactory(name="Beta Steel"),
+        )
+        assert [name for name, _account in _listed(as_user(sales_user), q=search)] == [found]
+
+    def test_the_menu_links_to_it(self, as_user, sales_user):
+        page = parse(as_user(sales_user).get(reverse("accounts:list")).content)
+        links = page.find("nav", aria_label="Main menu").find_all("a")
+        assert reverse("accounts:contact_list") in [a.attrs.get("href") for a in links]
+
+    def test_a_login_is_needed(self, client):
+        response = client.get(reverse("accounts:contact_list"))
+        assert response.status_code == 302
+
+    @pytest.mark.parametrize("rows", [2, 30])
+    def test_a_page_costs_the_same_queries_at_any_size(
+        self, as_user, sales_user, rows, django_assert_max_num_queries
+    ):
+        for n in range(rows):
+            ContactFactory(account=AccountFactory(), last_name=f"Name {n:02}", is_primary=True)
+        client = as_user(sales_user)
+        client.get(reverse("accounts:contact_list"))
+        with django_assert_max_num_queries(6):
+            response = client.get(reverse("accounts:contact_list"), {"q": "name"})
+        assert len(response.context["object_list"]) == min(rows, 25)

@@ -1,0 +1,193 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from activities import services
+from activities.models import BODY_MAX_LENGTH, Activity
+from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.activities.factories import ActivityFactory
+from tests.sales.factories import OrderFactory, QuoteFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fields(**changes):
+    return {"kind": Activity.Kind.CALL, "subject": "Called about the spring order", **changes}
+
+
+def test_a_logged_call_is_done_and_kept_as_typed(sales_user):
+    account = AccountFactory()
+    body = "Line one\n\n  <b>indented</b> & more"
+    call = services.activity_create(account=account, user=sales_user, fields=fields(body=body))
+    call.refresh_from_db()
+    assert call.body == body
+    assert call.created_by == sales_user
+    assert call.done_at is not None and call.done_by == sales_user
+    assert not call.is_open
+
+
+def test_a_task_stays_open_and_goes_to_the_author_when_nobody_is_named(sales_user):
+    due = timezone.now() + datetime.timedelta(days=2)
+    task = services.activity_create(
+        account=AccountFactory(),
+        user=sales_user,
+        fields=fields(kind=Activity.Kind.TASK, occurred_at=due),
+    )
+    assert task.is_open
+    assert task.assigned_to == sales_user
+
+
+def test_a_task_goes_to_the_colleague_named(sales_user, management_user):
+    task = services.activity_create(
+        account=AccountFactory(),
+        user=sales_user,
+        fields=fields(kind=Activity.Kind.TASK, assigned_to=management_user),
+    )
+    assert task.assigned_to == management_user
+    assert task.created_by == sales_user
+
+
+def test_a_meeting_planned_for_later_is_open(sales_user):
+    later = timezone.now() + datetime.timedelta(days=7)
+    meeting = services.activity_create(
+        account=AccountFactory(),
+        user=sales_user,
+        fields=fields(kind=Activity.Kind.MEETING, occurred_at=later),
+    )
+    assert meeting.is_open and meeting.assigned_to == sales_user
+
+
+def test_a_past_due_task_is_allowed_and_flagged(sales_user):
+    task = services.activity_create(
+        account=AccountFactory(),
+        user=sales_user,
+        fields=fields(
+            kind=Activity.Kind.TASK, occurred_at=timezone.now() - datetime.timedelta(days=1)
+        ),
+    )
+    assert services.activity_is_due_in_past(activity=task)
+    assert task.is_overdue
+
+
+def test_the_contact_quote_and_order_must_be_the_accounts_own(sales_user):
+    account, other = AccountFactory(), AccountFactory()
+    for name, value in [
+        ("contact", ContactFactory(account=other)),
+        ("quote", QuoteFactory(customer=other)),
+        ("order", OrderFactory(customer=other)),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            services.activity_create(
+                account=account, user=sales_user, fields=fields(**{name: value})
+            )
+        assert name in error.value.message_dict
+    assert not Activity.objects.exists()
+
+
+def test_the_accounts_own_contact_quote_and_order_are_kept(sales_user):
+    account = AccountFactory()
+    contact, quote = ContactFactory(account=account), QuoteFactory(customer=account)
+    order = OrderFactory(customer=account)
+    call = services.activity_create(
+        account=account, user=sales_user, fields=fields(contact=contact, quote=quote, order=order)
+    )
+    call.refresh_from_db()
+    assert (call.contact, call.quote, call.order) == (contact, quote, order)
+
+
+@pytest.mark.parametrize("subject", ["", "   "])
+def test_a_subject_is_needed(sales_user, subject):
+    with pytest.raises(ValidationError):
+        services.activity_create(
+            account=AccountFactory(), user=sales_user, fields=fields(subject=subject)
+        )
+    assert not Activity.objects.exists()
+
+
+def test_the_details_have_a_limit(sales_user):
+    with pytest.raises(ValidationError):
+        services.activity_create(
+            account=AccountFactory(),
+            user=sales_user,
+            fields=fields(body="x" * (BODY_MAX_LENGTH + 1)),
+        )
+    assert not Activity.objects.exists()
+
+
+def test_accounting_reads_but_does_not_write_activities(accounting_user):
+    assert accounting_user.has_perm("activities.view_activity")
+    with pytest.raises(PermissionDenied):
+        services.activity_create(account=AccountFactory(), user=accounting_user, fields=fields())
+
+
+def test_management_writes_activities(management_user):
+    services.activity_create(account=AccountFactory(), user=management_user, fields=fields())
+    assert Activity.objects.count() == 1
+
+
+def test_only_the_author_changes_a_note(sales_user):
+    colleague = UserFactory(groups=["Sales"])
+    note = ActivityFactory(created_by=sales_user)
+    with pytest.raises(PermissionDenied):
+        services.activity_update(activity=note, user=colleague, fields={"subject": "Mine now"})
+    services.activity_update(activity=note, user=sales_user, fields={"subject": "Corrected"})
+    note.refresh_from_db()
+    assert note.subject == "Corrected"
+
+
+def test_an_administrator_changes_and_deletes_anyones_note(sales_user, admin_user):
+    note = ActivityFactory(created_by=sales_user)
+    services.activity_update(activity=note, user=admin_user, fields={"subject": "Fixed typo"})
+    services.activity_delete(activity=note, user=admin_user)
+    note.refresh_from_db()
+    assert note.subject == "Fixed typo" and note.deleted_by == admin_user
+
+
+def test_only_the_author_deletes_a_note_and_a_trace_stays(sales_user):
+    colleague = UserFactory(groups=["Sales"])
+    note = ActivityFactory(created_by=sales_user, subject="Price list sent")
+    with pytest.raises(PermissionDenied):
+        services.activity_delete(activity=note, user=colleague)
+    services.activity_delete(activity=note, user=sales_user)
+    note.refresh_from_db()
+    assert note.deleted_at is not None and note.deleted_by == sales_user
+    assert note.subject == "Price list sent"
+    assert note.body == ""
+
+
+def test_a_deleted_activity_can_no_longer_be_changed(sales_user):
+    note = ActivityFactory(created_by=sales_user)
+    services.activity_delete(activity=note, user=sales_user)
+    with pytest.raises(PermissionDenied):
+        services.activity_update(activity=note, user=sales_user, fields={"subject": "Back"})
+
+
+def test_marking_a_task_done_records_who_and_when(sales_user, management_user):
+    task = ActivityFactory(
+        kind=Activity.Kind.TASK, created_by=sales_user, assigned_to=management_user
+    )
+    before = timezone.now()
+    services.activity_mark_done(activity=task, user=management_user)
+    task.refresh_from_db()
+    assert task.done_by == management_user and task.done_at >= before
+    with pytest.raises(ValidationError):
+        services.activity_mark_done(activity=task, user=management_user)
+
+
+def test_accounting_cannot_mark_a_task_done(sales_user, accounting_user):
+    task = ActivityFactory(kind=Activity.Kind.TASK, created_by=sales_user)
+    with pytest.raises(PermissionDenied):
+        services.activity_mark_done(activity=task, user=accounting_user)
+    task.refresh_from_db()
+    assert task.is_open
+
+
+def test_an_account_with_activities_is_not_deleted(admin_user):
+    from accounts.services import account_delete
+
+    note = ActivityFactory()
+    with pytest.raises(ValidationError, match="activities"):
+        account_delete(account=note.account, user=admin_user)

@@ -1,0 +1,413 @@
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AccountChange
+from activities.models import BODY_MAX_LENGTH, Activity
+from activities.selectors import account_timeline
+from sales.models import Invoice, Order, Quote
+from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.activities.factories import ActivityFactory
+from tests.html import field_errors, parse
+from tests.sales.factories import (
+    ApprovalFactory,
+    InvoiceFactory,
+    OrderFactory,
+    PrepaymentDecisionFactory,
+    QuoteFactory,
+)
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def timeline_entries(response):
+    return parse(response.content).find("ol", class_="timeline").find_all("li")
+
+
+def local(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+class TestWriting:
+    def test_logging_a_call_from_the_account_page(self, as_user, sales_user):
+        account = AccountFactory()
+        contact = ContactFactory(account=account)
+        client = as_user(sales_user)
+        page = parse(client.get(account.get_absolute_url()).content)
+        form = page.find("form", class_="activity-quick-form")
+        assert form.attrs["action"] == reverse("activities:create", args=[account.pk])
+        response = client.post(
+            form.attrs["action"],
+            {
+                "kind": "call",
+                "subject": "Asked about delivery",
+                "body": "Needs it\nbefore Friday <urgent>",
+                "occurred_at": local(timezone.now()),
+                "contact": contact.pk,
+            },
+        )
+        assert response.status_code == 302
+        call = Activity.objects.get()
+        assert (call.kind, call.contact, call.created_by) == ("call", contact, sales_user)
+        entry = timeline_entries(client.get(account.get_absolute_url()))[0]
+        assert entry.attrs["data-kind"] == "call"
+        body = entry.find("div", class_="timeline-body")
+        # Shown escaped, with its line break.
+        assert "Needs it" in body.text and "before Friday <urgent>" in body.text
+        assert body.find_all("br")
+
+    def test_an_empty_subject_is_explained_and_nothing_typed_is_lost(self, as_user, sales_user):
+        account = AccountFactory()
+        response = as_user(sales_user).post(
+            reverse("activities:create", args=[account.pk]),
+            {"kind": "note", "subject": "  ", "body": "What I typed", "occurred_at": ""},
+        )
+        assert response.status_code == 200
+        assert "subject" in field_errors(response.content, "subject")
+        assert parse(response.content).find("textarea", name="body").text == "What I typed"
+        assert not Activity.objects.exists()
+
+    def test_a_hundred_thousand_characters_get_a_clear_message(self, as_user, sales_user):
+        account = AccountFactory()
+        body = "x" * 100_000
+        response = as_user(sales_user).post(
+            reverse("activities:create", args=[account.pk]),
+            {"kind": "note", "subject": "Long", "body": body, "occurred_at": local(timezone.now())},
+        )
+        assert response.status_code == 200
+        message = field_errors(response.content, "body")
+        assert f"{BODY_MAX_LENGTH:d}" in message.replace(",", "") and "100000" in message
+        textarea = parse(response.content).find("textarea", name="body")
+        assert "maxlength" not in textarea.attrs
+        assert len(textarea.text) > BODY_MAX_LENGTH
+        assert not Activity.objects.exists()
+
+    def test_a_task_due_in_the_past_is_saved_and_flagged(self, as_user, sales_user):
+        account = AccountFactory()
+        colleague = UserFactory(groups=["Sales"])
+        yesterday = timezone.now() - datetime.timedelta(days=1)
+        client = as_user(sales_user)
+        response = client.post(
+            reverse("activities:create", args=[account.pk]),
+            {
+                "kind": "task",
+                "subject": "Send the samples",
+                "occurred_at": local(yesterday),
+                "assigned_to": colleague.pk,
+            },
+        )
+        task = Activity.objects.get()
+        assert task.assigned_to == colleague and task.is_open
+        levels = [m.level_tag for m in get_messages(response.wsgi_request)]
+        assert levels == ["success", "warning"]
+
+    def test_a_contact_of_another_account_is_refused(self, as_user, sales_user):
+        account = AccountFactory()
+        stranger = ContactFactory()
+        response = as_user(sales_user).post(
+            reverse("activities:create", args=[account.pk]),
+            {"kind": "note", "subject": "Hi", "occurred_at": local(timezone.now()),
+             "contact": stranger.pk},
+        )  # fmt: skip
+        assert response.status_code == 200
+        assert field_errors(response.content, "contact")
+        assert not Activity.objects.exists()
+
+    def test_accounting_reads_the_timeline_without_the_form(self, as_user, accounting_user):
+        note = ActivityFactory()
+        response = as_user(accounting_user).get(note.account.get_absolute_url())
+        assert [e.attrs["id"] for e in timeline_entries(response)] == [f"activity-{note.pk}"]
+        assert not parse(response.content).find_all("form", class_="activity-quick-form")
+        post = as_user(accounting_user).post(
+            reverse("activities:create", args=[note.account.pk]), {"subject": "x"}
+        )
+        assert post.status_code == 403
+
+    def test_a_reader_without_sales_rights_sees_no_document_of_an_activity(self, as_user):
+        """Rights given by hand in the admin: the activity shows, its quote and order do not."""
+        reader = UserFactory()
+        reader.user_permissions.set(
+            Permission.objects.filter(codename__in=["view_account", "view_activity"])
+        )
+        order = OrderFactory()
+        note = ActivityFactory(account=order.customer, order=order, quote=QuoteFactory())
+        text = timeline_entries(as_user(reader).get(note.account.get_absolute_url()))[0].text
+        assert note.subject in text
+        assert order.number not in text and note.quote.number not in text
+
+    def test_only_the_author_sees_edit_and_delete_and_others_are_refused(self, as_user, sales_user):
+        note = ActivityFactory(created_by=sales_user)
+        colleague = UserFactory(groups=["Sales"])
+        client = as_user(colleague)
+        entry = timeline_entries(client.get(note.account.get_absolute_url()))[0]
+        assert not entry.find_all("a", href=reverse("activities:update", args=[note.pk]))
+        assert client.get(reverse("activities:update", args=[note.pk])).status_code == 403
+        assert client.post(reverse("activities:delete", args=[note.pk])).status_code == 403
+        note.refresh_from_db()
+        assert note.deleted_at is None
+
+    def test_a_deleted_note_leaves_a_trace_on_the_timeline(self, as_user, sales_user):
+        note = ActivityFactory(created_by=sales_user, subject="Wrong customer", body="Secret")
+        client = as_user(sales_user)
+        response = client.post(reverse("activities:delete", args=[note.pk]))
+        assert response.status_code == 302
+        entry = timeline_entries(client.get(note.account.get_absolute_url()))[0]
+        assert "deleted" in entry.classes
+        assert entry.find("del").text == "Wrong customer"
+        assert "Secret" not in entry.text and str(sales_user) in entry.text
+
+    def test_edit_keeps_what_was_typed_on_a_refusal(self, as_user, sales_user):
+        note = ActivityFactory(created_by=sales_user)
+        response = as_user(sales_user).post(
+            reverse("activities:update", args=[note.pk]),
+            {"kind": "note", "subject": "", "body": "New text", "occurred_at": "tomorrow"},
+        )
+        assert response.status_code == 200
+        assert field_errors(response.content, "occurred_at")
+        assert parse(response.content).find("textarea", name="body").text == "New text"
+
+
+class TestTimeline:
+    def test_merges_activities_documents_and_history_newest_first(self, as_user, management_user):
+        account = AccountFactory()
+        now = timezone.now()
+        ActivityFactory(
+            account=account, subject="Old note", occurred_at=now - datetime.timedelta(days=5)
+        )
+        QuoteFactory(customer=account, number="Q-1", created_at=now - datetime.timedelta(days=4))
+        order = OrderFactory(
+            customer=account, number="O-1", created_at=now - datetime.timedelta(days=3)
+        )
+        ApprovalFactory(order=order, decided_at=now - datetime.timedelta(days=2))
+        AccountChange.objects.create(
+            account=account, field="credit_limit", old_value="", new_value="5000",
+            changed_at=now - datetime.timedelta(days=1),
+        )  # fmt: skip
+        response = as_user(management_user).get(account.get_absolute_url())
+        sources = [e.attrs["data-source"] for e in timeline_entries(response)]
+        assert sources == ["change", "approval", "order", "quote", "activity"]
+
+    def test_history_entries_show_values_as_the_page_does(self, as_user, management_user):
+        account = AccountFactory()
+        AccountChange.objects.create(
+            account=account,
+            field="credit_limit",
+            old_value="",
+            new_value="5000.00",
+            changed_at=timezone.now(),
+        )
+        AccountChange.objects.create(
+            account=account,
+            field="credit_hold",
+            old_value="No",
+            new_value="Yes",
+            changed_at=timezone.now(),
+        )
+        management_user.language = "nl"
+        management_user.save(update_fields=["language"])
+        response = as_user(management_user).get(account.get_absolute_url())
+        texts = [" ".join(e.text.split()) for e in timeline_entries(response)]
+        assert any("Nee → Ja" in text for text in texts), texts
+        assert any("— → € 5.000,00" in text for text in texts), texts
+        # Dated the Dutch way, the month in lower case: "4 dec 2026 18:49".
+        assert all(re.match(r"\d{1,2} [a-z]{3} \d{4} \d\d:\d\d ", text) for text in texts), texts
+
+    def test_filter_by_kind(self, as_user, sales_user):
+        account = AccountFactory()
+        ActivityFactory(account=account, kind="call")
+        ActivityFactory(account=account, kind="note")
+        QuoteFactory(customer=account)
+        client = as_user(sales_user)
+        calls = timeline_entries(client.get(account.get_absolute_url(), {"show": "call"}))
+        assert [e.attrs["data-kind"] for e in calls] == ["call"]
+        documents = timeline_entries(client.get(account.get_absolute_url(), {"show": "documents"}))
+        assert [e.attrs["data-source"] for e in documents] == ["quote"]
+        # A value the filter does not know shows everything.
+        everything = timeline_entries(client.get(account.get_absolute_url(), {"show": "<x>"}))
+        assert len(everything) == 3
+
+    def test_pages_through_everything_once(self, as_user, sales_user):
+        account = AccountFactory()
+        same_moment = timezone.now() - datetime.timedelta(hours=2)
+        made = {ActivityFactory(account=account, occurred_at=same_moment).pk for _ in range(23)}
+        made |= {ActivityFactory(account=account).pk for _ in range(20)}
+        client = as_user(sales_user)
+        seen, url, params = [], account.get_absolute_url(), {}
+        for _ in range(5):
+            response = client.get(url, params)
+            seen += [int(e.attrs["id"].split("-")[1]) for e in timeline_entries(response)]
+            older = parse(response.content).find_all("a", rel="next")
+            if not older:
+                break
+            params = {"before": older[0].attrs["href"].split("before=")[1].split("#")[0]}
+        assert len(seen) == len(set(seen)) == 43
+        assert set(seen) == made
+
+    @pytest.mark.parametrize("before", ["junk", "9" * 17 + ".1.1", "1.1", "-5.7.1", "0.7.0"])
+    def test_a_mistyped_page_key_shows_a_page(self, as_user, sales_user, before):
+        note = ActivityFactory()
+        response = as_user(sales_user).get(note.account.get_absolute_url(), {"before": before})
+        assert response.status_code == 200
+
+    @pytest.mark.parametrize("size", [1, 2, 3, 20])
+    def test_entries_of_one_moment_page_in_order_without_repeats(self, admin_user, size):
+        """Every source at the same instant: each page follows on from the last in (time,
+        source, id) order, down to the microsecond-free timestamps SQLite stores as text."""
+        account = AccountFactory()
+        moment = timezone.now().replace(microsecond=0)
+        later = moment + datetime.timedelta(microseconds=500)
+        for when in (moment, later):
+            order = OrderFactory(customer=account)
+            Order.objects.filter(pk=order.pk).update(created_at=when)
+            # Three quotes: the low-ranked source then has the higher ids.
+            quotes = QuoteFactory.create_batch(3, customer=account)
+            Quote.objects.filter(pk__in=[q.pk for q in quotes]).update(created_at=when)
+            ApprovalFactory(order=order, decided_at=when)
+            PrepaymentDecisionFactory(order=order, decided_at=when)
+            invoice = InvoiceFactory(order=order, customer=account, paid_at=when)
+            Invoice.objects.filter(pk=invoice.pk).update(created_at=when)
+            ActivityFactory(account=account, occurred_at=when)
+            AccountChange.objects.create(
+                account=account, field="credit_hold", old_value="No", new_value="Yes",
+                changed_at=when,
+            )  # fmt: skip
+        seen, before = [], ""
+        while True:
+            page = account_timeline(
+                account_id=account.pk, user=admin_user, before=before, size=size
+            )
+            seen += [entry.key for entry in page.entries]
+            if not page.next_cursor:
+                break
+            before = page.next_cursor
+        assert len(seen) == len(set(seen)) == 20
+        assert seen == sorted(seen, reverse=True)
+        assert {rank for _at, rank, _pk in seen} == set(range(1, 9))
+
+    @pytest.mark.parametrize("rows", [2, 30])
+    def test_query_count_does_not_grow(
+        self, as_user, sales_user, rows, django_assert_max_num_queries
+    ):
+        account = AccountFactory()
+        contacts = ContactFactory.create_batch(2, account=account)
+        for n in range(rows):
+            quote = QuoteFactory(customer=account)
+            order = OrderFactory(customer=account, quote=quote)
+            ApprovalFactory(order=order)
+            InvoiceFactory(order=order, customer=account, paid_at=timezone.now())
+            ActivityFactory(
+                account=account, contact=contacts[n % 2], kind="task", assigned_to=sales_user,
+                quote=quote, order=order, occurred_at=timezone.now(),
+            )  # fmt: skip
+            AccountChange.objects.create(
+                account=account, field="credit_hold", old_value="No", new_value="Yes",
+                changed_at=timezone.now(),
+            )  # fmt: skip
+        client = as_user(sales_user)
+        # The account page's own 15 here (session, user, permissions; account, addresses,
+        # contacts, children, history and its users; the sales panel's quotes, orders, open
+        # invoices, exposure and, past five, the quote and order counts), the timeline's 8 (the
+        # page's keys from all eight sources in one query, then activities with the contacts,
+        # quotes and orders they name, changes, quotes, orders, approvals, invoices with
+        # payments, and their users) and the short form's contacts and users.
+        with django_assert_max_num_queries(25):
+            response = client.get(account.get_absolute_url())
+        entries = timeline_entries(response)
+        assert len(entries) == min(20, rows * 7)
+        assert {e.attrs["data-source"] for e in entries} >= {"activity", "quote", "change"}
+
+
+class TestMyWork:
+    def test_is_where_a_login_lands(self, client, sales_user):
+        response = client.post(
+            reverse("login"), {"username": "sales", "password": "correct horse battery"}
+        )
+        assert response.url == reverse("activities:my_work")
+        assert client.get("/").url == reverse("activities:my_work")
+
+    def test_open_tasks_by_due_date_overdue_first_and_flagged(self, as_user, sales_user):
+        now = timezone.now()
+        later = ActivityFactory(
+            kind="task",
+            assigned_to=sales_user,
+            subject="Later",
+            occurred_at=now + datetime.timedelta(days=3),
+        )
+        late = ActivityFactory(
+            kind="task",
+            assigned_to=sales_user,
+            subject="Late",
+            occurred_at=now - datetime.timedelta(days=2),
+        )
+        ActivityFactory(
+            kind="task", assigned_to=sales_user, subject="Done", done_at=now, done_by=sales_user
+        )
+        ActivityFactory(kind="task", subject="Someone else's")
+        deleted = ActivityFactory(kind="task", assigned_to=sales_user, subject="Gone")
+        deleted.deleted_at = now
+        deleted.save()
+        page = parse(as_user(sales_user).get(reverse("activities:my_work")).content)
+        rows = page.find("table", class_="my-tasks").find("tbody").find_all("tr")
+        assert [r.attrs["data-task"] for r in rows] == [str(late.pk), str(later.pk)]
+        assert "overdue" in rows[0].classes and rows[0].find_all(data_state="overdue")
+        assert "overdue" not in rows[1].classes
+
+    def test_marking_done_from_my_work(self, as_user, sales_user):
+        task = ActivityFactory(kind="task", assigned_to=sales_user)
+        client = as_user(sales_user)
+        response = client.post(
+            reverse("activities:done", args=[task.pk]), {"next": reverse("activities:my_work")}
+        )
+        assert response.url == reverse("activities:my_work")
+        task.refresh_from_db()
+        assert task.done_by == sales_user
+
+    def test_done_never_sends_the_user_elsewhere(self, as_user, sales_user):
+        task = ActivityFactory(kind="task", assigned_to=sales_user)
+        response = as_user(sales_user).post(
+            reverse("activities:done", args=[task.pk]), {"next": "https://evil.example/"}
+        )
+        assert response.url == task.get_absolute_url()
+
+    def test_recent_activities_are_the_users_own(self, as_user, sales_user):
+        mine = ActivityFactory(created_by=sales_user)
+        ActivityFactory()
+        page = parse(as_user(sales_user).get(reverse("activities:my_work")).content)
+        rows = page.find("table", class_="my-recent").find("tbody").find_all("tr")
+        assert [r.attrs["data-activity"] for r in rows] == [str(mine.pk)]
+
+    def test_accounts_you_own_by_name_active_only(self, as_user, sales_user):
+        AccountFactory(name="Zeta", owner=sales_user)
+        AccountFactory(name="Alpha", owner=sales_user)
+        AccountFactory(name="Beta", owner=sales_user, is_active=False)
+        AccountFactory(name="Someone else's")
+        page = parse(as_user(sales_user).get(reverse("activities:my_work")).content)
+        rows = page.find("table", class_="my-accounts").find("tbody").find_all("tr")
+        assert [r.find("a").text for r in rows] == ["Alpha", "Zeta"]
+
+    def test_many_accounts_link_to_the_list_of_them(self, as_user, sales_user):
+        AccountFactory.create_batch(26, owner=sales_user)
+        page = parse(as_user(sales_user).get(reverse("activities:my_work")).content)
+        rows = page.find("table", class_="my-accounts").find("tbody").find_all("tr")
+        assert len(rows) == 25
+        assert page.find("a", href=reverse("accounts:list") + "?owner=mine")
+
+    @pytest.mark.parametrize("rows", [1, 40])
+    def test_query_count_does_not_grow(
+        self, as_user, sales_user, rows, django_assert_max_num_queries
+    ):
+        for _ in range(rows):
+            ActivityFactory(kind="task", assigned_to=sales_user, contact=ContactFactory())
+            ActivityFactory(created_by=sales_user)
+            AccountFactory(owner=sales_user)
+        client = as_user(sales_user)
+        # Session, user, permissions, open tasks, recent activities, accounts owned.
+        with django_assert_max_num_queries(6):
+            response = client.get(reverse("activities:my_work"))
+        assert len(response.context["work"].tasks) == min(rows, 30)

@@ -1,0 +1,46 @@
+"""Amounts are typed the way the user's language writes them, and nonsense is still refused."""
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.utils import translation
+
+from common.forms import FiniteDecimalField
+
+
+def field() -> FiniteDecimalField:
+    return FiniteDecimalField(max_digits=14, decimal_places=2, required=False)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "value"),
+    [
+        ("nl", "1.234,56", Decimal("1234.56")),
+        ("nl", "10,50", Decimal("10.50")),
+        ("nl", "25000", Decimal("25000")),
+        ("en-gb", "1,234.56", Decimal("1234.56")),
+        ("en-gb", "10.50", Decimal("10.50")),
+    ],
+)
+def test_a_localized_amount_is_read(language, typed, value):
+    with translation.override(language):
+        assert field().clean(typed) == value
+
+
+@pytest.mark.parametrize("language", ["nl", "en-gb"])
+@pytest.mark.parametrize("typed", ["NaN", "sNaN", "Infinity", "-Infinity", "12abc", "abc"])
+def test_nonsense_is_refused_in_either_language(language, typed):
+    with translation.override(language), pytest.raises(Exception) as refused:
+        field().clean(typed)
+    assert refused.type.__name__ == "ValidationError"
+
+
+@pytest.mark.parametrize(("language", "shown"), [("nl", "1.234,56"), ("en-gb", "1,234.56")])
+def test_a_stored_amount_is_shown_back_in_the_box_the_same_way(language, shown):
+    class AmountForm(forms.Form):
+        amount = field()
+
+    with translation.override(language):
+        box = str(AmountForm(initial={"amount": Decimal("1234.56")})["amount"])
+    assert f'value="{shown}"' in box

@@ -1,0 +1,106 @@
+"""The activities journey in a real browser: log a call, give a colleague a task, the colleague
+finds it on My work, marks it done, and the account's timeline shows who did it."""
+
+import datetime
+import re
+
+from django.utils import timezone
+from playwright.sync_api import Locator, Page, expect
+
+from tests.accounts.factories import AccountFactory, ContactFactory
+from tests.e2e.conftest import log_in, screenshot
+from tests.users.factories import UserFactory
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login/$"))
+
+
+def tab_to(page: Page, target: Locator, most: int = 8) -> None:
+    """Press Tab until `target` has the focus, as a keyboard user would."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} never got the focus by Tab")
+
+
+def test_log_a_call_give_a_colleague_a_task_and_see_it_done(page: Page, sales_user):
+    account = AccountFactory(name="Acme Panels")
+    ContactFactory(account=account, first_name="Pat", last_name="Jansen")
+    colleague = UserFactory(username="kim", first_name="Kim", last_name="Peters", groups=["Sales"])
+
+    log_in(page, sales_user.username)
+    # The landing page after the login is My work.
+    expect(page).to_have_url(re.compile(r"/my-work/$"))
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
+    page.goto(account.get_absolute_url())
+
+    # Log a call with the keyboard only: each field by Tab, the form sent with Enter.
+    form = page.locator("form.activity-quick-form")
+    form.get_by_label("Kind").focus()
+    page.keyboard.press("c")  # "Call"
+    expect(form.get_by_label("Kind")).to_have_value("call")
+    page.keyboard.press("Tab")
+    expect(form.get_by_label("Subject")).to_be_focused()
+    page.keyboard.type("Asked about delivery times")
+    # The details next; When stays at now.
+    tab_to(page, form.get_by_label("Details"))
+    page.keyboard.type("Needs the panels before Friday.")
+    page.keyboard.press("Enter")
+    page.keyboard.type("<b>Not bold</b> & kept as typed")
+    form.get_by_label("Contact").select_option(label="Pat Jansen")
+    form.get_by_label("Subject").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("was added to the timeline")
+    call = page.locator('li.timeline-entry[data-kind="call"]')
+    expect(call.locator(".timeline-title")).to_contain_text("Asked about delivery times")
+    # Escaped, and the line break kept.
+    expect(call.locator(".timeline-body")).to_have_text(
+        "Needs the panels before Friday.\n<b>Not bold</b> & kept as typed", use_inner_text=True
+    )
+    expect(call.locator(".timeline-body br")).to_have_count(1)
+    expect(call.locator(".timeline-meta")).to_contain_text("with Pat Jansen")
+    screenshot(page, "activities-call-logged")
+
+    # A task for a colleague, due in two days.
+    due = timezone.localtime() + datetime.timedelta(days=2)
+    form = page.locator("form.activity-quick-form")
+    form.get_by_label("Kind").select_option("task")
+    form.get_by_label("Subject").fill("Send a revised quote")
+    form.get_by_label("When").fill(due.strftime("%Y-%m-%dT%H:%M"))
+    form.get_by_label("Assigned to").select_option(label="Kim Peters")
+    form.get_by_role("button", name="Add to the timeline").click()
+    expect(page.get_by_role("status")).to_contain_text("Send a revised quote")
+    task = page.locator('li.timeline-entry[data-kind="task"]')
+    expect(task.locator("[data-state]")).to_have_text("Open")
+    expect(task.locator(".timeline-meta")).to_contain_text("for Kim Peters")
+    screenshot(page, "activities-task-for-colleague")
+    log_out(page)
+
+    log_in(page, colleague.username)
+    expect(page).to_have_url(re.compile(r"/my-work/$"))
+    row = page.locator("table.my-tasks tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Send a revised quote")
+    expect(row).to_contain_text("Acme Panels")
+    screenshot(page, "activities-my-work")
+    row.get_by_role("button", name="Mark done").click()
+    expect(page.get_by_role("status")).to_contain_text("“Send a revised quote” is done.")
+    expect(page.locator("table.my-tasks")).to_have_count(0)
+    expect(page.get_by_text("No open tasks.")).to_be_visible()
+    screenshot(page, "activities-my-work-done")
+
+    page.goto(account.get_absolute_url())
+    task = page.locator('li.timeline-entry[data-kind="task"]')
+    expect(task.locator('[data-state="done"]')).to_contain_text("Done by Kim Peters")
+    page.get_by_label("Show").select_option("call")
+    page.get_by_role("button", name="Show", exact=True).click()
+    expect(page.locator("li.timeline-entry")).to_have_count(1)
+    expect(page.locator("li.timeline-entry")).to_have_attribute("data-kind", "call")
+    page.get_by_label("Show").select_option("")
+    page.get_by_role("button", name="Show", exact=True).click()
+    timeline = page.locator("#timeline")
+    timeline.scroll_into_view_if_needed()
+    screenshot(page, "activities-timeline-done")
