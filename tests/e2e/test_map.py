@@ -321,6 +321,9 @@ def test_the_map_works_by_keyboard(page: Page):
     skip = page.get_by_role("link", name="Skip the map, to the list of accounts")
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
+    # The list takes the focus (tabindex -1); waiting for that keeps the next Tab from racing
+    # the fragment navigation, which CI once lost.
+    expect(page.locator("#map-list")).to_be_focused()
     page.keyboard.press("Tab")
     first_open = page.locator(".map-list tbody tr").first.get_by_role("link", name="Open")
     expect(first_open).to_be_focused()
