@@ -33,6 +33,9 @@ class FiniteDecimalField(forms.DecimalField):
 
     # The stubs derive DecimalField from IntegerField's types; Django's own returns a Decimal.
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str) and "e" in value.lower():
+            # "1,5e3" would be 1500: nobody types an exponent into an amount on purpose.
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         if self.localize and isinstance(value, str):
             value = without_thousands_separator(value.strip())
         number = super().to_python(value)
@@ -52,9 +55,16 @@ def without_thousands_separator(text: str) -> str:
     whole, point, decimals = text.partition(get_format("DECIMAL_SEPARATOR"))
     if separator == "." and whole.count(".") == 1 and len(whole.split(".")[-1]) != 3:
         return text
-    for variant in {separator, unicodedata.normalize("NFKD", separator)}:
-        whole = whole.replace(variant, "")
-    return whole + point + decimals
+    for variant in {separator, unicodedata.normalize("NFKD", separator)} - {separator}:
+        whole = whole.replace(variant, separator)
+    # Only separators between groups of three digits are dropped: an English "1234,56" (a
+    # Dutch decimal comma) is left as typed, to be refused, never read as 123456.
+    groups = whole.lstrip("+-").split(separator)
+    if len(groups) > 1 and not (
+        1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])
+    ):
+        return text
+    return whole.replace(separator, "") + point + decimals
 
 
 class QuickSelect(forms.Select):

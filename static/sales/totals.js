@@ -24,7 +24,14 @@ function parseHundredths(text, separators) {
     // dot without three digits after it, is a decimal point, not thousands.
     const groups = value.split(separators.decimal)[0].split(separators.thousand);
     const pointMeant = separators.thousand === "." && groups.length === 2 && groups[1].length !== 3;
-    if (!pointMeant) value = value.replace(new RegExp(escapeRegExp(separators.thousand), "g"), "");
+    if (!pointMeant) {
+      // Only between groups of three digits, as the server: "1234,56" in English is refused.
+      const wellGrouped = groups.length === 1 || (
+        groups[0].replace(/^[+-]/, "").length >= 1 && groups[0].replace(/^[+-]/, "").length <= 3
+        && groups.slice(1).every((group) => group.length === 3));
+      if (!wellGrouped) return null;
+      value = value.replace(new RegExp(escapeRegExp(separators.thousand), "g"), "");
+    }
   }
   value = value.replace(separators.decimal, ".");
   const match = /^([0-9]*)(?:\.([0-9]{0,2}))?$/.exec(value);

@@ -36,6 +36,37 @@ def test_nonsense_is_refused_in_either_language(language, typed):
     assert refused.type.__name__ == "ValidationError"
 
 
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        # A Dutch decimal comma typed on the English pages: refused, not read as 123456.
+        ("en-gb", "1234,56"),
+        ("en-gb", "10,50"),
+        ("en-gb", "1,23,456.00"),
+        ("nl", "1.23.456,00"),
+        # An exponent in an amount is a typing slip, not 1500.
+        ("nl", "1,5e3"),
+        ("en-gb", "1.5E3"),
+    ],
+)
+def test_misplaced_separators_and_exponents_are_refused(language, typed):
+    with translation.override(language), pytest.raises(Exception) as refused:
+        field().clean(typed)
+    assert refused.type.__name__ == "ValidationError"
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "value"),
+    [
+        ("en-gb", "1,234,567.50", Decimal("1234567.50")),
+        ("nl", "-1.234.567,50", -Decimal("1234567.50")),
+    ],
+)
+def test_grouped_millions_are_read(language, typed, value):
+    with translation.override(language):
+        assert FiniteDecimalField(max_digits=14, decimal_places=2).clean(typed) == value
+
+
 @pytest.mark.parametrize(("language", "shown"), [("nl", "1.234,56"), ("en-gb", "1,234.56")])
 def test_a_stored_amount_is_shown_back_in_the_box_the_same_way(language, shown):
     class AmountForm(forms.Form):
