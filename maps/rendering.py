@@ -34,7 +34,7 @@ class CrmMap(folium.Map):
     """A folium map whose Leaflet comes from our static files, with the configured tiles."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(tiles=None, control_scale=True, **kwargs)
+        super().__init__(tiles=None, **kwargs)  # map.js adds a scale in kilometres only
         # Per instance, never folium's module-level lists: those are shared by every map.
         self.default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
         self.default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]

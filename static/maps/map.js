@@ -112,7 +112,35 @@
     return marker;
   }
 
+  // Leaflet's own words (the zoom buttons, the tiles' credit) in the page's language, and a
+  // scale in kilometres only: folium renders one map for every language (maps/rendering.py).
+  function speakThePagesLanguage(map) {
+    const container = map.getContainer();
+    for (const [selector, label] of [
+      [".leaflet-control-zoom-in", gettext("Zoom in")],
+      [".leaflet-control-zoom-out", gettext("Zoom out")],
+    ]) {
+      const button = container.querySelector(selector);
+      if (button) {
+        button.title = label;
+        button.setAttribute("aria-label", label);
+      }
+    }
+    map.eachLayer((layer) => {
+      const credit = layer instanceof L.TileLayer && layer.getAttribution();
+      if (credit && credit.includes("openstreetmap.org/copyright")) {
+        const link = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>';
+        map.attributionControl.removeAttribution(credit);
+        map.attributionControl.addAttribution(
+          interpolate(gettext("&copy; %(osm)s contributors"), { osm: link }, true),
+        );
+      }
+    });
+    L.control.scale({ imperial: false }).addTo(map);
+  }
+
   function draw(map, payload) {
+    speakThePagesLanguage(map);
     const url = payload.accountUrl;
     if (payload.centre) {
       const [lat, lon, id, name, city] = payload.centre;

@@ -410,3 +410,21 @@ def test_a_long_unbroken_name_wraps_inside_the_side_list(page: Page, sales_user)
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     assert page.locator(".map-list").evaluate("(list) => list.scrollWidth <= list.clientWidth")
     screenshot(page, "map-long-name")
+
+
+def test_leaflets_own_words_follow_the_page_language(page: Page, sales_user):
+    """The zoom buttons and the tiles' credit in Dutch on a Dutch page; the scale in km only."""
+    centre = located_account(name="Kempen Logistics")
+    serve_grey_tiles(page)
+    log_in(page, sales_user.email)
+    page.set_extra_http_headers({"Accept-Language": "nl-NL,nl;q=0.9"})
+    page.goto(f"/accounts/{centre.pk}/map/?map=update")
+    map_drawn(page)
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("aria-label", "Inzoomen")
+    expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "Uitzoomen")
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text(
+        "© OpenStreetMap-bijdragers"
+    )
+    expect(page.locator(".leaflet-control-scale-line")).to_have_count(1)
+    expect(page.locator(".leaflet-control-scale-line")).to_contain_text(re.compile(r"k?m$"))
+    screenshot(page, "map-dutch-controls")
