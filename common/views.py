@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, models
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -33,6 +34,13 @@ else:
     _ViewBase = _FormViewBase = _DeleteViewBase = object
 
 logger = logging.getLogger(__name__)
+
+
+@login_not_required
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """/favicon.ico, which browsers and feed readers ask for without reading the page's link."""
+    return HttpResponseRedirect(static("favicon.svg"))
 
 
 @login_not_required

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from common.views import health
+from common.views import favicon, health
 from users.urls import auth_urlpatterns
 
 admin.site.site_header = _("CRM administration")
@@ -12,6 +12,7 @@ admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("healthz", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", RedirectView.as_view(pattern_name="activities:my_work"), name="home"),
     path("", include(auth_urlpatterns)),
     path("", include("users.urls")),

@@ -25,6 +25,12 @@ def test_every_page_names_the_favicon_and_static_serves_it(client, sales_user):
     assert path and Path(path).read_text().startswith("<svg")
 
 
+def test_favicon_ico_leads_to_the_icon_without_a_login(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith(".svg") and "favicon" in response["Location"]
+
+
 @pytest.mark.django_db
 def test_get_logout_offers_a_log_out_button_and_only_post_logs_out(client, sales_user):
     """A typed /logout/ is a page with a Log out button (not an empty 405), and leaves the user

@@ -231,11 +231,14 @@ function setUpMenuToggle() {
   setOpen(false);
   button.hidden = false;
   button.addEventListener("click", () => setOpen(button.getAttribute("aria-expanded") !== "true"));
-  menu.addEventListener("keydown", (event) => {
+  // On the button as well as in the menu: right after opening it, the focus is still there.
+  const closeOnEscape = (event) => {
     if (event.key !== "Escape" || button.getAttribute("aria-expanded") !== "true") return;
     setOpen(false);
     button.focus();
-  });
+  };
+  menu.addEventListener("keydown", closeOnEscape);
+  button.addEventListener("keydown", closeOnEscape);
 }
 
 // On a phone each table row is shown as a card (app.css): every cell gets the heading of its

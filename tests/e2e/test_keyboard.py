@@ -74,6 +74,12 @@ def test_the_phone_menu_by_keyboard(page: Page, sales_user):
     page.keyboard.press("Escape")
     expect(links).to_be_hidden()
     expect(menu).to_be_focused()
+    # Opened and closed again without leaving the button.
+    page.keyboard.press("Enter")
+    expect(links).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(links).to_be_hidden()
+    expect(menu).to_have_attribute("aria-expanded", "false")
 
 
 def test_map_clusters_and_controls_by_keyboard(page: Page, sales_user):
