@@ -23,7 +23,7 @@ from accounts.listing import CHOICES_CACHE_KEY
 from accounts.models import Account, Contact, Industry, RelationshipType
 from accounts.selectors import LISTED_ALL, LISTED_INACTIVE, accounts_listed, search_condition
 from common.pagination import KeysetOrder
-from common.search import bounded_search_words, search_bound
+from common.search import bounded_search_words, search_bound, search_normalised
 
 # How long a process reuses the type and industry choices; saving either clears them at once
 # in the saving process (accounts.listing.listing_names_refresh).
@@ -304,14 +304,11 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["q"]
 
     def search(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
-        """Each word in the first or last name, email, phone, mobile or account name."""
+        """Each word in the name, email, phone or mobile, or the account as the account list
+        finds it; accents and case ignored ("muller" finds "Müller")."""
         for word in bounded_search_words(self, value):
+            normalised = search_normalised(word)
             queryset = queryset.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(phone__icontains=word)
-                | Q(mobile__icontains=word)
-                | Q(account__name__icontains=word)
+                Q(search__contains=normalised) | Q(account__listing_search__contains=normalised)
             )
         return queryset

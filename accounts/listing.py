@@ -15,7 +15,6 @@ rebuild_account_listing` recomputes every row from the source tables (and the ma
 carries `listing_search`).
 """
 
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -25,6 +24,7 @@ from django.db.models import FilteredRelation, Q
 
 from accounts.models import Account, Industry, RelationshipType
 from common.bulk import update_rows
+from common.search import search_normalised
 
 LISTING_FIELDS = (
     "listing_search",
@@ -41,12 +41,6 @@ def _batched(items: Iterable[int], size: int) -> Iterator[list[int]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def search_normalised(text: str) -> str:
-    """Text as the search column holds it: accents dropped, upper-cased ("Köln" -> "KOLN")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
 
 def listing_values(

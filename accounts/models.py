@@ -1,4 +1,5 @@
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from accounts.rules import (
     business_unit_normalized,
 )
 from common.money import money_format
+from common.search import search_normalised
 
 # The unique constraint's message, also given by the import, which checks a whole batch at once.
 CRM4_ID_TAKEN = gettext_lazy("Another account already has this CRM4 id.")
@@ -407,7 +409,7 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         line = self.one_line()  # the country's name is looked up in the active language
-        return f"{self.name}: {line}" if line else self.name
+        return f"{self.label}: {line}" if line else str(self.label)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:detail", args=[self.account_id])
@@ -445,6 +447,12 @@ class Address(models.Model):
         return self.kind != self.Kind.OTHER
 
     @property
+    def label(self) -> str:
+        """What the address is called in the reader's language: Visit and Mailing by their
+        kind (their stored names are English), a further address by its name."""
+        return self.get_kind_display() if self.is_fixed else self.name
+
+    @property
     def is_visit(self) -> bool:
         """The visit address: the one geocoded and placed on the map."""
         return self.kind == self.Kind.VISIT
@@ -453,6 +461,13 @@ class Address(models.Model):
     def is_located(self) -> bool:
         """Whether the address has coordinates, so it can be placed on the map."""
         return self.latitude is not None and self.longitude is not None
+
+
+def contact_search_words(contact: "Contact") -> str:
+    """A contact's searched words: its names, email, phone and mobile, normalised."""
+    parts = (contact.first_name, contact.last_name, contact.email, contact.phone, contact.mobile)
+    # Words never hold a space, so a search word cannot match across two parts.
+    return search_normalised(" ".join(part for part in parts if part))
 
 
 class Contact(models.Model):
@@ -473,6 +488,8 @@ class Contact(models.Model):
     )
     # The contact quotes and invoices address by default; set through contact_set_primary.
     is_primary = models.BooleanField(_("primary contact"), default=False)
+    # The contacts list's search: names, email and numbers as `search_normalised` holds them.
+    search = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("contact")
@@ -494,6 +511,14 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Kept with the fields it is made of, whoever saves them (the service, the admin).
+        self.search = contact_search_words(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:detail", args=[self.account_id])

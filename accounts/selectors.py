@@ -5,11 +5,10 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.listing import search_normalised
 from accounts.models import Account, AccountChange, Contact
 from accounts.rules import account_name_key
 from accounts.sellers import seller_accounts
-from common.search import search_bound
+from common.search import search_bound, search_normalised
 
 # What a row of the account list shows: plain values from the account table alone.
 ACCOUNT_LIST_FIELDS = (

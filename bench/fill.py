@@ -15,7 +15,14 @@ from django.db import connection, transaction
 
 from accounts.listing import LISTING_FIELDS, listing_values
 from accounts.map_index import rebuild_map_index
-from accounts.models import Account, Address, Contact, Industry, RelationshipType
+from accounts.models import (
+    Account,
+    Address,
+    Contact,
+    Industry,
+    RelationshipType,
+    contact_search_words,
+)
 from accounts.rules import account_name_key
 
 # Bump when the generated data changes shape, so existing bench databases are rebuilt.
@@ -134,7 +141,7 @@ ADDRESS_COLUMNS = [
 ]  # fmt: skip
 CONTACT_COLUMNS = [
     "id", "account_id", "first_name", "last_name", "job_title", "email", "phone", "mobile",
-    "is_primary",
+    "is_primary", "search",
 ]  # fmt: skip
 
 
@@ -273,10 +280,15 @@ class Generator:
                 for n in range(rng.randint(1, 5)):
                     contact_id += 1
                     first, last = rng.choice(FIRST_NAMES), rng.choice(self.surnames)
+                    title = rng.choice(JOB_TITLES)
+                    contact = Contact(
+                        first_name=first, last_name=last,
+                        email=f"{first.lower()}.{_slug(last)}@{slug}.{TLD[country]}",
+                        phone=account[8], mobile="" if rng.random() < 0.5 else mobile(rng),
+                    )  # fmt: skip
                     contacts.append(
-                        (contact_id, account_id, first, last, rng.choice(JOB_TITLES),
-                         f"{first.lower()}.{_slug(last)}@{slug}.{TLD[country]}",
-                         account[8], "" if rng.random() < 0.5 else mobile(rng), n == 0)
+                        (contact_id, account_id, first, last, title, contact.email,
+                         contact.phone, contact.mobile, n == 0, contact_search_words(contact))
                     )  # fmt: skip
             yield account, addresses, contacts
 

@@ -20,6 +20,7 @@ from common.forms import add_service_errors, model_values
 from common.ids import parse_id
 from common.money import money_pattern
 from common.pagination import CappedPaginationMixin
+from common.templatetags.form_errors import summary_errors
 from common.typing import AuthenticatedHttpRequest
 from common.views import ServiceActionView
 from sales import credit, selectors, services
@@ -68,6 +69,8 @@ class DocumentListView(PermissionRequiredMixin, CappedPaginationMixin, FilterVie
         form = self.filterset.form
         # Say whose documents these are, even when the page lists none.
         context["filter_customer"] = form.cleaned_data.get("customer") if form.is_valid() else None
+        # Named as the page labels them ("Customer"), not by their parameters ("customer").
+        context["filter_errors"] = summary_errors(form)
         return context
 
 

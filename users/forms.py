@@ -18,7 +18,7 @@ class LoginForm(AuthenticationForm):
     )
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That email or username and password do not match. Please try again.",
+        "invalid_login": _("That email or username and password do not match. Please try again."),
     }
 
 

@@ -11,7 +11,8 @@ class UserLanguageMiddleware:
     """Activates the signed-in user's language over the one LocaleMiddleware picked.
 
     LocaleMiddleware runs before authentication, so it only knows the cookie and the browser's
-    Accept-Language; a user's own choice (users.User.language) follows them to any browser.
+    Accept-Language; a user's own choice (users.User.language) follows them to any browser, and
+    is left in its language cookie for the pages after logging out.
     A user who chose nothing keeps what LocaleMiddleware found. Without a session cookie there
     is nobody to look up, and the health check stays free of the session table.
     """
@@ -25,4 +26,17 @@ class UserLanguageMiddleware:
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+        response = self.get_response(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            # Kept in the browser too, so the login page after logging out speaks it.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

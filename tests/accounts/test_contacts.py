@@ -115,6 +115,21 @@ class TestContactList:
         )
         assert [name for name, _account in _listed(as_user(sales_user), q=search)] == [found]
 
+    @pytest.mark.parametrize("search", ["muller", "MÜLLER", "Müller", "jurgen", "koln"])
+    def test_search_ignores_accents_and_case(self, as_user, sales_user, search):
+        ContactFactory(
+            first_name="Jürgen", last_name="Müller", account=AccountFactory(name="Köln Werke")
+        )
+        ContactFactory(first_name="Eva", last_name="Vos", account=AccountFactory(name="Acme"))
+        assert _listed(as_user(sales_user), q=search) == [("Jürgen Müller", "Köln Werke")]
+
+    def test_an_edited_contact_is_found_by_its_new_name(self, as_user, sales_user):
+        contact = ContactFactory(first_name="Eva", last_name="Vos")
+        services.contact_save(contact=contact, user=sales_user, fields={"last_name": "Lefèvre"})
+        client = as_user(sales_user)
+        assert [name for name, _account in _listed(client, q="lefevre")] == ["Eva Lefèvre"]
+        assert _listed(client, q="vos") == []
+
     def test_the_menu_links_to_it(self, as_user, sales_user):
         page = parse(as_user(sales_user).get(reverse("accounts:list")).content)
         links = page.find("nav", aria_label="Main menu").find_all("a")

@@ -9,9 +9,10 @@ from django.http import QueryDict
 
 from accounts import services
 from accounts.filters import account_list_query
-from accounts.listing import LISTING_FIELDS, search_normalised
+from accounts.listing import LISTING_FIELDS
 from accounts.models import Account, Address, Industry, MapEntry, RelationshipType
 from accounts.selectors import ACCOUNT_LIST_FIELDS
+from common.search import search_normalised
 from tests.accounts.factories import AccountFactory, IndustryFactory
 from tests.accounts.factories import relationship_type as rtype
 from tests.maps.factories import located_account

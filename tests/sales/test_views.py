@@ -739,9 +739,15 @@ def test_the_account_panel_has_constant_queries(
 
 def test_account_choices_for_the_forms(as_user, sales_user, seller, seller_contact):
     ContactFactory(last_name="Elsewhere")
-    data = as_user(sales_user).get(reverse("sales:account_choices", args=[seller.pk])).json()
+    client = as_user(sales_user)
+    url = reverse("sales:account_choices", args=[seller.pk])
+    data = client.get(url).json()
     assert [c["label"] for c in data["contacts"]] == ["Pat Jansen"]
-    assert {a["label"].split(":")[0] for a in data["addresses"]} == {"Visit", "Mailing"}
+    labels = {a["label"].split(":")[0] for a in data["addresses"]}
+    assert labels == {"Visit address", "Mailing address"}
+    # Called by their kind in the reader's language, not by the English names stored.
+    dutch = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").json()
+    assert {a["label"].split(":")[0] for a in dutch["addresses"]} == {"Bezoekadres", "Postadres"}
 
 
 @pytest.mark.parametrize(
@@ -1512,3 +1518,22 @@ def test_the_lists_customer_box_explains_a_name_it_cannot_place(as_user, sales_u
         parse(response.content).find("div", class_="form-errors").text
     )
     assert account_box(response.content, "customer") == ("Acme", "")
+
+
+@pytest.mark.parametrize("kind", ["quote", "order"])
+def test_a_filter_not_understood_is_named_as_the_page_labels_it(as_user, sales_user, kind):
+    """The message says what the page does (shows nothing) and names the fields by label."""
+    if kind == "quote":
+        QuoteFactory()
+    else:
+        OrderFactory()
+    response = as_user(sales_user).get(
+        reverse(f"sales:{kind}_list"), {"status": "bogus", "customer": "abc"}
+    )
+    assert response.status_code == 200
+    errors = parse(response.content).find("div", class_="form-errors")
+    assert "so nothing is shown" in errors.text
+    items = [li.text for li in errors.find_all("li")]
+    assert any(item.startswith("Status: ") and "bogus" in item for item in items), items
+    assert any(item.startswith("Customer: ") for item in items), items
+    assert table_rows(response.content) == []

@@ -63,3 +63,19 @@ def test_the_switcher_needs_a_post_with_csrf(client):
     assert client.get(reverse("set_language")).status_code == 405
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(reverse("set_language"), {"language": "nl"}).status_code == 403
+
+
+def test_after_logging_out_the_login_page_keeps_the_users_language(client):
+    client.force_login(UserFactory(language="nl"))
+    client.get(reverse("accounts:list"), **ENGLISH)
+    client.post(reverse("logout"))
+    page = client.get(reverse("login"), **ENGLISH)
+    assert page["Content-Language"] == "nl"
+
+
+def test_a_refused_login_says_so_in_dutch(client):
+    UserFactory(username="eva", language="nl")
+    response = client.post(reverse("login"), {"username": "eva", "password": "wrong"}, **DUTCH)
+    assert response.status_code == 200
+    errors = parse(response.content).find(class_="form-errors").text
+    assert "That email" not in errors and "wachtwoord" in errors
