@@ -268,7 +268,16 @@ function labelTableCells() {
 // its field (a plain link to an id only scrolls).
 function setUpErrorSummary() {
   const summary = document.querySelector(".error-summary");
-  if (!summary) return;
+  if (!summary) {
+    // A small form refused on a long page (a credit hold without its reason) has no summary:
+    // its first refused field takes the focus, so nobody is left at the top wondering.
+    const refused = document.querySelector('[aria-invalid="true"]');
+    if (refused) {
+      refused.focus();
+      refused.scrollIntoView({ block: "center" });
+    }
+    return;
+  }
   summary.focus();
   summary.querySelectorAll("[data-focus-field]").forEach((link) => {
     link.addEventListener("click", (event) => {

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from accounts.models import Account
-from tests.accounts.factories import IndustryFactory
+from tests.accounts.factories import AccountFactory, IndustryFactory
 from tests.e2e.conftest import log_in, screenshot
 from tests.e2e.test_map import map_drawn, serve_grey_tiles
 from tests.maps.factories import EINDHOVEN, located_account, point_north_of
@@ -52,6 +52,22 @@ def test_a_refused_account_form_by_keyboard(page: Page, sales_user):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Toetsenbord B.V.")
     assert Account.objects.filter(name="Toetsenbord B.V.").exists()
+
+
+def test_a_refused_inline_form_takes_the_focus_to_its_field(page: Page, accounting_user):
+    """On a phone, "Put on credit hold" without a reason: the page comes back with the focus
+    (and the view) on the reason and its error, not at the top of a long page."""
+    account = AccountFactory(name="Zonder Reden B.V.")
+    log_in(page, accounting_user.username)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/accounts/{account.pk}/")
+    page.get_by_text("Put on credit hold…").click()
+    page.get_by_role("button", name="Put on credit hold", exact=True).click()
+    reason = page.get_by_label("Reason")
+    expect(reason).to_be_focused()
+    expect(reason).to_be_in_viewport()
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    screenshot(page, "keyboard-inline-form-refused-phone")
 
 
 def test_the_phone_menu_by_keyboard(page: Page, sales_user):
