@@ -1,9 +1,11 @@
-"""Requests that carry a NUL character are refused before any view or the admin sees them."""
+"""Requests refused at the edge: a NUL character before any view or the admin sees it, and
+methods an address does not take, drawn as a page."""
 
 from collections.abc import Callable
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 
 NUL = "\x00"
 
@@ -41,3 +43,21 @@ def _has_nul(params: QueryDict) -> bool:
     return any(
         NUL in key or any(NUL in value for value in values) for key, values in params.lists()
     )
+
+
+class MethodNotAllowedPageMiddleware:
+    """Draws Django's empty 405 (a GET on an address only forms post to, such as an account's
+    owner form) as a page in the site's layout, so a typed or bookmarked address explains
+    itself. The Allow header is kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method == "HEAD":
+            return response
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

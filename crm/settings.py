@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # The language a signed-in user chose wins over the cookie and the browser's.
     "users.middleware.UserLanguageMiddleware",
+    # Inside the user's language: an empty 405 becomes a page in the site's layout.
+    "common.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -117,7 +117,10 @@ class SalesDocument(models.Model):
 
     number = models.CharField(max_length=20, unique=True, editable=False, verbose_name=_("number"))
     customer = models.ForeignKey(
-        "accounts.Account", on_delete=models.PROTECT, related_name="%(class)ss"
+        "accounts.Account",
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+        verbose_name=_("customer"),
     )
     seller_account = models.ForeignKey(
         "accounts.Account",
@@ -136,10 +139,20 @@ class SalesDocument(models.Model):
         verbose_name=_("seller contact"),
     )
     invoice_address = models.ForeignKey(
-        "accounts.Address", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.Address",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invoice address"),
     )
     delivery_address = models.ForeignKey(
-        "accounts.Address", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.Address",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("delivery address"),
     )
     # The parties as issued (an order when submitted, a quote when sent): the document keeps
     # showing them when the contact or address is later changed or deleted. Blank on a draft.
@@ -580,12 +593,20 @@ class Invoice(models.Model):
     )
     # Kept beside the order so the exposure finds an account's unpaid invoices by index.
     customer = models.ForeignKey(
-        "accounts.Account", on_delete=models.PROTECT, related_name="invoices"
+        "accounts.Account",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("customer"),
     )
     date = models.DateField(verbose_name=_("date"))
     due_date = models.DateField(verbose_name=_("due date"))
     address = models.ForeignKey(
-        "accounts.Address", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.Address",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("address"),
     )
     # The address as printed: an invoice does not change when the account's address does.
     address_text = models.TextField(blank=True, verbose_name=_("address text"))

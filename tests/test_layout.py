@@ -51,6 +51,21 @@ def test_get_logout_offers_a_log_out_button_and_only_post_logs_out(client, sales
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
+@pytest.mark.django_db
+def test_a_get_on_a_form_only_address_is_a_page_that_says_so(client, sales_user):
+    account = CustomerFactory()
+    client.force_login(sales_user)
+    url = reverse("accounts:owner", args=[account.pk])
+    response = client.get(url)
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+    page = parse(response.content)
+    assert page.find("h1").text == "Not a page to open"
+    assert page.find("nav", aria_label="Main menu") is not None
+    dutch = parse(client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content)
+    assert dutch.find("h1").text == "Geen pagina om te openen"
+
+
 def test_the_500_page_needs_no_database_no_user_and_no_context_processor():
     """Rendered with the database out of reach (no django_db mark): the layout's style sheet,
     the favicon and a way back, and no menu that would need the user."""

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from common.admin import SafeAdminMixin, ServiceSaveAdminMixin
 from common.permissions import authenticated_user
@@ -36,8 +37,10 @@ class UserAdmin(ServiceSaveAdminMixin, SafeAdminMixin, DjangoUserAdmin):
             "CRM",
             {
                 "fields": CRM_LINK_FIELDS,
-                "description": "The seller filled in on this user's quotes. Optional; the "
-                "contact must belong to the CRM account.",
+                "description": _(
+                    "The seller filled in on this user's quotes. Optional; the "
+                    "contact must belong to the CRM account."
+                ),
             },
         ),
     )
