@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Account, AccountChange, Contact
 from accounts.rules import account_name_key
@@ -72,19 +72,42 @@ def search_condition(text: str, *, column: str = "listing_search") -> Q:
 
 
 def account_detail() -> QuerySet[Account]:
-    """Accounts with everything the account page shows, in a fixed number of queries."""
-    return Account.objects.select_related(
-        "relationship_type", "industry", "parent", "owner"
-    ).prefetch_related(
-        "addresses",
-        # The primary contact first: the one quotes and invoices address.
-        Prefetch(
-            "contacts",
-            queryset=Contact.objects.order_by("-is_primary", "last_name", "first_name", "id"),
-        ),
-        Prefetch("children", queryset=Account.objects.only("name", "parent_id").order_by("name")),
-        Prefetch("changes", queryset=AccountChange.objects.select_related("changed_by")),
+    """Accounts with everything the account page shows, in a fixed number of queries.
+
+    Child accounts and recorded changes are rare: the account's own query says whether there
+    are any (`has_children`, `has_changes`), so `account_children` and `account_changes` read
+    them only then.
+    """
+    return (
+        Account.objects.select_related("relationship_type", "industry", "parent", "owner")
+        .annotate(
+            has_children=Exists(Account.objects.filter(parent_id=OuterRef("pk"))),
+            has_changes=Exists(AccountChange.objects.filter(account_id=OuterRef("pk"))),
+        )
+        .prefetch_related(
+            "addresses",
+            # The primary contact first: the one quotes and invoices address.
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.order_by("-is_primary", "last_name", "first_name", "id"),
+            ),
+        )
     )
+
+
+def account_children(account: Account) -> list[Account]:
+    """The account's child accounts by name; none read when `account_detail` found none."""
+    if not getattr(account, "has_children", True):
+        return []
+    return list(Account.objects.filter(parent_id=account.pk).only("name").order_by("name"))
+
+
+def account_changes(account: Account) -> list[AccountChange]:
+    """The account's recorded changes, newest first; none read when `account_detail` found
+    none."""
+    if not getattr(account, "has_changes", True):
+        return []
+    return list(AccountChange.objects.filter(account_id=account.pk).select_related("changed_by"))
 
 
 def account_find_similar(

@@ -133,6 +133,8 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
             and not (visit and services.addresses_match(visit, mailing))
         )
         context["other_addresses"] = [a for a in addresses if not a.is_fixed]
+        context["children"] = selectors.account_children(self.object)
+        context["changes"] = selectors.account_changes(self.object)
         # Said once: the visit address card shows it already once geocoding has recorded it.
         shown_on_card = visit and visit.geocode_message == services.PO_BOX_MESSAGE
         context["po_box_warning"] = (

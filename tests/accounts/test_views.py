@@ -1,8 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
@@ -17,6 +20,7 @@ from tests.accounts.factories import (
 from tests.accounts.factories import relationship_type as rtype
 from tests.html import field_errors, parse, rows
 from tests.picker import account_box, picked, typed
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -402,6 +406,37 @@ class TestAccountDetail:
         with django_assert_max_num_queries(22):
             response = client.get(account.get_absolute_url())
         assert response.status_code == 200
+
+    def test_child_accounts_and_history_are_read_only_when_there_are_some(
+        self, as_user, accounting_user
+    ):
+        """Most accounts have neither: the account's own query says so, and a reader's page is
+        then session, user, rights, account, addresses and contacts."""
+        reader = UserFactory()
+        reader.user_permissions.set([Permission.objects.get(codename="view_account")])
+        account = AccountFactory()
+        client = as_user(reader)
+        client.get(account.get_absolute_url())
+        with CaptureQueriesContext(connection) as plain:
+            page = parse(client.get(account.get_absolute_url()).content)
+        assert len(plain.captured_queries) == 6
+        assert "No changes recorded." in page.text
+        assert "Child accounts" not in page.text
+
+        AccountFactory(name="Dochter B.V.", parent=account)
+        AccountChange.objects.create(
+            account=account,
+            field="credit_hold",
+            new_value="Yes",
+            changed_by=accounting_user,
+            changed_at="2026-11-01T10:00:00Z",
+        )
+        with CaptureQueriesContext(connection) as full:
+            page = parse(client.get(account.get_absolute_url()).content)
+        assert len(full.captured_queries) == 8
+        assert "Child accounts" in [h.text for h in page.find_all("h3")]
+        assert page.find("ul", class_="inline-list").text.strip() == "Dochter B.V."
+        assert "No changes recorded." not in page.text
 
     def test_management_sees_but_cannot_edit(self, as_user, management_user):
         account = AccountFactory()
