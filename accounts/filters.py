@@ -295,7 +295,8 @@ def sort_headers(data: QueryDict, query: AccountListQuery) -> list[SortHeader]:
 
 
 class ContactFilter(django_filters.FilterSet):
-    """The contacts list's search: name, email, phone or account name."""
+    """The contacts list's search: name, email, phone, or the account as the account list
+    finds it (its name, city, email or CRM4 id)."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
 

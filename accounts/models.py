@@ -1,5 +1,4 @@
 from decimal import Decimal, InvalidOperation
-from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -463,9 +462,12 @@ class Address(models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
+CONTACT_SEARCHED_FIELDS = ("first_name", "last_name", "email", "phone", "mobile")
+
+
 def contact_search_words(contact: "Contact") -> str:
     """A contact's searched words: its names, email, phone and mobile, normalised."""
-    parts = (contact.first_name, contact.last_name, contact.email, contact.phone, contact.mobile)
+    parts = (getattr(contact, name) for name in CONTACT_SEARCHED_FIELDS)
     # Words never hold a space, so a search word cannot match across two parts.
     return search_normalised(" ".join(part for part in parts if part))
 
@@ -488,7 +490,8 @@ class Contact(models.Model):
     )
     # The contact quotes and invoices address by default; set through contact_set_primary.
     is_primary = models.BooleanField(_("primary contact"), default=False)
-    # The contacts list's search: names, email and numbers as `search_normalised` holds them.
+    # The contacts list's search: names, email and numbers as `search_normalised` holds them,
+    # kept by services.contact_save.
     search = models.TextField(editable=False, default="")
 
     class Meta:
@@ -511,14 +514,6 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Kept with the fields it is made of, whoever saves them (the service, the admin).
-        self.search = contact_search_words(self)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:detail", args=[self.account_id])

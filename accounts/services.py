@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.copies import account_copies_refresh
 from accounts.listing import listing_names_refresh
 from accounts.models import (
+    CONTACT_SEARCHED_FIELDS,
     Account,
     AccountChange,
     Address,
     Contact,
     Industry,
     RelationshipType,
+    contact_search_words,
 )
 from accounts.rules import account_name_key, looks_like_po_box
 from common.permissions import require_permission
@@ -559,6 +561,7 @@ def account_copy_visit_to_mailing(*, account: Account, user: AuthUser) -> Addres
     return mailing
 
 
+@transaction.atomic
 def contact_save(*, contact: Contact, user: AuthUser, fields: Mapping[str, Any]) -> Contact:
     """Create or change a contact; it stays with the account it was created for."""
     require_permission(user, "accounts.change_contact" if contact.pk else "accounts.add_contact")
@@ -567,8 +570,21 @@ def contact_save(*, contact: Contact, user: AuthUser, fields: Mapping[str, Any])
         setattr(contact, field, value)
     contact.account_id = account_id
     contact.full_clean()
-    # Only the fields edited: the primary mark is someone else's to change meanwhile.
-    contact.save(update_fields=list(fields) if contact.pk else None)
+    if contact.pk is None:
+        contact.search = contact_search_words(contact)
+        contact.save()
+        return contact
+    # Only the fields edited: the rest (the primary mark, a name changed in another tab) is
+    # someone else's to change meanwhile. The search words come from the row as it will be.
+    stored = (
+        Contact.objects.select_for_update()
+        .filter(pk=contact.pk)
+        .values(*CONTACT_SEARCHED_FIELDS)
+        .first()
+    ) or {}
+    will_be = Contact(**{**stored, **{k: v for k, v in fields.items() if k in stored}})
+    contact.search = contact_search_words(will_be)
+    contact.save(update_fields=[*fields, "search"])
     return contact
 
 

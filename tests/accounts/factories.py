@@ -2,7 +2,14 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.copies import account_copies_refresh
-from accounts.models import Account, Address, Contact, Industry, RelationshipType
+from accounts.models import (
+    Account,
+    Address,
+    Contact,
+    Industry,
+    RelationshipType,
+    contact_search_words,
+)
 from accounts.rules import account_name_key
 
 
@@ -92,3 +99,7 @@ class ContactFactory(DjangoModelFactory):
     last_name = factory.Faker("last_name")
     job_title = "Purchaser"
     email = factory.LazyAttribute(lambda o: f"{o.first_name.lower()}@example.com")
+    phone = ""
+    mobile = ""
+    # As services.contact_save keeps it.
+    search = factory.LazyAttribute(lambda o: contact_search_words(o))

@@ -150,3 +150,21 @@ class TestContactList:
         with django_assert_max_num_queries(6):
             response = client.get(reverse("accounts:contact_list"), {"q": "name"})
         assert len(response.context["object_list"]) == min(rows, 25)
+
+
+def test_the_migration_fills_the_search_words_of_existing_contacts(monkeypatch):
+    """Migration 0026 gives every contact the words contact_save keeps, in batches by id."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("accounts.migrations.0026_fill_contact_search")
+    jurgen = ContactFactory(first_name="Jürgen", last_name="Müller", phone="+49 221 1234")
+    eva = ContactFactory(first_name="Eva", last_name="Vos", email="eva@acme.example")
+    Contact.objects.update(search="")
+    monkeypatch.setattr(migration, "BATCH", 1)
+    migration.fill_contact_search(apps, None)
+    assert (
+        Contact.objects.get(pk=jurgen.pk).search == "JURGEN MULLER JURGEN@EXAMPLE.COM +49 221 1234"
+    )
+    assert Contact.objects.get(pk=eva.pk).search == "EVA VOS EVA@ACME.EXAMPLE"
