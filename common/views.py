@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 @login_not_required
 @require_safe
+@cache_control(max_age=86400, public=True)
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
     """/favicon.ico, which browsers and feed readers ask for without reading the page's link."""
     return HttpResponseRedirect(static("favicon.svg"))

@@ -57,12 +57,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # The language a signed-in user chose wins over the cookie and the browser's.
     "users.middleware.UserLanguageMiddleware",
-    # Inside the user's language: an empty 405 becomes a page in the site's layout.
-    "common.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: an empty 405 becomes a page in the user's language, and the middleware above
+    # still add their headers (CSP, X-Frame-Options) to it and settle its messages.
+    "common.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"

@@ -29,6 +29,7 @@ def test_favicon_ico_leads_to_the_icon_without_a_login(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"].endswith(".svg") and "favicon" in response["Location"]
+    assert "max-age=86400" in response["Cache-Control"]
 
 
 @pytest.mark.django_db
@@ -59,6 +60,9 @@ def test_a_get_on_a_form_only_address_is_a_page_that_says_so(client, sales_user)
     response = client.get(url)
     assert response.status_code == 405
     assert "POST" in response["Allow"]
+    # Drawn inside the security middleware, which add their headers to it.
+    assert "default-src" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
     page = parse(response.content)
     assert page.find("h1").text == "Not a page to open"
     assert page.find("nav", aria_label="Main menu") is not None
