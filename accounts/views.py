@@ -39,6 +39,7 @@ from accounts.rules import account_name_key, looks_like_po_box
 from common.forms import add_service_errors, model_values
 from common.pagination import COUNT_CAP, CappedPaginationMixin, KeysetPage, keyset_page
 from common.search import SEARCH_CUT_MESSAGE
+from common.templatetags.form_errors import summary_errors
 from common.typing import AuthenticatedHttpRequest, StrOrPromise
 from common.views import ConfirmDeleteMixin, ServiceActionView, ServiceFormMixin
 
@@ -501,6 +502,13 @@ class ContactListView(PermissionRequiredMixin, CappedPaginationMixin, FilterView
 
     def get_queryset(self) -> QuerySet[Contact]:
         return selectors.contact_list()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Named as the page labels them, as on the sales lists.
+        return {
+            **super().get_context_data(**kwargs),
+            "filter_errors": summary_errors(self.filterset.form),
+        }
 
     def get_paginator(
         self,

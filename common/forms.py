@@ -1,5 +1,6 @@
 """Form helpers every app shares: what a form hands to a service, and what a service refuses."""
 
+import re
 import unicodedata
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,9 @@ from django.forms.utils import flatatt
 from django.utils.formats import get_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+# What an amount is once its thousands separators are gone: ASCII digits and one point.
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]*(\.[0-9]*)?")
 
 
 class FiniteDecimalField(forms.DecimalField):
@@ -33,11 +37,12 @@ class FiniteDecimalField(forms.DecimalField):
 
     # The stubs derive DecimalField from IntegerField's types; Django's own returns a Decimal.
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str) and "e" in value.lower():
-            # "1,5e3" would be 1500: nobody types an exponent into an amount on purpose.
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
         if self.localize and isinstance(value, str):
             value = without_thousands_separator(value.strip())
+            # Decimal() also takes "1_000", "1,5e3" (1500) and other scripts' digits; nobody
+            # means those in an amount, and the running totals do not read them.
+            if not PLAIN_NUMBER.fullmatch(value.replace(get_format("DECIMAL_SEPARATOR"), ".")):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
         number = super().to_python(value)
         if number is not None and not number.is_finite():
             raise ValidationError(self.error_messages["invalid"], code="invalid")

@@ -27,10 +27,12 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+        # Not over a cookie the response sets itself: the language switcher's new choice.
+        cookie = settings.LANGUAGE_COOKIE_NAME
+        if language and request.COOKIES.get(cookie) != language and cookie not in response.cookies:
             # Kept in the browser too, so the login page after logging out speaks it.
             response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
+                cookie,
                 language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
                 path=settings.LANGUAGE_COOKIE_PATH,

@@ -14,7 +14,8 @@ def _contact_text(contact):
 
 
 def _address_text(address):
-    # As Address.__str__ prints it; the historical model has no methods.
+    # As Address.__str__ printed it then (by the stored name); the historical model has no
+    # methods.
     parts = [
         address.street,
         f"{address.postal_code} {address.city}".strip(),

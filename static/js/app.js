@@ -271,7 +271,7 @@ function setUpErrorSummary() {
   if (!summary) {
     // A small form refused on a long page (a credit hold without its reason) has no summary:
     // its first refused field takes the focus, so nobody is left at the top wondering.
-    const refused = document.querySelector('[aria-invalid="true"]');
+    const refused = document.querySelector('form[method="post"] [aria-invalid="true"]');
     if (refused) {
       refused.focus();
       refused.scrollIntoView({ block: "center" });

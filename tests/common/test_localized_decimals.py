@@ -47,6 +47,9 @@ def test_nonsense_is_refused_in_either_language(language, typed):
         # An exponent in an amount is a typing slip, not 1500.
         ("nl", "1,5e3"),
         ("en-gb", "1.5E3"),
+        # Decimal() reads these; an amount box should not.
+        ("en-gb", "1_000"),
+        ("nl", "\u0661\u0662\u0663"),
     ],
 )
 def test_misplaced_separators_and_exponents_are_refused(language, typed):
