@@ -582,7 +582,9 @@ def contact_save(*, contact: Contact, user: AuthUser, fields: Mapping[str, Any])
         .values(*CONTACT_SEARCHED_FIELDS)
         .first()
     ) or {}
-    will_be = Contact(**{**stored, **{k: v for k, v in fields.items() if k in stored}})
+    will_be = Contact(
+        **{**stored, **{name: getattr(contact, name) for name in fields if name in stored}}
+    )
     contact.search = contact_search_words(will_be)
     contact.save(update_fields=[*fields, "search"])
     return contact

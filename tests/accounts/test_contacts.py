@@ -130,6 +130,16 @@ class TestContactList:
         assert [name for name, _account in _listed(client, q="lefevre")] == ["Eva Lefèvre"]
         assert _listed(client, q="vos") == []
 
+    def test_an_edit_in_one_tab_keeps_the_name_another_tab_saved(self, as_user, sales_user):
+        """The edit writes only its own fields, and the search words follow the stored row."""
+        contact = ContactFactory(first_name="Eva", last_name="Vos")
+        stale = Contact.objects.get(pk=contact.pk)
+        services.contact_save(contact=contact, user=sales_user, fields={"last_name": "Lefèvre"})
+        services.contact_save(contact=stale, user=sales_user, fields={"phone": "+31 40 111 2222"})
+        client = as_user(sales_user)
+        assert [name for name, _account in _listed(client, q="lefevre 2222")] == ["Eva Lefèvre"]
+        assert _listed(client, q="vos") == []
+
     def test_the_menu_links_to_it(self, as_user, sales_user):
         page = parse(as_user(sales_user).get(reverse("accounts:list")).content)
         links = page.find("nav", aria_label="Main menu").find_all("a")
