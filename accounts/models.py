@@ -462,13 +462,14 @@ class Address(models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
+# A contact's own fields in its search words; its account's name comes after them.
 CONTACT_SEARCHED_FIELDS = ("first_name", "last_name", "email", "phone", "mobile")
 
 
-def contact_search_words(contact: "Contact") -> str:
-    """A contact's searched words: its names, email, phone and mobile, normalised."""
-    parts = (getattr(contact, name) for name in CONTACT_SEARCHED_FIELDS)
-    # Words never hold a space, so a search word cannot match across two parts.
+def contact_search_words(*parts: str) -> str:
+    """A contact's searched words: its names, email, phone, mobile and its account's name
+    (the parts in that order), normalised. Words never hold a space, so a search word cannot
+    match across two parts."""
     return search_normalised(" ".join(part for part in parts if part))
 
 
@@ -490,8 +491,8 @@ class Contact(models.Model):
     )
     # The contact quotes and invoices address by default; set through contact_set_primary.
     is_primary = models.BooleanField(_("primary contact"), default=False)
-    # The contacts list's search: names, email and numbers as `search_normalised` holds them,
-    # kept by services.contact_save.
+    # The contacts list's search: its words and its account's name, as `contact_search_words`
+    # makes them; kept by accounts.copies (contact_save, and every writer of accounts).
     search = models.TextField(editable=False, default="")
 
     class Meta:

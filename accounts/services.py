@@ -14,17 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from accounts.contact_search import contact_search_refresh
 from accounts.copies import account_copies_refresh
 from accounts.listing import listing_names_refresh
 from accounts.models import (
-    CONTACT_SEARCHED_FIELDS,
     Account,
     AccountChange,
     Address,
     Contact,
     Industry,
     RelationshipType,
-    contact_search_words,
 )
 from accounts.rules import account_name_key, looks_like_po_box
 from common.permissions import require_permission
@@ -570,23 +569,10 @@ def contact_save(*, contact: Contact, user: AuthUser, fields: Mapping[str, Any])
         setattr(contact, field, value)
     contact.account_id = account_id
     contact.full_clean()
-    if contact.pk is None:
-        contact.search = contact_search_words(contact)
-        contact.save()
-        return contact
     # Only the fields edited: the rest (the primary mark, a name changed in another tab) is
-    # someone else's to change meanwhile. The search words come from the row as it will be.
-    stored = (
-        Contact.objects.select_for_update()
-        .filter(pk=contact.pk)
-        .values(*CONTACT_SEARCHED_FIELDS)
-        .first()
-    ) or {}
-    will_be = Contact(
-        **{**stored, **{name: getattr(contact, name) for name in fields if name in stored}}
-    )
-    contact.search = contact_search_words(will_be)
-    contact.save(update_fields=[*fields, "search"])
+    # someone else's to change meanwhile. The search words are then made from the stored row.
+    contact.save(update_fields=list(fields) if contact.pk else None)
+    contact_search_refresh(contact_ids=[contact.pk])
     return contact
 
 

@@ -281,14 +281,11 @@ class Generator:
                     contact_id += 1
                     first, last = rng.choice(FIRST_NAMES), rng.choice(self.surnames)
                     title = rng.choice(JOB_TITLES)
-                    contact = Contact(
-                        first_name=first, last_name=last,
-                        email=f"{first.lower()}.{_slug(last)}@{slug}.{TLD[country]}",
-                        phone=account[8], mobile="" if rng.random() < 0.5 else mobile(rng),
-                    )  # fmt: skip
+                    email = f"{first.lower()}.{_slug(last)}@{slug}.{TLD[country]}"
+                    phone, cell = account[8], "" if rng.random() < 0.5 else mobile(rng)
                     contacts.append(
-                        (contact_id, account_id, first, last, title, contact.email,
-                         contact.phone, contact.mobile, n == 0, contact_search_words(contact))
+                        (contact_id, account_id, first, last, title, email, phone, cell, n == 0,
+                         contact_search_words(first, last, email, phone, cell, name))
                     )  # fmt: skip
             yield account, addresses, contacts
 

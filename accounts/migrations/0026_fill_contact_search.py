@@ -1,4 +1,5 @@
-"""The contacts list searches one normalised column (accents and case ignored): fill it.
+"""The contacts list searches one normalised column (accents and case ignored): a contact's
+names, email, phone, mobile and its account's name. Fill it.
 
 Apart from 0025 (the column), as the account list's columns were (0013, 0014), and written
 with `update_rows`: Django's bulk_update takes minutes per 100,000 rows.
@@ -15,7 +16,7 @@ BATCH = 5_000
 def fill_contact_search(apps, schema_editor):
     Contact = apps.get_model("accounts", "Contact")
     rows = Contact.objects.order_by("pk").values_list(
-        "pk", "first_name", "last_name", "email", "phone", "mobile"
+        "pk", "first_name", "last_name", "email", "phone", "mobile", "account__name"
     )
     last = 0
     # Batches by id, each read whole before it is written: SQLite has no isolation between an

@@ -101,5 +101,9 @@ class ContactFactory(DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.first_name.lower()}@example.com")
     phone = ""
     mobile = ""
-    # As services.contact_save keeps it.
-    search = factory.LazyAttribute(lambda o: contact_search_words(o))
+    # As accounts.contact_search keeps it.
+    search = factory.LazyAttribute(
+        lambda o: contact_search_words(
+            o.first_name, o.last_name, o.email, o.phone, o.mobile, o.account.name
+        )
+    )

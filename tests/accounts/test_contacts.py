@@ -140,6 +140,15 @@ class TestContactList:
         assert [name for name, _account in _listed(client, q="lefevre 2222")] == ["Eva Lefèvre"]
         assert _listed(client, q="vos") == []
 
+    def test_a_renamed_account_finds_its_contacts_by_the_new_name(self, as_user, sales_user):
+        contact = ContactFactory(first_name="Eva", account=AccountFactory(name="Oude Naam"))
+        services.account_update(
+            account=contact.account, user=sales_user, fields={"name": "Nieuwe Naam"}
+        )
+        client = as_user(sales_user)
+        assert [name for name, _account in _listed(client, q="nieuwe")] == [str(contact)]
+        assert _listed(client, q="oude") == []
+
     def test_the_menu_links_to_it(self, as_user, sales_user):
         page = parse(as_user(sales_user).get(reverse("accounts:list")).content)
         links = page.find("nav", aria_label="Main menu").find_all("a")
@@ -174,7 +183,9 @@ def test_the_migration_fills_the_search_words_of_existing_contacts(monkeypatch):
     Contact.objects.update(search="")
     monkeypatch.setattr(migration, "BATCH", 1)
     migration.fill_contact_search(apps, None)
-    assert (
-        Contact.objects.get(pk=jurgen.pk).search == "JURGEN MULLER JURGEN@EXAMPLE.COM +49 221 1234"
+    assert Contact.objects.get(pk=jurgen.pk).search == (
+        f"JURGEN MULLER JURGEN@EXAMPLE.COM +49 221 1234 {jurgen.account.name.upper()}"
     )
-    assert Contact.objects.get(pk=eva.pk).search == "EVA VOS EVA@ACME.EXAMPLE"
+    assert Contact.objects.get(pk=eva.pk).search == (
+        f"EVA VOS EVA@ACME.EXAMPLE {eva.account.name.upper()}"
+    )

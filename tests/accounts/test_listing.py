@@ -10,10 +10,10 @@ from django.http import QueryDict
 from accounts import services
 from accounts.filters import account_list_query
 from accounts.listing import LISTING_FIELDS
-from accounts.models import Account, Address, Industry, MapEntry, RelationshipType
+from accounts.models import Account, Address, Contact, Industry, MapEntry, RelationshipType
 from accounts.selectors import ACCOUNT_LIST_FIELDS
 from common.search import search_normalised
-from tests.accounts.factories import AccountFactory, IndustryFactory
+from tests.accounts.factories import AccountFactory, ContactFactory, IndustryFactory
 from tests.accounts.factories import relationship_type as rtype
 from tests.maps.factories import located_account
 
@@ -22,6 +22,10 @@ pytestmark = pytest.mark.django_db
 
 def snapshot() -> dict[int, tuple]:
     return {row[0]: row[1:] for row in Account.objects.values_list("pk", *LISTING_FIELDS)}
+
+
+def contact_words() -> dict[int, str]:
+    return dict(Contact.objects.values_list("pk", "search"))
 
 
 @pytest.mark.parametrize(
@@ -43,6 +47,12 @@ def test_the_rebuild_equals_what_the_writers_kept(admin_user, sales_user):
         geocode=False,
     )
     edited = AccountFactory(name="Before")
+    contact = services.contact_save(
+        contact=Contact(account=edited),
+        user=admin_user,
+        fields={"first_name": "Jürgen", "last_name": "Müller"},
+    )
+    services.contact_save(contact=contact, user=admin_user, fields={"phone": "+49 221 1234"})
     services.account_update(
         account=edited, user=admin_user, fields={"name": "After", "crm4_id": "{AB-12}"}
     )
@@ -61,11 +71,14 @@ def test_the_rebuild_equals_what_the_writers_kept(admin_user, sales_user):
     industry.name = "_Metalworking"
     services.industry_save(industry=industry, user=admin_user)
     services.account_delete(account=AccountFactory(name="Gone"), user=admin_user)
-    kept = snapshot()
+    kept, kept_words = snapshot(), contact_words()
 
     call_command("rebuild_account_listing", stdout=io.StringIO())
 
     assert snapshot() == kept
+    assert contact_words() == kept_words
+    # The contact's words carry its account's name as renamed.
+    assert kept_words[contact.pk] == "JURGEN MULLER +49 221 1234 AFTER"
     created.refresh_from_db()
     assert (created.listing_city, created.listing_country) == ("Köln", "DE")
     assert created.listing_search == "KOLNER STAHL GMBH KOLN INFO@STAHL.DE"
@@ -80,11 +93,15 @@ def test_the_rebuild_repairs_rows_written_around_the_services():
     account = AccountFactory(name="Acme")
     Address.objects.filter(account=account, kind=Address.Kind.VISIT).update(city="Utrecht")
     Industry.objects.filter(pk=account.industry_id).update(name="_Renamed")
+    Contact.objects.filter(pk=ContactFactory(account=account, first_name="Eva").pk).update(
+        search=""
+    )
     out = io.StringIO()
     call_command("rebuild_account_listing", stdout=out)
     account.refresh_from_db()
     assert (account.listing_city, account.listing_industry) == ("Utrecht", "_Renamed")
-    assert "1 of 1 accounts were stale" in out.getvalue()
+    assert "1 of 1 accounts and 1 contacts were stale" in out.getvalue()
+    assert Contact.objects.get(account=account).search.startswith("EVA ")
 
 
 def test_the_repair_brings_the_maps_search_words_along():

@@ -1,5 +1,6 @@
 """manage.py rebuild_account_listing: recompute the account list's columns of every account,
-and the maps' copy that carries its search words.
+the maps' copy that carries its search words, and the contacts' search words (which carry
+their account's name).
 
 The services keep them in step on every save (accounts/listing.py); this repairs them after
 writes that went around the services (SQL by hand, a restored table) and says how many rows
@@ -11,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.contact_search import contact_search_rebuild
 from accounts.listing import account_listing_rebuild
 from accounts.map_index import rebuild_map_index
 from accounts.models import Account
@@ -31,4 +33,9 @@ class Command(BaseCommand):
             stale = account_listing_rebuild(progress=progress)
             # The overview map searches its copy of listing_search: the same words as the list.
             rebuild_map_index()
-        self.stdout.write(self.style.SUCCESS(f"Done: {stale:,} of {total:,} accounts were stale."))
+            contacts = contact_search_rebuild()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done: {stale:,} of {total:,} accounts and {contacts:,} contacts were stale."
+            )
+        )
