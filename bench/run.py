@@ -146,7 +146,10 @@ def bench_user():
     user, _ = get_user_model().objects.get_or_create(
         username="bench", defaults={"email": "bench@example.com"}
     )
-    user.user_permissions.set([Permission.objects.get(codename="view_account")])
+    # A reader of accounts and their contacts, as every role is.
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_account", "view_contact"])
+    )
     # bench/activities.py measures the same user as Sales, perhaps in this database.
     user.groups.clear()
     return user
@@ -208,11 +211,17 @@ def build_cases() -> list[tuple[str, list[str]]]:
         cases.append((f"sort: {key}", [f"/accounts/?sort={key}"]))
         cases.append((f"sort: {key} desc", [f"/accounts/?sort=-{key}"]))
     cases.append(("account page", [f"/accounts/{pk}/" for pk in detail_ids]))
+    cases += [
+        ("contacts: first page", ["/contacts/"]),
+        ("contacts: search a surname 'jansen'", ["/contacts/?q=jansen"]),
+        ("contacts: search an account's word 'bouw'", ["/contacts/?q=bouw"]),
+        ("contacts: search nothing 'qxzvy'", ["/contacts/?q=qxzvy"]),
+    ]
     return cases
 
 
 COUNT_TEXT = re.compile(r'<p class="count">\s*(.*?)\s*</p>', re.S)
-ROW = re.compile(r"<tr>\s*<td>")
+ROW = re.compile(r"<tr( data-contact=\"\d+\")?>\s*<td>")
 
 
 def client_for_bench_user(user=None):
