@@ -492,7 +492,7 @@ class Contact(models.Model):
     # The contact quotes and invoices address by default; set through contact_set_primary.
     is_primary = models.BooleanField(_("primary contact"), default=False)
     # The contacts list's search: its words and its account's name, as `contact_search_words`
-    # makes them; kept by accounts.copies (contact_save, and every writer of accounts).
+    # makes them; kept in step by accounts.contact_search.
     search = models.TextField(editable=False, default="")
 
     class Meta:
