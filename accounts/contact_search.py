@@ -8,12 +8,10 @@ every writer of accounts calls, refreshes the contacts of the accounts it is giv
 account). `manage.py rebuild_account_listing` recomputes them all.
 """
 
-from collections.abc import Callable, Iterable
-from itertools import islice
-from typing import Any
+from collections.abc import Iterable
 
 from accounts.models import CONTACT_SEARCHED_FIELDS, Account, Contact, contact_search_words
-from common.bulk import update_rows
+from common.bulk import batched, update_rows
 
 BATCH = 2_000
 
@@ -25,8 +23,7 @@ def contact_search_refresh(
     from the stored rows; returns how many changed."""
     changed = 0
     for field, ids in (("account_id", account_ids), ("pk", contact_ids)):
-        iterator = iter(ids)
-        while batch := list(islice(iterator, BATCH)):
+        for batch in batched(ids, BATCH):
             rows = Contact.objects.filter(**{f"{field}__in": batch}).values_list(
                 "pk", *CONTACT_SEARCHED_FIELDS, "account__name", "search"
             )
@@ -40,14 +37,10 @@ def contact_search_refresh(
     return changed
 
 
-def contact_search_rebuild(*, progress: Callable[[int], Any] | None = None) -> int:
+def contact_search_rebuild() -> int:
     """Recompute the search words of every contact; returns how many were stale."""
     ids = Account.objects.order_by("pk").values_list("pk", flat=True)
-    changed = done = 0
-    iterator = ids.iterator(chunk_size=BATCH)
-    while batch := list(islice(iterator, BATCH)):
-        changed += contact_search_refresh(account_ids=batch)
-        done += len(batch)
-        if progress:
-            progress(done)
-    return changed
+    return sum(
+        contact_search_refresh(account_ids=batch)
+        for batch in batched(ids.iterator(chunk_size=BATCH), BATCH)
+    )

@@ -16,14 +16,13 @@ carries `listing_search`).
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import FilteredRelation, Q
 
 from accounts.models import Account, Industry, RelationshipType
-from common.bulk import update_rows
+from common.bulk import batched, update_rows
 from common.search import search_normalised
 
 LISTING_FIELDS = (
@@ -35,12 +34,6 @@ LISTING_FIELDS = (
 )
 REFRESH_BATCH = 2_000
 CHOICES_CACHE_KEY = "accounts:list-choices"
-
-
-def _batched(items: Iterable[int], size: int) -> Iterator[list[int]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def listing_values(
@@ -101,7 +94,7 @@ def account_listing_refresh(*, account_ids: Iterable[int]) -> int:
     Called by every write of an account or of its visit address, in the same transaction.
     """
     changed = 0
-    for batch in _batched(account_ids, REFRESH_BATCH):
+    for batch in batched(account_ids, REFRESH_BATCH):
         stale = []
         for pk, values, stored in _source_rows(batch):
             if tuple(values.values()) != stored:
@@ -115,7 +108,7 @@ def account_listing_rebuild(*, progress: Callable[[int], Any] | None = None) -> 
     """Recompute the list's columns of every account; returns how many rows were stale."""
     changed = done = 0
     ids = Account.objects.order_by("pk").values_list("pk", flat=True)
-    for batch in _batched(ids.iterator(chunk_size=REFRESH_BATCH), REFRESH_BATCH):
+    for batch in batched(ids.iterator(chunk_size=REFRESH_BATCH), REFRESH_BATCH):
         changed += account_listing_refresh(account_ids=batch)
         done += len(batch)
         if progress:

@@ -1,12 +1,20 @@
 """Writing many rows at once."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Field, Model
 
 UPDATE_BATCH_SIZE = 500
+
+
+def batched(items: Iterable[int], size: int) -> Iterator[list[int]]:
+    """The ids in lists of `size`, read lazily (itertools.batched is Python 3.12's)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def update_rows(model: type[Model], objects: Sequence[Model], field_names: list[str]) -> None:
