@@ -176,6 +176,8 @@ class OwnerForm(forms.Form):
         label=_("Owner"),
         empty_label=_("Nobody"),
         help_text=_("The salesperson responsible for this account."),
+        # Options written in Python: the account page renders this form on every view.
+        widget=QuickSelect,
     )
 
     def __init__(self, *args: Any, keep: int | None = None, **kwargs: Any) -> None:
