@@ -12,6 +12,8 @@ from sales.models import Order, Quote
 
 # What the short form on the account page asks; the full form adds the quote and the order.
 QUICK_FIELDS = ["kind", "subject", "body", "occurred_at", "contact", "assigned_to"]
+# The short form's "More fields…" button: it opens the full form with what was typed.
+MORE_FIELDS = "more"
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -77,6 +79,14 @@ class ActivityForm(forms.ModelForm):
             self._choice("quote").queryset = Quote.objects.filter(customer=account).order_by("-id")
             self._choice("order").queryset = Order.objects.filter(customer=account).order_by("-id")
         self.fields["subject"].widget.attrs["autocomplete"] = "off"
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # Nobody named is for the service to settle (a task goes to its writer); the model's
+        # "a task needs someone" check runs there, after it has.
+        exclusions: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]
+        if self.cleaned_data.get("assigned_to") is None:
+            exclusions.add("assigned_to")
+        return exclusions
 
     def _choice(self, name: str) -> forms.ModelChoiceField:
         return cast(forms.ModelChoiceField, self.fields[name])

@@ -1,6 +1,9 @@
 """What happened with an account and what comes next: notes, calls, meetings, emails, tasks."""
 
+from datetime import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -11,6 +14,18 @@ from django.utils.translation import gettext_lazy as _
 
 # Long enough for the minutes of a meeting; a pasted mailbox gets a clear message instead.
 BODY_MAX_LENGTH = 10_000
+# When an activity can have happened or be due. Year 1 or 9999 would pass the form and then fail
+# converting to UTC; nothing a salesperson writes lies outside these.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def validate_plausible_year(value: datetime) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Enter a date between the years %(first)d and %(last)d."),
+            code="implausible_year",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
 
 
 class Activity(models.Model):
@@ -63,6 +78,7 @@ class Activity(models.Model):
     occurred_at = models.DateTimeField(
         _("when"),
         default=timezone.now,
+        validators=[validate_plausible_year],
         help_text=_("When it happened, or when a task is due."),
     )
     created_by = models.ForeignKey(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Account, AccountChange
 from accounts.selectors import accounts_owned_by
 from activities.models import Activity
-from activities.services import activity_may_change
+from activities.services import activity_may_change, activity_may_mark_done
 from common.typing import AuthUser, StrOrPromise
 from sales.models import Approval, Invoice, Order, PrepaymentDecision, Quote
 
@@ -52,6 +52,7 @@ class TimelineEntry:
     detail: str = ""
     activity: Activity | None = None
     may_change: bool = False
+    may_mark_done: bool = False
 
     @property
     def key(self) -> tuple[datetime, int, int]:
@@ -262,6 +263,7 @@ def _entry(rank: int, record: Any, user: AuthUser) -> TimelineEntry:
             at=record.occurred_at, rank=rank, pk=record.pk, source="activity",
             title=record.subject, who=record.created_by, activity=record,
             may_change=activity_may_change(activity=record, user=user),
+            may_mark_done=activity_may_mark_done(activity=record, user=user),
         )  # fmt: skip
     if rank == CHANGES.rank:
         return TimelineEntry(

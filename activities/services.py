@@ -1,6 +1,7 @@
 """Writing activities: the rules on who may write, change, close and delete them."""
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +34,19 @@ def activity_may_change(*, activity: Activity, user: AuthUser) -> bool:
     return user.is_superuser or (
         activity.created_by_id is not None and activity.created_by_id == user.pk
     )
+
+
+def activity_may_mark_done(*, activity: Activity, user: AuthUser) -> bool:
+    """Sales and Management close any open task; whoever a task is for closes it, whatever their
+    role (Sales asks Accounting to check a credit limit)."""
+    if not activity.is_open:
+        return False
+    return user.has_perm("activities.change_activity") or activity.assigned_to_id == user.pk
+
+
+def _is_planned(activity: Activity, now: datetime) -> bool:
+    """A task, or anything set for later, is open until marked done."""
+    return activity.kind == Activity.Kind.TASK or activity.occurred_at > now
 
 
 def activity_is_due_in_past(*, activity: Activity) -> bool:
@@ -72,10 +86,9 @@ def activity_create(*, account: Account, user: AuthUser, fields: Mapping[str, An
     now = timezone.now()
     activity = Activity(account=account, created_by=user, created_at=now, occurred_at=now)
     _apply(activity, fields)
-    is_open = activity.kind == Activity.Kind.TASK or activity.occurred_at > now
-    if is_open and activity.assigned_to is None:
-        activity.assigned_to = user
-    if not is_open:
+    if _is_planned(activity, now):
+        activity.assigned_to = activity.assigned_to or user
+    else:
         activity.done_at, activity.done_by = now, user
     _check_links(activity)
     activity.full_clean()
@@ -85,16 +98,29 @@ def activity_create(*, account: Account, user: AuthUser, fields: Mapping[str, An
 
 @transaction.atomic
 def activity_update(*, activity: Activity, user: AuthUser, fields: Mapping[str, Any]) -> Activity:
-    """Change what was written; only its author or an administrator may."""
+    """Change what was written; only its author or an administrator may.
+
+    Only a change of kind moves the done mark: a note made a task is open again, for whoever is
+    named or else the writer; an open task made a note, call, meeting or email that has happened
+    is done as it is written. Correcting a closed task's subject does not reopen it.
+    """
     require_permission(
         user, "activities.change_activity", _("Your role may not change activities.")
     )
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.is_deleted:
+        raise ValidationError(_("This activity was deleted meanwhile, so it was not changed."))
     if not activity_may_change(activity=activity, user=user):
         raise PermissionDenied(_("Only its author or an administrator may change this."))
+    was_task = activity.kind == Activity.Kind.TASK
     _apply(activity, fields)
-    if activity.is_open and activity.assigned_to is None:
-        activity.assigned_to = user
+    now = timezone.now()
+    if activity.kind == Activity.Kind.TASK and not was_task:
+        activity.done_at, activity.done_by = None, None
+    elif was_task and activity.is_open and not _is_planned(activity, now):
+        activity.done_at, activity.done_by = now, user
+    if activity.is_open:
+        activity.assigned_to = activity.assigned_to or user
     _check_links(activity)
     activity.full_clean()
     activity.save()
@@ -104,14 +130,13 @@ def activity_update(*, activity: Activity, user: AuthUser, fields: Mapping[str, 
 @transaction.atomic
 def activity_mark_done(*, activity: Activity, user: AuthUser) -> Activity:
     """Close a task or planned activity, recording who did and when."""
-    require_permission(
-        user, "activities.change_activity", _("Your role may not mark activities done.")
-    )
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.is_deleted:
         raise ValidationError(_("This activity was deleted."))
     if activity.done_at is not None:
         raise ValidationError(_("This was already marked done."))
+    if not activity_may_mark_done(activity=activity, user=user):
+        raise PermissionDenied(_("Your role may not mark activities done."))
     activity.done_at, activity.done_by = timezone.now(), user
     activity.save(update_fields=["done_at", "done_by", "updated_at"])
     return activity

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.generic import DeleteView, TemplateView, UpdateView
 
 from accounts.models import Account
 from activities import selectors, services
-from activities.forms import ActivityForm
+from activities.forms import MORE_FIELDS, QUICK_FIELDS, ActivityForm
 from activities.models import Activity
 from common.forms import model_values
 from common.typing import AuthenticatedHttpRequest, StrOrPromise
@@ -49,9 +49,29 @@ class ActivitySaveView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
         activity = get_object_or_404(
             Activity.objects.select_related("account"), pk=self.kwargs["pk"]
         )
-        if not services.activity_may_change(activity=activity, user=self.request.user):
+        # A deleted one is refused with its reason: by the service on a post, beside the text
+        # typed in a tab opened before the deletion; on the timeline when opened.
+        if not activity.is_deleted and not services.activity_may_change(
+            activity=activity, user=self.request.user
+        ):
             raise PermissionDenied(_("Only its author or an administrator may change this."))
         return activity
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        if self.object.is_deleted:
+            messages.error(request, _("This activity was deleted, so it can no longer be changed."))
+            return redirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if MORE_FIELDS not in request.POST:
+            return super().post(request, *args, **kwargs)
+        # "More fields…" under the short form: the whole form, with what was typed so far.
+        self.object = self.get_object()
+        typed = {name: request.POST[name] for name in QUICK_FIELDS if name in request.POST}
+        form = self.get_form_class()(initial=typed, account=self.object.account)
+        return self.render_to_response(self.get_context_data(form=form))
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "account": self.object.account}
@@ -84,9 +104,10 @@ class ActivitySaveView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
 
 
 class ActivityDoneView(ServiceActionView):
-    """The "Done" button of a task, on My work and on the timeline."""
+    """The "Done" button of a task, on My work and on the timeline. Whoever a task is for may
+    press it, whatever their role (the service checks)."""
 
-    permission_required = "activities.change_activity"
+    permission_required = "activities.view_activity"
     model = Activity
     object: Activity
 

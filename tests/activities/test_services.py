@@ -158,10 +158,10 @@ def test_only_the_author_deletes_a_note_and_a_trace_stays(sales_user):
     assert note.body == ""
 
 
-def test_a_deleted_activity_can_no_longer_be_changed(sales_user):
+def test_a_deleted_activity_can_no_longer_be_changed_and_says_so(sales_user):
     note = ActivityFactory(created_by=sales_user)
     services.activity_delete(activity=note, user=sales_user)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="deleted"):
         services.activity_update(activity=note, user=sales_user, fields={"subject": "Back"})
 
 
@@ -177,12 +177,67 @@ def test_marking_a_task_done_records_who_and_when(sales_user, management_user):
         services.activity_mark_done(activity=task, user=management_user)
 
 
-def test_accounting_cannot_mark_a_task_done(sales_user, accounting_user):
-    task = ActivityFactory(kind=Activity.Kind.TASK, created_by=sales_user)
+def test_accounting_cannot_mark_someone_elses_task_done(sales_user, accounting_user):
+    task = ActivityFactory(kind=Activity.Kind.TASK, created_by=sales_user, assigned_to=sales_user)
     with pytest.raises(PermissionDenied):
         services.activity_mark_done(activity=task, user=accounting_user)
     task.refresh_from_db()
     assert task.is_open
+
+
+def test_whoever_a_task_is_for_marks_it_done_whatever_their_role(sales_user, accounting_user):
+    """Sales asks Accounting to check a credit limit: Accounting closes it when it is done."""
+    task = ActivityFactory(
+        kind=Activity.Kind.TASK, created_by=sales_user, assigned_to=accounting_user
+    )
+    assert services.activity_may_mark_done(activity=task, user=accounting_user)
+    services.activity_mark_done(activity=task, user=accounting_user)
+    task.refresh_from_db()
+    assert task.done_by == accounting_user
+
+
+def test_a_note_made_a_task_for_a_colleague_is_open_for_them(sales_user, management_user):
+    note = services.activity_create(account=AccountFactory(), user=sales_user, fields=fields())
+    assert note.done_at is not None
+    due = timezone.now() + datetime.timedelta(days=3)
+    task = services.activity_update(
+        activity=note,
+        user=sales_user,
+        fields=fields(kind=Activity.Kind.TASK, occurred_at=due, assigned_to=management_user),
+    )
+    task.refresh_from_db()
+    assert task.is_open and task.done_by is None
+    assert task.assigned_to == management_user
+
+
+def test_a_note_made_a_task_for_nobody_named_is_the_authors(sales_user):
+    note = services.activity_create(account=AccountFactory(), user=sales_user, fields=fields())
+    task = services.activity_update(
+        activity=note, user=sales_user, fields=fields(kind=Activity.Kind.TASK)
+    )
+    assert task.is_open and task.assigned_to == sales_user
+
+
+def test_an_open_task_made_a_call_is_done_as_written(sales_user):
+    task = services.activity_create(
+        account=AccountFactory(),
+        user=sales_user,
+        fields=fields(kind=Activity.Kind.TASK, occurred_at=timezone.now()),
+    )
+    call = services.activity_update(activity=task, user=sales_user, fields=fields())
+    assert not call.is_open and call.done_by == sales_user
+
+
+def test_a_done_task_stays_done_when_its_subject_is_corrected(sales_user):
+    task = ActivityFactory(kind=Activity.Kind.TASK, created_by=sales_user, assigned_to=sales_user)
+    services.activity_mark_done(activity=task, user=sales_user)
+    task.refresh_from_db()
+    done_at = task.done_at
+    task = services.activity_update(
+        activity=task, user=sales_user, fields={"subject": "Corrected subject"}
+    )
+    task.refresh_from_db()
+    assert task.done_at == done_at and task.subject == "Corrected subject"
 
 
 def test_an_account_with_activities_is_not_deleted(admin_user):

@@ -162,6 +162,89 @@ class TestWriting:
         assert entry.find("del").text == "Wrong customer"
         assert "Secret" not in entry.text and str(sales_user) in entry.text
 
+    @pytest.mark.parametrize("path", ["create", "update"])
+    def test_a_task_for_nobody_named_is_saved_for_the_writer(self, as_user, sales_user, path):
+        """The help text promises it: "A task without anyone named goes to you"."""
+        note = ActivityFactory(created_by=sales_user)
+        url = (
+            reverse("activities:create", args=[note.account.pk])
+            if path == "create"
+            else reverse("activities:update", args=[note.pk])
+        )
+        due = local(timezone.now() + datetime.timedelta(days=1))
+        response = as_user(sales_user).post(
+            url, {"kind": "task", "subject": "Plan a visit", "occurred_at": due, "assigned_to": ""}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        task = Activity.objects.get(subject="Plan a visit")
+        assert task.is_open and task.assigned_to == sales_user
+
+    @pytest.mark.parametrize("when", ["0001-01-01T00:00", "1899-12-31T23:59", "9999-12-31T23:59"])
+    def test_a_date_out_of_any_plausible_range_is_explained(self, as_user, sales_user, when):
+        note = ActivityFactory(created_by=sales_user)
+        client = as_user(sales_user)
+        for url in (
+            reverse("activities:create", args=[note.account.pk]),
+            reverse("activities:update", args=[note.pk]),
+        ):
+            response = client.post(
+                url, {"kind": "note", "subject": "Old", "body": "Typed", "occurred_at": when}
+            )
+            assert response.status_code == 200
+            assert "1900" in field_errors(response.content, "occurred_at")
+            assert parse(response.content).find("textarea", name="body").text == "Typed"
+        assert Activity.objects.get() == note and note.subject != "Old"
+
+    def test_an_edit_of_a_note_deleted_meanwhile_says_so_and_keeps_the_text(
+        self, as_user, sales_user
+    ):
+        note = ActivityFactory(created_by=sales_user)
+        client = as_user(sales_user)
+        client.post(reverse("activities:delete", args=[note.pk]))
+        response = client.post(
+            reverse("activities:update", args=[note.pk]),
+            {"kind": "note", "subject": "Edited", "body": "My edit",
+             "occurred_at": local(timezone.now())},
+        )  # fmt: skip
+        assert response.status_code == 200
+        assert "deleted" in parse(response.content).find(class_="form-errors").text
+        assert parse(response.content).find("textarea", name="body").text == "My edit"
+        note.refresh_from_db()
+        assert note.subject != "Edited"
+        opened = client.get(reverse("activities:update", args=[note.pk]))
+        assert opened.status_code == 302 and opened.url == note.get_absolute_url()
+        assert "deleted" in str(list(get_messages(opened.wsgi_request))[-1])
+
+    def test_more_fields_carries_what_was_typed_into_the_full_form(self, as_user, sales_user):
+        account = AccountFactory()
+        contact = ContactFactory(account=account)
+        client = as_user(sales_user)
+        form = parse(client.get(account.get_absolute_url()).content).find(
+            "form", class_="activity-quick-form"
+        )
+        more = form.find("button", name="more")
+        when = local(timezone.now() + datetime.timedelta(hours=2))
+        typed = {
+            "kind": "meeting",
+            "subject": "Visit",
+            "body": "Bring samples\nand prices",
+            "occurred_at": when,
+            "contact": contact.pk,
+            more.attrs["name"]: more.attrs["value"],
+        }
+        response = client.post(form.attrs["action"], typed)
+        assert response.status_code == 200
+        page = parse(response.content)
+        assert page.find("select", name="quote")  # the full form
+        assert page.find("input", name="subject").attrs["value"] == "Visit"
+        assert "Bring samples\nand prices</textarea>" in response.content.decode()
+        assert page.find("input", name="occurred_at").attrs["value"] == when
+        chosen = {s.attrs["name"]: s.find("option", selected="") for s in page.find_all("select")}
+        assert chosen["kind"].attrs["value"] == "meeting"
+        assert chosen["contact"].attrs["value"] == str(contact.pk)
+        assert not page.find_all(class_="has-error")  # nothing refused yet
+        assert not Activity.objects.exists()
+
     def test_edit_keeps_what_was_typed_on_a_refusal(self, as_user, sales_user):
         note = ActivityFactory(created_by=sales_user)
         response = as_user(sales_user).post(
@@ -367,6 +450,30 @@ class TestMyWork:
         assert response.url == reverse("activities:my_work")
         task.refresh_from_db()
         assert task.done_by == sales_user
+
+    def test_accounting_closes_a_task_sales_gave_them(self, as_user, sales_user, accounting_user):
+        task = ActivityFactory(kind="task", created_by=sales_user, assigned_to=accounting_user)
+        client = as_user(accounting_user)
+        for page in (reverse("activities:my_work"), task.account.get_absolute_url()):
+            done = parse(client.get(page).content).find(
+                "form", action=reverse("activities:done", args=[task.pk])
+            )
+            assert done.find("button")
+        response = client.post(reverse("activities:done", args=[task.pk]))
+        assert response.status_code == 302
+        task.refresh_from_db()
+        assert task.done_by == accounting_user
+
+    def test_accounting_does_not_close_someone_elses_task(
+        self, as_user, sales_user, accounting_user
+    ):
+        task = ActivityFactory(kind="task", created_by=sales_user, assigned_to=sales_user)
+        client = as_user(accounting_user)
+        page = parse(client.get(task.account.get_absolute_url()).content)
+        assert not page.find_all("form", action=reverse("activities:done", args=[task.pk]))
+        assert client.post(reverse("activities:done", args=[task.pk])).status_code == 403
+        task.refresh_from_db()
+        assert task.is_open
 
     def test_done_never_sends_the_user_elsewhere(self, as_user, sales_user):
         task = ActivityFactory(kind="task", assigned_to=sales_user)

@@ -121,6 +121,9 @@ def app_pages(
     ActivityFactory(
         account=account, kind="task", subject="Send a revised quote", assigned_to=admin_user
     )
+    # Pasted links wrap instead of widening the timeline.
+    long_link = "https://example.com/search?q=" + "warehouseroofpanels" * 12
+    ActivityFactory(account=account, subject=long_link[:200], body=long_link * 3)
 
     def update_map(page: Page) -> None:
         page.get_by_role("button", name=BUTTONS[language]["update map"]).click()
