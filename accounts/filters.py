@@ -23,7 +23,12 @@ from accounts.listing import CHOICES_CACHE_KEY
 from accounts.models import Account, Contact, Industry, RelationshipType
 from accounts.selectors import LISTED_ALL, LISTED_INACTIVE, accounts_listed, search_condition
 from common.pagination import KeysetOrder
-from common.search import bounded_search_words, search_bound, search_normalised
+from common.search import (
+    bounded_search_words,
+    phone_search_digits,
+    search_bound,
+    search_normalised,
+)
 
 # How long a process reuses the type and industry choices; saving either clears them at once
 # in the saving process (accounts.listing.listing_names_refresh).
@@ -305,7 +310,11 @@ class ContactFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
         """Each word in the name, email, phone, mobile or account name, accents and case ignored
-        ("muller" finds "Müller"): one column, served on PostgreSQL by a trigram index."""
-        for word in bounded_search_words(self, value):
+        ("muller" finds "Müller"), or a phone number by its digits however it is spaced: one
+        column, served on PostgreSQL by a trigram index."""
+        words = bounded_search_words(self, value)
+        if number := phone_search_digits(" ".join(words)):
+            return queryset.filter(search__contains=number)
+        for word in words:
             queryset = queryset.filter(search__contains=search_normalised(word))
         return queryset

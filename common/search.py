@@ -4,6 +4,7 @@ Each word of a search adds a condition: 1,000 words took 24 s on PostgreSQL and 
 about 500 ("Expression tree is too large"). Nobody types more than a few words into a search.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -62,3 +63,29 @@ def search_normalised(text: str) -> str:
     SQLite and PostgreSQL alike."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
+# A phone number as people type it: digits, spaces, a plus, dashes, dots, slashes, brackets.
+_PHONE_LIKE = re.compile(r"\+?[0-9(][0-9 ().\-/]*")
+# Enough digits to tell a number apart, few enough to leave out the country code and trunk 0
+# in which it may have been written either way ("+31 40 123 4567" or "040-123 45 67").
+PHONE_MATCHED_DIGITS = 8
+
+
+def phone_digits(text: str) -> str:
+    """A phone number's digits alone: what the search columns hold beside the number as typed."""
+    return re.sub(r"[^0-9]", "", text)
+
+
+def phone_search_digits(text: str) -> str | None:
+    """What to look for when a search is a phone number (or a piece of one), else None.
+
+    Its last eight digits, or, for a shorter piece, its digits without leading zeros: found in
+    a number's digits however it was spaced, and with or without its country code.
+    """
+    if not _PHONE_LIKE.fullmatch(text.strip()):
+        return None
+    digits = phone_digits(text)
+    if len(digits) >= PHONE_MATCHED_DIGITS:
+        return digits[-PHONE_MATCHED_DIGITS:]
+    return digits.lstrip("0") or digits

@@ -93,6 +93,13 @@ class TestContactList:
             ("eva@", "Eva Vos"),
             ("+31 40", "Eva Vos"),
             ("06 12", "Bo Aalders"),  # the mobile number
+            # However the number is spaced or prefixed: as caller ID shows it, or pasted.
+            ("+31401234567", "Eva Vos"),
+            ("0401234567", "Eva Vos"),
+            ("040-123 45 67", "Eva Vos"),
+            ("(040) 1234567", "Eva Vos"),
+            ("0612345678", "Bo Aalders"),
+            ("+31 6-12345678", "Bo Aalders"),
             ("acme", "Eva Vos"),
             ("eva acme", "Eva Vos"),
         ],
