@@ -1,29 +1,34 @@
-"""Requests refused at the edge: a NUL character before any view or the admin sees it, and
-methods an address does not take, drawn as a page."""
+"""Requests mended or refused at the edge: NUL characters before any view or the admin sees
+them, and methods an address does not take, drawn as a page."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
+if TYPE_CHECKING:
+    from django.http.request import _ImmutableQueryDict
+
 NUL = "\x00"
 
 
 class NulCharacterInRequest(SuspiciousOperation):
-    """A NUL in the path or a parameter: no text this app stores or looks up may hold one."""
+    """A NUL in the path or a parameter's name: nothing anyone typed."""
 
 
 class RefuseNulMiddleware:
-    """Answers 400 to a path, query parameter or form field containing NUL.
+    """Drops NUL from query and form values; answers 400 to a path or a parameter name with one.
 
     Why here, at the edge, and not in each form: PostgreSQL cannot hold NUL in text, and any
     query given one raises (`A string literal cannot contain NUL`). Fields that query while
     parsing (account boxes, admin filters and autocomplete, lookups, django-axes' login
-    records) would each need a guard; one check before them all covers today's views and
-    tomorrow's. A browser never sends NUL from a text box, so no user loses typing to it.
-    A cookie with NUL is dropped instead: it is then simply absent (no session, say), and the
-    400 page itself can still be drawn.
+    records) would each need a guard; one pass before them all covers today's views and
+    tomorrow's. A value's NUL is dropped rather than refused: Chromium sends one pasted into a
+    box, it is invisible, and a 400 page lost everything else the user typed.
+    A cookie with NUL is dropped: it is then simply absent (no session, say), and the 400 page
+    itself can still be drawn.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -32,17 +37,26 @@ class RefuseNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         for name in [n for n, v in request.COOKIES.items() if NUL in n or NUL in v]:
             del request.COOKIES[name]
-        if NUL in request.path_info or _has_nul(request.GET):
-            raise NulCharacterInRequest("NUL character in the path or query string")
-        if request.method == "POST" and _has_nul(request.POST):
-            raise NulCharacterInRequest("NUL character in the posted form")
+        if NUL in request.path_info:
+            raise NulCharacterInRequest("NUL character in the path")
+        request.GET = _without_nul(request.GET)
+        if request.method == "POST":
+            request.POST = _without_nul(request.POST)
         return self.get_response(request)
 
 
-def _has_nul(params: QueryDict) -> bool:
-    return any(
-        NUL in key or any(NUL in value for value in values) for key, values in params.lists()
-    )
+def _without_nul(params: "_ImmutableQueryDict") -> "_ImmutableQueryDict":
+    """The parameters with NUL left out of their values (the same object when none has one)."""
+    if any(NUL in key for key in params):
+        raise NulCharacterInRequest("NUL character in a parameter's name")
+    lists = list(params.lists())
+    if not any(NUL in value for _key, values in lists for value in values):
+        return params
+    mended = QueryDict(mutable=True, encoding=params.encoding)
+    for key, values in lists:
+        mended.setlist(key, [value.replace(NUL, "") for value in values])
+    mended._mutable = False
+    return cast("_ImmutableQueryDict", mended)
 
 
 class MethodNotAllowedPageMiddleware:
