@@ -133,7 +133,9 @@ class ActivityDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView
 
     def form_valid(self, form: Any) -> HttpResponse:
         services.activity_delete(activity=self.object, user=self.request.user)
-        messages.success(self.request, _("“%(subject)s” was deleted.") % {"subject": self.object})
+        messages.success(
+            self.request, _("“%(subject)s” was deleted.") % {"subject": self.object.subject}
+        )
         return redirect(self.object.get_absolute_url())
 
 

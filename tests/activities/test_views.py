@@ -157,6 +157,9 @@ class TestWriting:
         client = as_user(sales_user)
         response = client.post(reverse("activities:delete", args=[note.pk]))
         assert response.status_code == 302
+        assert [str(m) for m in get_messages(response.wsgi_request)] == [
+            "“Wrong customer” was deleted."
+        ]
         entry = timeline_entries(client.get(note.account.get_absolute_url()))[0]
         assert "deleted" in entry.classes
         assert entry.find("del").text == "Wrong customer"
@@ -488,6 +491,19 @@ class TestMyWork:
         page = parse(as_user(sales_user).get(reverse("activities:my_work")).content)
         rows = page.find("table", class_="my-recent").find("tbody").find_all("tr")
         assert [r.attrs["data-activity"] for r in rows] == [str(mine.pk)]
+
+    def test_an_empty_page_asks_nobody_for_what_their_role_cannot_do(
+        self, as_user, sales_user, accounting_user
+    ):
+        empties = {
+            user.username: [p.text for p in parse(as_user(user).get(reverse(
+                "activities:my_work")).content).find_all("p", class_="empty")]
+            for user in (sales_user, accounting_user)
+        }  # fmt: skip
+        assert any("set on its page" in text for text in empties["sales"])
+        assert any("Notes and calls you write" in text for text in empties["sales"])
+        assert not any("set on its page" in text for text in empties["accounting"])
+        assert not any("you write" in text for text in empties["accounting"])
 
     def test_accounts_you_own_by_name_active_only(self, as_user, sales_user):
         AccountFactory(name="Zeta", owner=sales_user)
