@@ -93,7 +93,11 @@ class DocumentForm(forms.ModelForm):
         help_text=_("One of our own accounts, of type Seller."),
     )
     seller_contact = forms.ModelChoiceField(
-        queryset=Contact.objects.all(), required=False, label=_("Seller contact")
+        queryset=Contact.objects.all(),
+        required=False,
+        label=_("Seller contact"),
+        # Left empty, the service fills in the seller's primary contact: the box says so.
+        empty_label=_("Default: the seller's primary contact"),
     )
     invoice_address = forms.ModelChoiceField(
         label=_("Invoice address"),

@@ -80,6 +80,9 @@ def test_the_seller_is_filled_in_from_the_users_crm_link(as_user, seller, seller
 def test_a_user_without_a_link_chooses_the_seller(as_user, sales_user, customer, seller):
     page = html(as_user(sales_user).get(reverse("sales:quote_create")))
     assert account_box(page, "seller_account") == ("", "")
+    # Left empty, the contact is the seller's primary one: the box says so.
+    empty = parse(page).find("select", name="seller_contact").find("option", value="")
+    assert empty.text == "Default: the seller's primary contact"
     response = as_user(sales_user).post(
         reverse("sales:quote_create"),
         form_data(
