@@ -51,7 +51,7 @@ from accounts.models import (
     Industry,
     RelationshipType,
 )
-from accounts.resources import ADDRESS_COLUMNS, FILE_FIELDS, YesNoWidget
+from accounts.resources import ACTIVE, ADDRESS_COLUMNS, FILE_FIELDS, ActiveWidget, YesNoWidget
 from accounts.rules import (
     account_hierarchy_errors,
     account_name_key,
@@ -436,6 +436,7 @@ class _Importer:
                 relationship_type=account.relationship_type,
                 crm4_id=account.crm4_id,
                 owner=account.owner,
+                is_active=account.is_active,
             )
         )
         errors: dict[str, list[str]] = {}
@@ -444,6 +445,7 @@ class _Importer:
             relationship_type=account.relationship_type_id,
             industry=account.industry_id,
             owner=account.owner_id,
+            is_active=account.is_active,
         )
         old_parent = account.parent_id
         self.read_fields(account, values, is_new=is_new, errors=errors)
@@ -571,6 +573,15 @@ class _Importer:
                     )
         if "owner" in values:
             self.read_owner(account, values["owner"], errors=errors)
+        if ACTIVE in values:
+            try:
+                active = ActiveWidget().clean(values[ACTIVE])
+            except ValueError:
+                errors.setdefault(ACTIVE, []).append(
+                    _("“%s” is not yes or no.") % values[ACTIVE][:50]
+                )
+            else:
+                account.is_active = account.is_active if active is None else active
         if "credit_hold" in values:
             try:
                 account.credit_hold = YesNoWidget().clean(values["credit_hold"])
@@ -767,6 +778,9 @@ class _Importer:
             services.require_credit_permission(user=self.user, before=before, fields=fields)
             services.require_owner_permission(
                 user=self.user, before=before, fields={"owner": account.owner_id}
+            )
+            services.require_active_permission(
+                user=self.user, before=before, fields={"is_active": account.is_active}
             )
             if before is not None:
                 services.require_crm4_permission(

@@ -58,12 +58,15 @@ NON_ADDRESS_FIELDS = [f.name for f in Address._meta.fields if f.name not in serv
 ACCOUNT_FIELDS = services.ACCOUNT_FIELDS
 PARENT_COLUMNS = ("parent_crm4_id", "parent_id")
 _AFTER_PARENT = ACCOUNT_FIELDS.index("parent") + 1
+# Whether the account trades: set on its page (and by the files), not on the account form.
+ACTIVE = "is_active"
 FILE_FIELDS = [
     "id",
     "crm4_id",
     *ACCOUNT_FIELDS[:_AFTER_PARENT],
     "parent_id",
     *ACCOUNT_FIELDS[_AFTER_PARENT:],
+    ACTIVE,
     *ADDRESS_COLUMNS,
 ]
 
@@ -116,6 +119,16 @@ class YesNoWidget(widgets.BooleanWidget):
         if text in self.FALSE:
             return False
         raise ValueError(f"“{value}” is not yes or no.")
+
+
+class ActiveWidget(widgets.BooleanWidget):
+    """Whether an account trades: yes or no; an empty cell says nothing (None), so it leaves an
+    account as it is and a new one trading, as a file without the column does."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool | None:
+        if not str(value if value is not None else "").strip():
+            return None
+        return YesNoWidget().clean(value, row, **kwargs)
 
 
 class PlainDecimalWidget(widgets.DecimalWidget):
@@ -249,6 +262,9 @@ class AccountResource(resources.ModelResource):
     )
     credit_hold = Field(attribute="credit_hold", column_name="credit_hold", widget=YesNoWidget())
     owner = Field(attribute="owner", column_name="owner", widget=UsernameWidget())
+    is_active = Field(
+        attribute=ACTIVE, column_name=ACTIVE, widget=ActiveWidget(), saves_null_values=False
+    )
     visit_street = AddressField("visit_street")
     visit_postal_code = AddressField("visit_postal_code")
     visit_city = AddressField("visit_city")
@@ -405,6 +421,8 @@ class AccountResource(resources.ModelResource):
             if self.fields[name].column_name in row
             or (name == "parent" and any(column in row for column in PARENT_COLUMNS))
         }
+        if ActiveWidget().clean(row.get(ACTIVE)) is not None:
+            values[ACTIVE] = instance.is_active
         addresses = self._addresses(row)
         try:
             if user is None:  # the admin always says who imports

@@ -208,6 +208,15 @@ def require_owner_permission(*, user: AuthUser, before: Account | None, fields: 
         require_permission(user, OWNER_PERMISSION, str(OWNER_REFUSAL))
 
 
+def require_active_permission(*, user: AuthUser, before: Account | None, fields: Mapping) -> None:
+    """Raise PermissionDenied when `fields` make the account inactive or active again and `user`
+    may not (Management and Accounting may). A new account trades without any right."""
+    if "is_active" not in fields:
+        return
+    if fields["is_active"] != (before.is_active if before else True):
+        require_permission(user, ACTIVE_PERMISSION, str(ACTIVE_REFUSAL))
+
+
 def _check_owner_is_active(owner: Any) -> None:
     if owner is not None and not owner.is_active:
         raise ValidationError(
@@ -238,8 +247,7 @@ def account_create(
     require_permission(user, "accounts.add_account")
     require_credit_permission(user=user, before=None, fields=fields)
     require_owner_permission(user=user, before=None, fields=fields)
-    if fields.get("is_active") is False:
-        require_permission(user, ACTIVE_PERMISSION, str(ACTIVE_REFUSAL))
+    require_active_permission(user=user, before=None, fields=fields)
     _check_owner_is_active(fields.get("owner"))
     account = Account(**fields)
     if account.relationship_type_id is None:
@@ -283,8 +291,7 @@ def account_update(
     require_credit_permission(user=user, before=before, fields=fields)
     require_crm4_permission(user=user, before=before, fields=fields)
     require_owner_permission(user=user, before=before, fields=fields)
-    if "is_active" in fields and fields["is_active"] != before.is_active:
-        require_permission(user, ACTIVE_PERMISSION, str(ACTIVE_REFUSAL))
+    require_active_permission(user=user, before=before, fields=fields)
     if "owner" in fields and getattr(fields["owner"], "pk", None) != before.owner_id:
         _check_owner_is_active(fields["owner"])
     for field, value in fields.items():

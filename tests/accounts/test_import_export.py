@@ -252,7 +252,15 @@ class TestExport:
         rows = self.export(importer)
 
         parent_at = HEADER.index("parent_crm4_id") + 1
-        assert list(rows[0]) == ["id", *HEADER[:parent_at], "parent_id", *HEADER[parent_at:]]
+        owner_at = HEADER.index("owner") + 1
+        assert list(rows[0]) == [
+            "id",
+            *HEADER[:parent_at],
+            "parent_id",
+            *HEADER[parent_at:owner_at],
+            "is_active",
+            *HEADER[owner_at:],
+        ]
         row = rows[0]
         assert row["crm4_id"] == "IK-1"
         assert row["relationship_type"] == "Customer"
