@@ -20,7 +20,13 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 def validate_plausible_year(value: datetime) -> None:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+    # The year where the user is: a value read back from the database is in UTC, where
+    # 1 January 1900 00:10 in Amsterdam is still 1899.
+    try:
+        year = timezone.localtime(value).year if timezone.is_aware(value) else value.year
+    except OverflowError:  # beyond year 9999 in the local zone
+        year = value.year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError(
             _("Enter a date between the years %(first)d and %(last)d."),
             code="implausible_year",

@@ -27,13 +27,17 @@ EDITABLE_FIELDS = (
 )
 
 
-def activity_may_change(*, activity: Activity, user: AuthUser) -> bool:
-    """Only the author, or an administrator, changes or deletes what was written."""
-    if activity.is_deleted:
-        return False
+def activity_is_theirs(*, activity: Activity, user: AuthUser) -> bool:
+    """Whether the user wrote it, or is an administrator: who may change or delete it."""
     return user.is_superuser or (
         activity.created_by_id is not None and activity.created_by_id == user.pk
     )
+
+
+def activity_may_change(*, activity: Activity, user: AuthUser) -> bool:
+    """Only the author, or an administrator, changes or deletes what was written, while it is
+    not deleted."""
+    return not activity.is_deleted and activity_is_theirs(activity=activity, user=user)
 
 
 def activity_may_mark_done(*, activity: Activity, user: AuthUser) -> bool:
@@ -47,6 +51,16 @@ def activity_may_mark_done(*, activity: Activity, user: AuthUser) -> bool:
 def _is_planned(activity: Activity, now: datetime) -> bool:
     """A task, or anything set for later, is open until marked done."""
     return activity.kind == Activity.Kind.TASK or activity.occurred_at > now
+
+
+def _schedule(activity: Activity) -> tuple[str, datetime]:
+    """Its kind and time to the minute, as the forms show the time."""
+    return activity.kind, activity.occurred_at.replace(second=0, microsecond=0)
+
+
+def _done_as_written(activity: Activity) -> bool:
+    """Done because it had happened when it was written, not marked done by someone since."""
+    return activity.done_at is not None and activity.done_at == activity.created_at
 
 
 def activity_is_due_in_past(*, activity: Activity) -> bool:
@@ -100,26 +114,28 @@ def activity_create(*, account: Account, user: AuthUser, fields: Mapping[str, An
 def activity_update(*, activity: Activity, user: AuthUser, fields: Mapping[str, Any]) -> Activity:
     """Change what was written; only its author or an administrator may.
 
-    Only a change of kind moves the done mark: a note made a task is open again, for whoever is
-    named or else the writer; an open task made a note, call, meeting or email that has happened
-    is done as it is written. Correcting a closed task's subject does not reopen it.
+    A new kind or time moves the done mark as writing it would have set it: what becomes
+    planned (a task, or set for later) is open again, for whoever is named or else the writer,
+    unless someone marked it done; what becomes something that has happened is done. A
+    corrected subject or text moves nothing.
     """
     require_permission(
         user, "activities.change_activity", _("Your role may not change activities.")
     )
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not activity_is_theirs(activity=activity, user=user):
+        raise PermissionDenied(_("Only its author or an administrator may change this."))
     if activity.is_deleted:
         raise ValidationError(_("This activity was deleted meanwhile, so it was not changed."))
-    if not activity_may_change(activity=activity, user=user):
-        raise PermissionDenied(_("Only its author or an administrator may change this."))
-    was_task = activity.kind == Activity.Kind.TASK
+    scheduled = _schedule(activity)
     _apply(activity, fields)
     now = timezone.now()
-    if activity.kind == Activity.Kind.TASK and not was_task:
-        activity.done_at, activity.done_by = None, None
-    elif was_task and activity.is_open and not _is_planned(activity, now):
-        activity.done_at, activity.done_by = now, user
-    if activity.is_open:
+    if _schedule(activity) != scheduled:
+        if _is_planned(activity, now) and _done_as_written(activity):
+            activity.done_at, activity.done_by = None, None
+        elif not _is_planned(activity, now) and activity.is_open:
+            activity.done_at, activity.done_by = now, user
+    if activity.is_open or activity.kind == Activity.Kind.TASK:
         activity.assigned_to = activity.assigned_to or user
     _check_links(activity)
     activity.full_clean()
@@ -152,8 +168,10 @@ def activity_delete(*, activity: Activity, user: AuthUser) -> Activity:
         user, "activities.delete_activity", _("Your role may not delete activities.")
     )
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if not activity_may_change(activity=activity, user=user):
+    if not activity_is_theirs(activity=activity, user=user):
         raise PermissionDenied(_("Only its author or an administrator may delete this."))
+    if activity.is_deleted:
+        raise ValidationError(_("This activity was deleted already."))
     activity.deleted_at, activity.deleted_by = timezone.now(), user
     activity.body = ""
     activity.save(update_fields=["deleted_at", "deleted_by", "body", "updated_at"])

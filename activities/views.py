@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -49,12 +49,10 @@ class ActivitySaveView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
         activity = get_object_or_404(
             Activity.objects.select_related("account"), pk=self.kwargs["pk"]
         )
+        if not services.activity_is_theirs(activity=activity, user=self.request.user):
+            raise PermissionDenied(_("Only its author or an administrator may change this."))
         # A deleted one is refused with its reason: by the service on a post, beside the text
         # typed in a tab opened before the deletion; on the timeline when opened.
-        if not activity.is_deleted and not services.activity_may_change(
-            activity=activity, user=self.request.user
-        ):
-            raise PermissionDenied(_("Only its author or an administrator may change this."))
         return activity
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -65,7 +63,7 @@ class ActivitySaveView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
         return self.render_to_response(self.get_context_data())
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if MORE_FIELDS not in request.POST:
+        if MORE_FIELDS not in request.POST or "pk" in self.kwargs:
             return super().post(request, *args, **kwargs)
         # "More fields…" under the short form: the whole form, with what was typed so far.
         self.object = self.get_object()
@@ -127,12 +125,23 @@ class ActivityDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView
 
     def get_object(self, queryset: QuerySet[Activity] | None = None) -> Activity:
         activity = get_object_or_404(Activity, pk=self.kwargs["pk"])
-        if not services.activity_may_change(activity=activity, user=self.request.user):
+        if not services.activity_is_theirs(activity=activity, user=self.request.user):
             raise PermissionDenied(_("Only its author or an administrator may delete this."))
         return activity
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        if self.object.is_deleted:
+            messages.error(request, _("This activity was deleted already."))
+            return redirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data())
+
     def form_valid(self, form: Any) -> HttpResponse:
-        services.activity_delete(activity=self.object, user=self.request.user)
+        try:
+            services.activity_delete(activity=self.object, user=self.request.user)
+        except ValidationError as error:  # deleted in another tab meanwhile
+            messages.error(self.request, error.messages[0])
+            return redirect(self.object.get_absolute_url())
         messages.success(
             self.request, _("“%(subject)s” was deleted.") % {"subject": self.object.subject}
         )

@@ -22,10 +22,14 @@ class ActivityFactory(DjangoModelFactory):
     body = "Wants a quote for 40 panels.\nCall back Tuesday."
     occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
     created_by = factory.SubFactory(UserFactory)
+    # What had happened was written then, and done as it was written (as the service does).
+    created_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.kind == Activity.Kind.TASK else o.occurred_at
+    )
     assigned_to = factory.LazyAttribute(
         lambda o: o.created_by if o.kind == Activity.Kind.TASK else None
     )
     done_at = factory.LazyAttribute(
-        lambda o: None if o.kind == Activity.Kind.TASK else o.occurred_at
+        lambda o: None if o.kind == Activity.Kind.TASK else o.created_at
     )
     done_by = factory.LazyAttribute(lambda o: o.created_by if o.done_at else None)

@@ -228,6 +228,74 @@ def test_an_open_task_made_a_call_is_done_as_written(sales_user):
     assert not call.is_open and call.done_by == sales_user
 
 
+def test_a_task_marked_done_made_a_note_and_a_task_again_stays_done(sales_user):
+    """Who closed it is not lost, and it does not come back on anyone's My work."""
+    task = ActivityFactory(kind=Activity.Kind.TASK, created_by=sales_user, assigned_to=sales_user)
+    services.activity_mark_done(activity=task, user=sales_user)
+    task.refresh_from_db()
+    closed = (task.done_at, task.done_by)
+    services.activity_update(activity=task, user=sales_user, fields=fields(kind="note"))
+    services.activity_update(activity=task, user=sales_user, fields=fields(kind="task"))
+    task.refresh_from_db()
+    assert (task.done_at, task.done_by) == closed
+
+
+def test_a_planned_meeting_moved_into_the_past_as_a_note_is_done(sales_user):
+    meeting = services.activity_create(
+        account=AccountFactory(),
+        user=sales_user,
+        fields=fields(kind="meeting", occurred_at=timezone.now() + datetime.timedelta(days=1)),
+    )
+    assert meeting.is_open
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    note = services.activity_update(
+        activity=meeting, user=sales_user, fields=fields(kind="note", occurred_at=yesterday)
+    )
+    assert not note.is_open and note.done_by == sales_user
+
+
+def test_an_overdue_meeting_whose_subject_is_corrected_stays_open(sales_user):
+    """Only a new kind or time moves the mark: a typo fixed does not close it."""
+    meeting = ActivityFactory(
+        kind="meeting",
+        created_by=sales_user,
+        occurred_at=timezone.now() - datetime.timedelta(hours=2),
+        done_at=None,
+        assigned_to=sales_user,
+    )
+    services.activity_update(
+        activity=meeting,
+        user=sales_user,
+        fields=fields(kind="meeting", subject="Quarterly review", occurred_at=meeting.occurred_at),
+    )
+    meeting.refresh_from_db()
+    assert meeting.is_open and meeting.subject == "Quarterly review"
+
+
+def test_a_year_read_back_in_utc_is_judged_where_the_user_is(sales_user):
+    """1 January 1900 00:10 in Amsterdam is stored as 1899 in UTC: it stays editable."""
+    early = datetime.datetime(1900, 1, 1, 0, 10, tzinfo=timezone.get_current_timezone())
+    note = services.activity_create(
+        account=AccountFactory(), user=sales_user, fields=fields(occurred_at=early)
+    )
+    note = Activity.objects.get(pk=note.pk)
+    services.activity_update(activity=note, user=sales_user, fields={"subject": "Very old"})
+    note.refresh_from_db()
+    assert note.subject == "Very old"
+
+
+def test_a_deleted_note_is_still_only_its_authors_to_be_told_about(sales_user):
+    note = ActivityFactory(created_by=sales_user)
+    services.activity_delete(activity=note, user=sales_user)
+    colleague = UserFactory(groups=["Sales"])
+    with pytest.raises(PermissionDenied):
+        services.activity_update(activity=note, user=colleague, fields={"subject": "Mine"})
+    with pytest.raises(PermissionDenied):
+        services.activity_delete(activity=note, user=colleague)
+    with pytest.raises(ValidationError, match="deleted already"):
+        services.activity_delete(activity=note, user=sales_user)
+
+
 def test_a_done_task_stays_done_when_its_subject_is_corrected(sales_user):
     task = ActivityFactory(kind=Activity.Kind.TASK, created_by=sales_user, assigned_to=sales_user)
     services.activity_mark_done(activity=task, user=sales_user)

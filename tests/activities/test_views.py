@@ -196,6 +196,7 @@ class TestWriting:
             assert response.status_code == 200
             assert "1900" in field_errors(response.content, "occurred_at")
             assert parse(response.content).find("textarea", name="body").text == "Typed"
+        note.refresh_from_db()
         assert Activity.objects.get() == note and note.subject != "Old"
 
     def test_an_edit_of_a_note_deleted_meanwhile_says_so_and_keeps_the_text(
@@ -240,13 +241,49 @@ class TestWriting:
         page = parse(response.content)
         assert page.find("select", name="quote")  # the full form
         assert page.find("input", name="subject").attrs["value"] == "Visit"
-        assert "Bring samples\nand prices</textarea>" in response.content.decode()
+        body = page.find("textarea", name="body")
+        assert [child.strip() for child in body.children] == ["Bring samples\nand prices"]
         assert page.find("input", name="occurred_at").attrs["value"] == when
         chosen = {s.attrs["name"]: s.find("option", selected="") for s in page.find_all("select")}
         assert chosen["kind"].attrs["value"] == "meeting"
         assert chosen["contact"].attrs["value"] == str(contact.pk)
         assert not page.find_all(class_="has-error")  # nothing refused yet
         assert not Activity.objects.exists()
+
+    def test_more_fields_needs_the_right_to_write(self, as_user, accounting_user):
+        account = AccountFactory()
+        response = as_user(accounting_user).post(
+            reverse("activities:create", args=[account.pk]), {"subject": "x", "more": "1"}
+        )
+        assert response.status_code == 403
+
+    def test_more_fields_on_an_edit_saves_as_the_edit_form_does(self, as_user, sales_user):
+        note = ActivityFactory(created_by=sales_user)
+        response = as_user(sales_user).post(
+            reverse("activities:update", args=[note.pk]),
+            {"kind": "note", "subject": "Saved", "occurred_at": local(note.occurred_at),
+             "more": "1"},
+        )  # fmt: skip
+        assert response.status_code == 302
+        note.refresh_from_db()
+        assert note.subject == "Saved"
+
+    def test_a_colleague_is_refused_a_deleted_note_as_any_other(self, as_user, sales_user):
+        note = ActivityFactory(created_by=sales_user)
+        as_user(sales_user).post(reverse("activities:delete", args=[note.pk]))
+        client = as_user(UserFactory(groups=["Sales"]))
+        for path in ("activities:update", "activities:delete"):
+            assert client.get(reverse(path, args=[note.pk])).status_code == 403
+            assert client.post(reverse(path, args=[note.pk]), {"more": "1"}).status_code == 403
+
+    def test_deleting_a_note_deleted_meanwhile_says_so(self, as_user, sales_user):
+        note = ActivityFactory(created_by=sales_user)
+        client = as_user(sales_user)
+        client.post(reverse("activities:delete", args=[note.pk]))
+        for method in (client.get, client.post):
+            response = method(reverse("activities:delete", args=[note.pk]))
+            assert response.status_code == 302 and response.url == note.get_absolute_url()
+            assert "deleted already" in str(list(get_messages(response.wsgi_request))[-1])
 
     def test_edit_keeps_what_was_typed_on_a_refusal(self, as_user, sales_user):
         note = ActivityFactory(created_by=sales_user)
