@@ -20,7 +20,7 @@ from accounts.rules import (
     business_unit_normalized,
 )
 from common.money import money_format
-from common.search import phone_digits, search_normalised
+from common.search import phone_national_digits, search_normalised
 
 # The unique constraint's message, also given by the import, which checks a whole batch at once.
 CRM4_ID_TAKEN = gettext_lazy("Another account already has this CRM4 id.")
@@ -470,10 +470,10 @@ def contact_search_words(
     first_name: str, last_name: str, email: str, phone: str, mobile: str, account_name: str
 ) -> str:
     """A contact's searched words: its names, email, phone, mobile and its account's name,
-    normalised, then the digits alone of its phone and mobile (a number searched for is looked
-    up by its digits: `common.search.phone_search_digits`). Words never hold a space, so a
+    normalised, then the national digits of its phone and mobile (a number searched for is
+    looked up by its own: `common.search.phone_search_digits`). Words never hold a space, so a
     search word cannot match across two parts."""
-    numbers = [phone_digits(number) for number in (phone, mobile) if number]
+    numbers = [phone_national_digits(number) for number in (phone, mobile) if number]
     parts = (first_name, last_name, email, phone, mobile, account_name, *numbers)
     return search_normalised(" ".join(part for part in parts if part))
 

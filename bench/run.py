@@ -216,6 +216,8 @@ def build_cases() -> list[tuple[str, list[str]]]:
         ("contacts: search a surname 'jansen'", ["/contacts/?q=jansen"]),
         ("contacts: search an account's word 'bouw'", ["/contacts/?q=bouw"]),
         ("contacts: search nothing 'qxzvy'", ["/contacts/?q=qxzvy"]),
+        # A number as written nationally; the contact has it as +49 90 771 9398.
+        ("contacts: search a phone number", ["/contacts/?q=090+771+9398"]),
     ]
     return cases
 

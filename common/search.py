@@ -1,13 +1,16 @@
-"""The bound on searches: every search box and the admin's search go through `search_bound`.
+"""What searches compare: words bounded and normalised, and phone numbers by their digits.
 
-Each word of a search adds a condition: 1,000 words took 24 s on PostgreSQL and SQLite refuses
-about 500 ("Expression tree is too large"). Nobody types more than a few words into a search.
+Every search box and the admin's search go through `search_bound`. Each word of a search adds a
+condition: 1,000 words took 24 s on PostgreSQL and SQLite refuses about 500 ("Expression tree is
+too large"). Nobody types more than a few words into a search.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
 
+import phonenumbers
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.functional import lazy
@@ -67,25 +70,28 @@ def search_normalised(text: str) -> str:
 
 # A phone number as people type it: digits, spaces, a plus, dashes, dots, slashes, brackets.
 _PHONE_LIKE = re.compile(r"\+?[0-9(][0-9 ().\-/]*")
-# Enough digits to tell a number apart, few enough to leave out the country code and trunk 0
-# in which it may have been written either way ("+31 40 123 4567" or "040-123 45 67").
-PHONE_MATCHED_DIGITS = 8
+# Fewer digits are a piece of anything (an area code, a house number): searched as words.
+PHONE_MIN_DIGITS = 6
 
 
-def phone_digits(text: str) -> str:
-    """A phone number's digits alone: what the search columns hold beside the number as typed."""
-    return re.sub(r"[^0-9]", "", text)
+def phone_national_digits(text: str) -> str:
+    """A phone number's national digits, without its country code, trunk 0 or spacing
+    ("+31 40 123 4567" and "040-123 45 67" are both "401234567"); "" if it is none.
+
+    A number without its country code is read as one of settings.PHONE_REGION's; in the
+    countries around it the trunk prefix is the same 0, so their numbers read alike."""
+    try:
+        number = phonenumbers.parse(text, settings.PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return ""
+    return phonenumbers.national_significant_number(number)
 
 
 def phone_search_digits(text: str) -> str | None:
-    """What to look for when a search is a phone number (or a piece of one), else None.
-
-    Its last eight digits, or, for a shorter piece, its digits without leading zeros: found in
-    a number's digits however it was spaced, and with or without its country code.
-    """
+    """The national digits to look for when a search is a phone number, or a piece of one of at
+    least six digits; None for any other search."""
     if not _PHONE_LIKE.fullmatch(text.strip()):
         return None
-    digits = phone_digits(text)
-    if len(digits) >= PHONE_MATCHED_DIGITS:
-        return digits[-PHONE_MATCHED_DIGITS:]
-    return digits.lstrip("0") or digits
+    if len(re.sub(r"[^0-9]", "", text)) < PHONE_MIN_DIGITS:
+        return None
+    return phone_national_digits(text) or None

@@ -160,6 +160,8 @@ USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["common.formats"]
 # The currency every amount is shown in (ISO 4217 code), by common.money.
 CURRENCY = env("CURRENCY", default="EUR")
+# The country (ISO 3166 code) a phone number without its country code is read as (common.search).
+PHONE_REGION = env("PHONE_REGION", default="NL")
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

@@ -100,6 +100,8 @@ class TestContactList:
             ("(040) 1234567", "Eva Vos"),
             ("0612345678", "Bo Aalders"),
             ("+31 6-12345678", "Bo Aalders"),
+            ("0031 40 1234567", "Eva Vos"),
+            ("40 123 45", "Eva Vos"),  # a piece of a number, six digits or more
             ("acme", "Eva Vos"),
             ("eva acme", "Eva Vos"),
         ],
