@@ -596,7 +596,10 @@ def order_cancel(*, order: Order, user: User) -> Order:
 
 @transaction.atomic
 def order_invoice(*, order: Order, user: User, date: datetime.date | None = None) -> Invoice:
-    """Invoice an accepted order: its amount moves from open orders to unpaid invoices."""
+    """Invoice an accepted order: its amount moves from open orders to unpaid invoices.
+
+    A prepaid order's invoice is paid already, by the prepayment Accounting confirmed: the
+    money was received, so it is not owed again."""
     require_permission(user, "sales.add_invoice", _("Only Accounting can invoice orders."))
     order = (
         Order.objects.select_for_update(of=("self",))
@@ -623,6 +626,8 @@ def order_invoice(*, order: Order, user: User, date: datetime.date | None = None
         ),
         amount=order.total,
         created_by=user if getattr(user, "pk", None) else None,
+        paid_at=order.prepayment_confirmed_at,
+        paid_by=order.prepayment_confirmed_by,
     )
     order.save(update_fields=["status"])
     invoice.number = _next_number("invoice")

@@ -432,6 +432,24 @@ def test_invoicing_moves_the_amount_to_unpaid_invoices(sales_user, accounting_us
     assert selectors.account_exposure(account_id=customer.pk) == 0
 
 
+def test_the_invoice_of_a_confirmed_prepaid_order_is_paid_by_the_prepayment(
+    sales_user, accounting_user, customer
+):
+    """The money was received before delivery: invoicing must not count it as owed again (a
+    tester saw the exposure grow by it and the next order sent for approval)."""
+    order = submit(sales_user, customer, line("20", "100.00"), vat_rate=D("0"), prepaid=True)
+    services.order_confirm_prepayment(order=order, user=accounting_user)
+    order.refresh_from_db()
+    invoice = services.order_invoice(order=order, user=accounting_user)
+    invoice.refresh_from_db()
+    assert invoice.is_paid
+    assert (invoice.paid_at, invoice.paid_by) == (
+        order.prepayment_confirmed_at,
+        order.prepayment_confirmed_by,
+    )
+    assert selectors.account_exposure(account_id=customer.pk) == 0
+
+
 def test_only_an_accepted_order_is_invoiced(accounting_user, customer):
     order = OrderFactory(customer=customer, status=Order.Status.PENDING_APPROVAL)
     waiting = f"Order {order.number} is waiting for approval, so it cannot be invoiced\\."
@@ -812,8 +830,9 @@ def test_accounting_confirms_the_prepayment_and_the_order_is_accepted(
     assert decision.decided_at == order.prepayment_confirmed_at
     assert selectors.account_exposure(account_id=on_hold.pk) == 0
     invoice = services.order_invoice(order=order, user=accounting_user)
-    # Invoiced and not paid yet: owed, prepaid or not.
-    assert selectors.account_exposure(account_id=on_hold.pk) == invoice.amount == D("60500.00")
+    # Invoiced, and paid by the prepayment: nothing is owed for it.
+    assert invoice.is_paid and invoice.amount == D("60500.00")
+    assert selectors.account_exposure(account_id=on_hold.pk) == 0
 
 
 def test_a_prepayment_not_received_on_hold_blocks_the_order(sales_user, accounting_user, on_hold):
