@@ -29,7 +29,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
@@ -51,7 +50,14 @@ from accounts.models import (
     Industry,
     RelationshipType,
 )
-from accounts.resources import ACTIVE, ADDRESS_COLUMNS, FILE_FIELDS, ActiveWidget, YesNoWidget
+from accounts.resources import (
+    ACTIVE,
+    ADDRESS_COLUMNS,
+    FILE_FIELDS,
+    ActiveWidget,
+    PlainDecimalWidget,
+    YesNoWidget,
+)
 from accounts.rules import (
     account_hierarchy_errors,
     account_name_key,
@@ -75,8 +81,6 @@ COLUMNS = tuple(
 )
 MAX_ID = 2**63 - 1
 NUMBER = re.compile(r"[0-9]{1,19}")
-# Plain decimals only: "1.000,50" or "5e3" would be read wrongly or not at all, so they are refused.
-AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 # Account fields read from the file as text, and the credit fields parsed from it.
 TEXT_FIELDS = ("name", "business_unit", "email", "phone", "website", "crm4_id")
 GEOCODE_RESET = {
@@ -557,20 +561,10 @@ class _Importer:
             else:
                 account.industry = found
         if "credit_limit" in values:
-            text = values["credit_limit"].replace(" ", "")
-            if not text:
-                account.credit_limit = None
-            elif not AMOUNT.fullmatch(text):
-                errors.setdefault("credit_limit", []).append(
-                    _("“%s” is not an amount: write it as 25000 or 25000.00.") % text[:50]
-                )
-            else:
-                try:
-                    account.credit_limit = Decimal(text)
-                except InvalidOperation:
-                    errors.setdefault("credit_limit", []).append(
-                        _("“%s” is not an amount.") % text[:50]
-                    )
+            try:
+                account.credit_limit = PlainDecimalWidget().clean(values["credit_limit"])
+            except ValueError as error:
+                errors.setdefault("credit_limit", []).append(str(error))
         if "owner" in values:
             self.read_owner(account, values["owner"], errors=errors)
         if ACTIVE in values:

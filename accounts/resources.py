@@ -13,7 +13,9 @@ pending for `manage.py geocode_accounts`, which the admin is told to run.
 
 import codecs
 import csv
+import re
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 import tablib
@@ -132,8 +134,19 @@ class ActiveWidget(widgets.BooleanWidget):
 
 
 class PlainDecimalWidget(widgets.DecimalWidget):
-    """An amount written the same in every language ("5000.00"), as the import reads it: the
-    file is data, not a page, so no thousands separator and always a decimal point."""
+    """An amount written the same in every language ("5000.00"), as both imports read it: the
+    file is data, not a page, so no thousands separator and always a decimal point. "1.000,50"
+    or "5e3" would be read wrongly or not at all, so they are refused, with how to write it."""
+
+    AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | None:
+        text = str(value if value is not None else "").replace(" ", "")
+        if not text:
+            return None
+        if not self.AMOUNT.fullmatch(text):
+            raise ValueError(_("“%s” is not an amount: write it as 25000 or 25000.00.") % text[:50])
+        return Decimal(text)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         if kwargs.get("force_native_type"):

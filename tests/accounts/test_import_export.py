@@ -230,6 +230,30 @@ class TestImport:
         assert client.get(IMPORT_URL).status_code == 200
 
 
+def test_a_bad_amount_is_a_row_error_beside_the_others(client, admin_user):
+    """A tester's "1.234,56" showed only "[<class 'decimal.ConversionSyntax'>]", and hid every
+    other row's error: it is the command's message now, on its row."""
+    IndustryFactory(name="_Automotive")
+    client.force_login(admin_user)
+    rows = [
+        old_crm_row(crm4_id="IK-1", credit_limit="1.234,56"),
+        old_crm_row(crm4_id="IK-2", name="Second B.V.", industry="_nope"),
+        old_crm_row(crm4_id="IK-3", name="Third B.V.", credit_limit="25000.00"),
+    ]
+    result = preview(client, to_csv(rows)).context["result"]
+    assert not result.has_errors()
+    errors = {
+        row.number: {field: [str(e) for e in errs] for field, errs in row.error_dict.items()}
+        for row in result.invalid_rows
+    }
+    assert errors[1]["credit_limit"] == [
+        "“1.234,56” is not an amount: write it as 25000 or 25000.00."
+    ]
+    assert "industry" in errors[2]
+    assert 3 not in errors
+    assert not Account.objects.exists()
+
+
 class TestExport:
     def export(self, client) -> list[dict]:
         fields = {f"accountresource_{name}": "on" for name in AccountResource().fields}
