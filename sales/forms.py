@@ -81,6 +81,8 @@ class DocumentForm(forms.ModelForm):
     any other with a clear message, whatever was posted.
     """
 
+    # The form's one-time key, new with each form shown (sales.services.AlreadySubmitted).
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
     # The credit hold comes with the customer: the order form warns about it without asking again.
     customer = AccountChoiceField(
         label=_("Customer"),

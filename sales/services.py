@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -232,20 +233,53 @@ def _save_lines(document: SalesDocument, lines: list[DocumentLine], parent: str)
     type(lines[0])._default_manager.bulk_create(lines)
 
 
+class AlreadySubmitted(Exception):
+    """The form that wrote `document` was posted again: nothing new was written."""
+
+    def __init__(self, document: Quote | Order) -> None:
+        super().__init__(document.number)
+        self.document = document
+
+
+def _refuse_resubmission(model: type[Quote] | type[Order], submission: UUID | None) -> None:
+    if submission is not None and (done := model.objects.filter(submission=submission).first()):
+        raise AlreadySubmitted(done)
+
+
+def _save_new(document: Quote | Order, submission: UUID | None) -> None:
+    """Save a new document under its form's one-time key. Two posts of one form at the same
+    moment both pass the first look; the database lets one key in, and the other finds it."""
+    document.submission = submission
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        _refuse_resubmission(type(document), submission)
+        raise
+
+
 # --- quotes ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def quote_create(
-    *, user: User, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
+    *,
+    user: User,
+    fields: Mapping[str, Any],
+    lines: Iterable[Mapping[str, Any]],
+    submission: UUID | None = None,
 ) -> Quote:
-    """Write a new draft quote with its lines; the totals with VAT are worked out here."""
+    """Write a new draft quote with its lines; the totals with VAT are worked out here.
+
+    `submission` is the key of the form posted: posted again, it raises AlreadySubmitted.
+    """
     require_permission(user, "sales.add_quote", _("Only Sales can write quotes."))
+    _refuse_resubmission(Quote, submission)
     quote = Quote(created_by=user if getattr(user, "pk", None) else None)
     built = _prepare(quote, QuoteLine, fields, QUOTE_FIELDS, lines)
     account_refuse_if_inactive(quote.customer)
     quote.number = _next_number("quote")
-    quote.save()
+    _save_new(quote, submission)
     _save_lines(quote, built, "quote")
     return quote
 
@@ -368,8 +402,11 @@ def order_submit(
     fields: Mapping[str, Any],
     lines: Iterable[Mapping[str, Any]],
     quote: Quote | None = None,
+    submission: UUID | None = None,
 ) -> Order:
     """Enter an order; the credit check decides whether it is accepted, waits or is blocked.
+
+    `submission` is the key of the form posted: posted again, it raises AlreadySubmitted.
 
     An order ticked prepaid waits for Accounting to confirm the prepayment (order_confirm_prepayment
     or order_refuse_prepayment), whatever the hold and the limit.
@@ -379,6 +416,7 @@ def order_submit(
     blocked, waits for approval or is later rejected. The change shows in the account's history.
     """
     require_permission(user, "sales.add_order", _("Only Sales can enter orders."))
+    _refuse_resubmission(Order, submission)
     order = Order(quote=quote, created_by=user if getattr(user, "pk", None) else None)
     built = _prepare(order, OrderLine, fields, ORDER_FIELDS, lines)
     if quote is not None:
@@ -392,7 +430,7 @@ def order_submit(
     account_refuse_if_inactive(account)
     order.status = _run_credit_check(order, account).status
     order.number = _next_number("order")
-    order.save()
+    _save_new(order, submission)
     _save_lines(order, built, "order")
     if account.relationship_type.code == RelationshipType.PROSPECT:
         account_set_relationship_type(

@@ -1,4 +1,5 @@
 from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -112,7 +113,7 @@ class DocumentFormView(PermissionRequiredMixin, View):
 
     def get_initial(self) -> dict[str, Any]:
         user = self.request.user
-        initial: dict[str, Any] = {}
+        initial: dict[str, Any] = {"submission": uuid4()}
         # The writer's own CRM link fills in the seller; they may change it. A link made before
         # only Sellers could be linked is left out, or every quote would be refused for it.
         if account_is_seller(account_id=user.crm_account_id):
@@ -151,21 +152,36 @@ class DocumentFormView(PermissionRequiredMixin, View):
         if not (form.is_valid() and formset.is_valid()):
             return self.render_form(form, formset)
         try:
-            document = self.save(model_values(form), line_values(formset))
+            document = self.save(
+                model_values(form), line_values(formset), form.cleaned_data.get("submission")
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.render_form(form, formset)
+        except services.AlreadySubmitted as already:
+            messages.info(
+                request,
+                _("%(document)s was saved from this form already, so it was not saved again.")
+                % {"document": already.document},
+            )
+            return redirect(already.document)
         return redirect(document)
 
-    def save(self, fields: dict[str, Any], lines: list[dict[str, Any]]) -> Any:
+    def save(
+        self, fields: dict[str, Any], lines: list[dict[str, Any]], submission: UUID | None
+    ) -> Any:
         raise NotImplementedError
 
 
 class QuoteCreateView(DocumentFormView):
     permission_required = "sales.add_quote"
 
-    def save(self, fields: dict[str, Any], lines: list[dict[str, Any]]) -> Quote:
-        quote = services.quote_create(user=self.request.user, fields=fields, lines=lines)
+    def save(
+        self, fields: dict[str, Any], lines: list[dict[str, Any]], submission: UUID | None
+    ) -> Quote:
+        quote = services.quote_create(
+            user=self.request.user, fields=fields, lines=lines, submission=submission
+        )
         messages.success(
             self.request, _("Quote %(quote)s was saved as a draft.") % {"quote": quote}
         )
@@ -195,7 +211,10 @@ class QuoteUpdateView(DocumentFormView):
         formset.extra = 1
         return self.render_form(self.form_class(instance=self.document), formset)
 
-    def save(self, fields: dict[str, Any], lines: list[dict[str, Any]]) -> Quote:
+    def save(
+        self, fields: dict[str, Any], lines: list[dict[str, Any]], submission: UUID | None
+    ) -> Quote:
+        # A change saved twice is the same change: only new documents need the form's key.
         quote = services.quote_update(
             quote=self.document, user=self.request.user, fields=fields, lines=lines
         )
@@ -207,8 +226,12 @@ class OrderCreateView(DocumentFormView):
     permission_required = "sales.add_order"
     form_class = OrderForm
 
-    def save(self, fields: dict[str, Any], lines: list[dict[str, Any]]) -> Order:
-        order = services.order_submit(user=self.request.user, fields=fields, lines=lines)
+    def save(
+        self, fields: dict[str, Any], lines: list[dict[str, Any]], submission: UUID | None
+    ) -> Order:
+        order = services.order_submit(
+            user=self.request.user, fields=fields, lines=lines, submission=submission
+        )
         _say_decision(self.request, order)
         return order
 

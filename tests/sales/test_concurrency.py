@@ -5,6 +5,7 @@ IMMEDIATE). The SQLite test database is a file (crm/settings_test.py), so thread
 """
 
 import threading
+import uuid
 from collections import Counter
 from decimal import Decimal as D
 
@@ -82,3 +83,21 @@ def test_thirty_two_orders_at_once_all_get_an_answer_and_the_limit_holds():
     }
     accepted = orders.filter(status=Order.Status.ACCEPTED)
     assert sum(o.total for o in accepted) <= customer.credit_limit
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_one_form_posted_four_times_at_once_enters_one_order():
+    """The same form sent four times at the same moment (a tester's two identical POSTs made two
+    orders): one order is entered, and every post is answered with it."""
+    customer = CustomerFactory(credit_limit=D("10000.00"))
+    user = UserFactory(username="racer", groups=["Sales"])
+    clients = [logged_in_client(user) for _ in range(CLIENTS)]
+    data = form_data(
+        customer, ("Machine", "1", "100.00"), vat_rate="0", submission=str(uuid.uuid4())
+    )
+
+    responses = at_once(CLIENTS, lambda i: clients[i].post(reverse("sales:order_create"), data))
+
+    order = Order.objects.get()
+    assert [getattr(r, "status_code", type(r).__name__) for r in responses] == [302] * CLIENTS
+    assert {r.url for r in responses} == {order.get_absolute_url()}

@@ -1,6 +1,7 @@
 """The sales rules through the services: quotes, orders, the credit check, approval, invoices."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal as D
 
 import pytest
@@ -1059,3 +1060,36 @@ def test_only_sales_changes_an_orders_details(management_user):
         )
     order.refresh_from_db()
     assert order.customer_reference == "PO-1"
+
+
+# --- the same form posted twice ----------------------------------------------------------------
+
+
+def test_an_order_posted_twice_from_one_form_is_entered_once(sales_user, customer):
+    """Back, then Submit again: the second post finds the order the first one entered."""
+    key = uuid.uuid4()
+    first = services.order_submit(
+        user=sales_user, fields={"customer": customer}, lines=[line()], submission=key
+    )
+    with pytest.raises(services.AlreadySubmitted) as again:
+        services.order_submit(
+            user=sales_user, fields={"customer": customer}, lines=[line()], submission=key
+        )
+    assert again.value.document == first
+    assert Order.objects.count() == 1
+    other = services.order_submit(
+        user=sales_user, fields={"customer": customer}, lines=[line()], submission=uuid.uuid4()
+    )
+    assert Order.objects.count() == 2 and other != first
+
+
+def test_a_quote_posted_twice_from_one_form_is_written_once(sales_user, customer):
+    key = uuid.uuid4()
+    first = services.quote_create(
+        user=sales_user, fields={"customer": customer}, lines=[line()], submission=key
+    )
+    with pytest.raises(services.AlreadySubmitted) as again:
+        services.quote_create(
+            user=sales_user, fields={"customer": customer}, lines=[line()], submission=key
+        )
+    assert again.value.document == first and Quote.objects.count() == 1

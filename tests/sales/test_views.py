@@ -1540,3 +1540,30 @@ def test_a_filter_not_understood_is_named_as_the_page_labels_it(as_user, sales_u
     assert any(item.startswith("Status: ") and "bogus" in item for item in items), items
     assert any(item.startswith("Customer: ") for item in items), items
     assert table_rows(response.content) == []
+
+
+# --- the same form posted twice ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url_name", "model"), [("sales:order_create", Order), ("sales:quote_create", Quote)]
+)
+def test_submitting_again_after_back_shows_the_document_instead_of_a_second(
+    as_user, sales_user, customer, url_name, model
+):
+    """A tester pressed Back after submitting an order and submitted the form again: a second,
+    identical order was entered. The form's one-time key finds the first instead."""
+    client = as_user(sales_user)
+    page = parse(client.get(reverse(url_name)).content)
+    key = page.find("input", name="submission").attrs["value"]
+    data = form_data(customer, ("Panels", "2", "50.00"), submission=key)
+    first = client.post(reverse(url_name), data)
+    document = model.objects.get()
+    assert first.url == document.get_absolute_url()
+    again = client.post(reverse(url_name), data, follow=True)
+    assert model.objects.count() == 1
+    assert again.redirect_chain[-1][0] == document.get_absolute_url()
+    assert any(document.number in m and "not saved again" in m for m in messages_in(html(again)))
+    # A new form is a new key: the same lines may be entered again on purpose.
+    fresh = parse(client.get(reverse(url_name)).content).find("input", name="submission")
+    assert fresh.attrs["value"] != key
