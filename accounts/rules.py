@@ -41,7 +41,12 @@ def account_name_key(name: str) -> str:
 
 
 PO_BOX = re.compile(
-    r"\b(p\.?\s*o\.?\s*box|post\s*office\s*box|postbus|postfach|bo[iî]te\s+postale)\b|\bbp\s*\d+",
+    # The word as English, Dutch, German and French write it (spaced, hyphenated, run on or
+    # abbreviated), not followed by a letter ("Postbuslaan" is a street); or "BP"/"B.P." and a
+    # number. Antwoordnummer is the Dutch freepost box.
+    r"\b(?:p\.?\s*o\.?[\s-]*box|post[\s-]*office[\s-]*box|post[\s-]*box|postbus|postfach"
+    r"|postf\.|bo[iî]te[\s-]+postale|antwoordnummer)(?![^\W\d_])"
+    r"|\bb\.?\s*p\.?\s*\d+",
     re.I,
 )
 
