@@ -48,6 +48,18 @@ class FiniteDecimalField(forms.DecimalField):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
 
+    def run_validators(self, value: Any) -> None:
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            # The limit of "at least 0.01" as the user's language writes it ("0,01" in Dutch).
+            if self.localize:
+                for item in error.error_list:
+                    if item.params and isinstance(item.params.get("limit_value"), Decimal):
+                        limit = number_format(item.params["limit_value"], use_l10n=True)
+                        item.params = {**item.params, "limit_value": limit}
+            raise
+
 
 def without_thousands_separator(text: str) -> str:
     """ "1.234,56" → "1234,56" in Dutch, "1,234.56" → "1234.56" in English.
