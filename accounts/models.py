@@ -553,6 +553,10 @@ class AccountChange(models.Model):
     )
     changed_at = models.DateTimeField(verbose_name=_("changed at"))
 
+    # An owner is kept by username, as the CSV files name them; `accounts.selectors.name_owners`
+    # puts here the names people know them by, for the pages.
+    owner_names: dict[str, str] = {}
+
     class Meta:
         verbose_name = _("account change")
         verbose_name_plural = _("account changes")
@@ -571,7 +575,9 @@ class AccountChange(models.Model):
         return self._display(self.new_value)
 
     def _display(self, value: str) -> str:
-        # Kept as text ("5000.00", "Yes"), the same in every language.
+        # Kept as text ("5000.00", "Yes", a username), the same in every language.
+        if value and self.field == self.Field.OWNER:
+            return self.owner_names.get(value, value)
         if value and self.field == self.Field.CREDIT_LIMIT:
             try:
                 return money_format(Decimal(value))

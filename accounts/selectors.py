@@ -1,7 +1,9 @@
 """Reads of accounts for the pages."""
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -107,7 +109,22 @@ def account_changes(account: Account) -> list[AccountChange]:
     none."""
     if not getattr(account, "has_changes", True):
         return []
-    return list(AccountChange.objects.filter(account_id=account.pk).select_related("changed_by"))
+    changes = list(AccountChange.objects.filter(account_id=account.pk).select_related("changed_by"))
+    name_owners(changes)
+    return changes
+
+
+def name_owners(changes: Iterable[AccountChange]) -> None:
+    """Show owner changes by the names people know the users by ("Maaike Jansen", not
+    "management"), read in one query when there are any."""
+    owners = [change for change in changes if change.field == AccountChange.Field.OWNER]
+    usernames = {value for c in owners for value in (c.old_value, c.new_value) if value}
+    if not usernames:
+        return
+    users = get_user_model()._default_manager.filter(username__in=usernames)
+    names = {user.get_username(): str(user) for user in users}
+    for change in owners:
+        change.owner_names = names
 
 
 def account_find_similar(

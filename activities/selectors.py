@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, AccountChange
-from accounts.selectors import accounts_owned_by
+from accounts.selectors import accounts_owned_by, name_owners
 from activities.models import Activity
 from activities.services import activity_may_change, activity_may_mark_done
 from common.typing import AuthUser, StrOrPromise
@@ -243,6 +243,7 @@ def _records(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Any]:
         if pk in by_model[SOURCES[rank].model]  # not deleted since the keys were read
     }
     _attach_users([(record, SOURCES[rank].users) for (rank, _pk), record in records.items()])
+    name_owners(by_model.get(AccountChange, {}).values())
     return records
 
 

@@ -152,3 +152,28 @@ class TestOwnerPages:
         with django_assert_max_num_queries(5):
             response = client.get(reverse("accounts:list"), {"owner": "", "sort": "name"})
         assert len(response.context["page"].rows) == rows
+
+
+def test_the_history_names_owners_as_the_owner_field_does(as_user, sales_user):
+    """Kept by username, shown by name: a tester read "sales -> management" beside "Sanne de
+    Vries" in the Owner field. A user renamed since shows by the new name; one deleted since,
+    by the username kept."""
+    anna = UserFactory(username="anna", first_name="Anna", last_name="de Vries")
+    bram = UserFactory(username="bram", first_name="Bram", last_name="Jansen")
+    gone = UserFactory(username="gone")
+    account = AccountFactory()
+    for owner in (gone, anna, bram):
+        services.account_set_owner(account=account, user=sales_user, owner=owner)
+    gone.delete()
+    anna.first_name = "Annie"
+    anna.save()
+
+    page = parse(as_user(sales_user).get(account.get_absolute_url()).content)
+    history = [
+        [cell.text for cell in row.find_all("td")][2:]
+        for row in page.find("section", aria_labelledby="credit-h").find("tbody").find_all("tr")
+    ]
+    assert ["Owner", "Annie de Vries", "Bram Jansen"] in history
+    assert ["Owner", "gone", "Annie de Vries"] in history
+    timeline = page.find("ol", class_="timeline").text
+    assert "Annie de Vries → Bram Jansen" in timeline

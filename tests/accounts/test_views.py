@@ -434,6 +434,18 @@ class TestAccountDetail:
         assert page.find("ul", class_="inline-list").text.strip() == "Dochter B.V."
         assert "No changes recorded." not in page.text
 
+        # Owner changes name their users, all of them in one more query.
+        for owner in UserFactory.create_batch(3):
+            AccountChange.objects.create(
+                account=account,
+                field="owner",
+                new_value=owner.username,
+                changed_by=accounting_user,
+                changed_at="2026-11-02T10:00:00Z",
+            )
+        with django_assert_num_queries(9):
+            client.get(account.get_absolute_url())
+
     def test_management_sees_but_cannot_edit(self, as_user, management_user):
         account = AccountFactory()
         client = as_user(management_user)
