@@ -8,8 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -415,22 +416,34 @@ def industry_save(*, industry: Industry, user: AuthUser) -> None:
 def account_delete(*, account: Account, user: AuthUser) -> None:
     """Delete an account with its contacts and addresses; its children lose their parent.
 
-    An account that documents (quotes, orders, invoices) refer to is kept: make it inactive.
+    An account that documents (quotes, orders, invoices) or activities refer to is kept: make it
+    inactive.
     """
     require_permission(user, "accounts.delete_account")
     pk = account.pk
     try:
         account.delete()
     except ProtectedError as error:
-        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
-        raise ValidationError(
-            gettext(
-                "“%(name)s” cannot be deleted: it has %(kinds)s. Make it inactive instead: it "
-                "then leaves the lists and keeps its history."
-            )
-            % {"name": account.name, "kinds": ", ".join(kinds)}
-        ) from error
+        raise ValidationError(_kept_because(account, error)) from error
     account_copies_refresh(account_ids=[pk])
+
+
+def account_deletion_refusal(account: Account) -> str:
+    """Why the account cannot be deleted, or "" when it can: asked before the confirmation's
+    "Yes, remove" is offered, by the same rules the deletion follows."""
+    try:
+        Collector(using=router.db_for_write(Account)).collect([account])
+    except ProtectedError as error:
+        return _kept_because(account, error)
+    return ""
+
+
+def _kept_because(account: Account, error: ProtectedError) -> str:
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+    return gettext(
+        "“%(name)s” cannot be deleted: it has %(kinds)s. Make it inactive instead: it then "
+        "leaves the lists and keeps its history."
+    ) % {"name": account.name, "kinds": ", ".join(kinds)}
 
 
 def _address_changed(before: Address, after: Address) -> bool:

@@ -347,6 +347,10 @@ class AccountDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
         "This cannot be undone."
     )
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        refusal = services.account_deletion_refusal(self.object)
+        return {**super().get_context_data(**kwargs), "refusal": refusal}
+
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             services.account_delete(account=self.object, user=self.request.user)

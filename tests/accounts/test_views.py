@@ -935,6 +935,24 @@ class TestAccountDelete:
         assert Account.objects.filter(pk=account.pk).exists()
         assert any("cannot be deleted" in m for m in messages_of(response))
 
+    def test_the_confirmation_says_at_once_why_an_account_cannot_go(self, as_user, admin_user):
+        """A tester was offered "Yes, remove" and only then told it could not be done."""
+        from tests.activities.factories import ActivityFactory
+        from tests.sales.factories import OrderFactory
+
+        account = OrderFactory().customer
+        ActivityFactory(account=account)
+        page = parse(as_user(admin_user).get(reverse("accounts:delete", args=[account.pk])).content)
+        refusal = page.find(class_="message-error").text
+        assert "cannot be deleted" in refusal and "orders" in refusal and "activities" in refusal
+        assert not page.find("main").find_all("button", class_="danger")
+        assert page.find("a", href=account.get_absolute_url())
+
+        free = AccountFactory()
+        page = parse(as_user(admin_user).get(reverse("accounts:delete", args=[free.pk])).content)
+        assert not page.find_all(class_="message-error")
+        assert page.find("main").find("button", class_="danger")
+
 
 class TestRobustness:
     def test_a_sales_edit_survives_a_credit_change_made_meanwhile(self, as_user, sales_user):
