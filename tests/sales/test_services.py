@@ -1065,31 +1065,21 @@ def test_only_sales_changes_an_orders_details(management_user):
 # --- the same form posted twice ----------------------------------------------------------------
 
 
-def test_an_order_posted_twice_from_one_form_is_entered_once(sales_user, customer):
-    """Back, then Submit again: the second post finds the order the first one entered."""
+@pytest.mark.parametrize(
+    ("write", "model"), [(services.order_submit, Order), (services.quote_create, Quote)]
+)
+def test_a_document_posted_twice_from_one_form_is_written_once(sales_user, customer, write, model):
+    """Back, then Submit again: the second post finds the document the first one wrote; a new
+    form (a new key) writes a new one."""
+
+    def post(key: uuid.UUID):
+        return write(user=sales_user, fields={"customer": customer}, lines=[line()], submission=key)
+
     key = uuid.uuid4()
-    first = services.order_submit(
-        user=sales_user, fields={"customer": customer}, lines=[line()], submission=key
-    )
+    first = post(key)
     with pytest.raises(services.AlreadySubmitted) as again:
-        services.order_submit(
-            user=sales_user, fields={"customer": customer}, lines=[line()], submission=key
-        )
+        post(key)
     assert again.value.document == first
-    assert Order.objects.count() == 1
-    other = services.order_submit(
-        user=sales_user, fields={"customer": customer}, lines=[line()], submission=uuid.uuid4()
-    )
-    assert Order.objects.count() == 2 and other != first
-
-
-def test_a_quote_posted_twice_from_one_form_is_written_once(sales_user, customer):
-    key = uuid.uuid4()
-    first = services.quote_create(
-        user=sales_user, fields={"customer": customer}, lines=[line()], submission=key
-    )
-    with pytest.raises(services.AlreadySubmitted) as again:
-        services.quote_create(
-            user=sales_user, fields={"customer": customer}, lines=[line()], submission=key
-        )
-    assert again.value.document == first and Quote.objects.count() == 1
+    assert model.objects.count() == 1
+    assert post(uuid.uuid4()) != first
+    assert model.objects.count() == 2
