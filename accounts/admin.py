@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 from import_export.admin import ImportExportModelAdmin
-from import_export.results import RowResult
 
 from accounts import selectors, services
 from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
@@ -311,8 +310,15 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
 
     def add_success_message(self, result: Any, request: HttpRequest) -> None:
         super().add_success_message(result, request)
-        if result.totals[RowResult.IMPORT_TYPE_NEW] or result.totals[RowResult.IMPORT_TYPE_UPDATE]:
-            # The import leaves the visit addresses pending (accounts/resources.py).
+        imported = [row.object_id for row in result.rows if row.is_new() or row.is_update()]
+        # The import leaves new and changed visit addresses pending (accounts/resources.py);
+        # a file that changed none says nothing of them.
+        waiting = Address.objects.filter(
+            account_id__in=imported,
+            kind=Address.Kind.VISIT,
+            geocode_status=Address.GeocodeStatus.PENDING,
+        )
+        if imported and waiting.exists():
             reason = Address.GeocodeStatus.PENDING.no_coordinates_reason()
             messages.warning(
                 request,

@@ -463,6 +463,19 @@ class TestImportLeavesGeocodingToTheCommand:
         assert WAITING_FOR_GEOCODE_ACCOUNTS in warnings(response)
 
 
+def test_an_unchanged_file_says_nothing_of_addresses_to_locate(importer):
+    """A tester re-imported an export as it was and read that the visit addresses were not
+    located yet, though none had changed and every one kept its place."""
+    AccountFactory(crm4_id="IK-1", industry__name="_Automotive")
+    Address.objects.filter(kind=Address.Kind.VISIT).update(
+        latitude=1.0, longitude=2.0, geocode_status=Address.GeocodeStatus.OK
+    )
+    exported = TestExport.export(None, importer)
+    response = admin_import(importer, to_csv(exported, header=list(exported[0])))
+    assert WAITING_FOR_GEOCODE_ACCOUNTS not in warnings(response)
+    assert Address.objects.get(kind=Address.Kind.VISIT).latitude == 1.0
+
+
 @pytest.mark.parametrize("url", [EXPORT_URL, reverse("admin:accounts_account_import")])
 def test_the_import_and_export_pages_need_no_inline_script_or_style(as_user, admin_user, url):
     """The CSP refuses inline handlers and styles, so the admin's pages carry none."""
