@@ -4,9 +4,12 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 from import_export.admin import ImportExportModelAdmin
@@ -360,6 +363,20 @@ class RelationshipTypeAdmin(SafeModelAdmin):
         if obj is not None and obj.code in PROTECTED_TYPE_CODES:
             return False
         return super().has_delete_permission(request, obj)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # Django would answer 403, which reads as a role the administrator lacks.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and obj.code in PROTECTED_TYPE_CODES:
+            message = gettext(
+                "“%(name)s” is built in: new accounts, first orders, the map or the sellers "
+                "depend on it, so it cannot be deleted. Rename it instead."
+            )
+            self.message_user(request, message % {"name": obj.name}, messages.ERROR)
+            return redirect(reverse("admin:accounts_relationshiptype_change", args=[obj.pk]))
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Industry)
