@@ -22,7 +22,7 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
-        language = getattr(request.user, "language", "") if signed_in else ""
+        language = _offered(getattr(request.user, "language", "")) if signed_in else ""
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
@@ -42,3 +42,12 @@ class UserLanguageMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+def _offered(language: str) -> str:
+    """The offered language nearest the one stored ("en" is served as "en-gb"), or "" for one
+    the site does not speak: then the browser's, as LocaleMiddleware found it, stands."""
+    try:
+        return translation.get_supported_language_variant(language) if language else ""
+    except LookupError:
+        return ""

@@ -29,6 +29,18 @@ def test_the_users_choice_wins_over_the_browser(client):
     assert client.get(reverse("accounts:list"), **ENGLISH)["Content-Language"] == "nl"
 
 
+@pytest.mark.parametrize(("stored", "served"), [("en", "en-gb"), ("nl-be", "nl"), ("de", "nl")])
+def test_a_stored_language_is_served_as_the_nearest_offered_one(client, stored, served):
+    """A language kept before the site offered "en-gb" (or set by hand) is not activated as is:
+    the pages then offered both languages in the switcher and followed no offered format. One
+    the site does not speak at all leaves the browser's."""
+    client.force_login(UserFactory(language=stored))
+    response = client.get(reverse("accounts:list"), **DUTCH)
+    assert response["Content-Language"] == served
+    switcher = parse(response.content).find("form", class_="language-switcher")
+    assert len(switcher.find_all("button")) == 1
+
+
 def test_the_switcher_keeps_a_signed_in_users_choice_on_the_user(client):
     user = UserFactory(language="")
     client.force_login(user)
