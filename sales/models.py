@@ -118,7 +118,9 @@ class SalesDocument(models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False, verbose_name=_("number"))
     # The one-time key of the form that wrote it: that form posted again (Back, then Submit)
     # finds this document rather than writing a second one (sales.services.AlreadySubmitted).
-    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False, verbose_name=_("form key")
+    )
     customer = models.ForeignKey(
         "accounts.Account",
         on_delete=models.PROTECT,

@@ -241,20 +241,34 @@ class AlreadySubmitted(Exception):
         self.document = document
 
 
-def _refuse_resubmission(model: type[Quote] | type[Order], submission: UUID | None) -> None:
-    if submission is not None and (done := model.objects.filter(submission=submission).first()):
+def _refuse_resubmission(
+    model: type[Quote] | type[Order], submission: UUID | None, user: User
+) -> None:
+    """Raise AlreadySubmitted when this user's form with this key saved a document already.
+
+    Another writer's key (guessed or leaked) finds nothing here and meets the unique key on
+    saving: an error, never their document."""
+    if submission is None:
+        return
+    done = model.objects.filter(submission=submission, created_by_id=user.pk).first()
+    if done is not None:
         raise AlreadySubmitted(done)
 
 
-def _save_new(document: Quote | Order, submission: UUID | None) -> None:
+def _save_new(document: Quote | Order, submission: UUID | None, user: User) -> None:
     """Save a new document under its form's one-time key. Two posts of one form at the same
-    moment both pass the first look; the database lets one key in, and the other finds it."""
+    moment both pass the first look; the database lets one key in, and the other then finds it
+    (under READ COMMITTED, PostgreSQL's default, the winner's row is visible once committed)."""
     document.submission = submission
     try:
         with transaction.atomic():
             document.save()
     except IntegrityError:
-        _refuse_resubmission(type(document), submission)
+        _refuse_resubmission(type(document), submission, user)
+        if type(document).objects.filter(submission=submission).exists():
+            raise ValidationError(
+                _("This form was sent already by someone else: open a new one.")
+            ) from None
         raise
 
 
@@ -274,12 +288,12 @@ def quote_create(
     `submission` is the key of the form posted: posted again, it raises AlreadySubmitted.
     """
     require_permission(user, "sales.add_quote", _("Only Sales can write quotes."))
-    _refuse_resubmission(Quote, submission)
+    _refuse_resubmission(Quote, submission, user)
     quote = Quote(created_by=user if getattr(user, "pk", None) else None)
     built = _prepare(quote, QuoteLine, fields, QUOTE_FIELDS, lines)
     account_refuse_if_inactive(quote.customer)
     quote.number = _next_number("quote")
-    _save_new(quote, submission)
+    _save_new(quote, submission, user)
     _save_lines(quote, built, "quote")
     return quote
 
@@ -416,7 +430,7 @@ def order_submit(
     blocked, waits for approval or is later rejected. The change shows in the account's history.
     """
     require_permission(user, "sales.add_order", _("Only Sales can enter orders."))
-    _refuse_resubmission(Order, submission)
+    _refuse_resubmission(Order, submission, user)
     order = Order(quote=quote, created_by=user if getattr(user, "pk", None) else None)
     built = _prepare(order, OrderLine, fields, ORDER_FIELDS, lines)
     if quote is not None:
@@ -430,7 +444,7 @@ def order_submit(
     account_refuse_if_inactive(account)
     order.status = _run_credit_check(order, account).status
     order.number = _next_number("order")
-    _save_new(order, submission)
+    _save_new(order, submission, user)
     _save_lines(order, built, "order")
     if account.relationship_type.code == RelationshipType.PROSPECT:
         account_set_relationship_type(
@@ -665,7 +679,7 @@ def order_invoice(*, order: Order, user: User, date: datetime.date | None = None
         amount=order.total,
         created_by=user if getattr(user, "pk", None) else None,
         paid_at=order.prepayment_confirmed_at,
-        paid_by=order.prepayment_confirmed_by,
+        paid_by_id=order.prepayment_confirmed_by_id,
     )
     order.save(update_fields=["status"])
     invoice.number = _next_number("invoice")

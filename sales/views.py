@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import get_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
@@ -159,13 +160,28 @@ class DocumentFormView(PermissionRequiredMixin, View):
             add_service_errors(form, error)
             return self.render_form(form, formset)
         except services.AlreadySubmitted as already:
-            messages.info(
-                request,
-                _("%(document)s was saved from this form already, so it was not saved again.")
-                % {"document": already.document},
-            )
-            return redirect(already.document)
+            return self.render_form(self.form_saved_already(already.document), formset)
         return redirect(document)
+
+    def form_saved_already(self, document: Quote | Order) -> DocumentForm:
+        """The form posted again (Back, then Submit), as typed: saying what it saved, with a
+        new key, so that submitting it once more is a deliberate second document."""
+        data = self.request.POST.copy()
+        data["submission"] = str(uuid4())
+        form = self.form_class(data, instance=self.document)
+        form.is_valid()
+        form.add_error(
+            None,
+            format_html(
+                _(
+                    'This form was saved already, as <a href="{url}">{number}</a>. Submit it '
+                    "again only to save another one."
+                ),
+                url=document.get_absolute_url(),
+                number=document.number,
+            ),
+        )
+        return form
 
     def save(
         self, fields: dict[str, Any], lines: list[dict[str, Any]], submission: UUID | None

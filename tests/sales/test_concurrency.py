@@ -88,7 +88,7 @@ def test_thirty_two_orders_at_once_all_get_an_answer_and_the_limit_holds():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_form_posted_four_times_at_once_enters_one_order():
     """The same form sent four times at the same moment (a tester's two identical POSTs made two
-    orders): one order is entered, and every post is answered with it."""
+    orders): one order is entered; the other posts get the form back, naming it."""
     customer = CustomerFactory(credit_limit=D("10000.00"))
     user = UserFactory(username="racer", groups=["Sales"])
     clients = [logged_in_client(user) for _ in range(CLIENTS)]
@@ -99,5 +99,8 @@ def test_one_form_posted_four_times_at_once_enters_one_order():
     responses = at_once(CLIENTS, lambda i: clients[i].post(reverse("sales:order_create"), data))
 
     order = Order.objects.get()
-    assert [getattr(r, "status_code", type(r).__name__) for r in responses] == [302] * CLIENTS
-    assert {r.url for r in responses} == {order.get_absolute_url()}
+    codes = sorted(getattr(r, "status_code", type(r).__name__) for r in responses)
+    assert codes == [200] * (CLIENTS - 1) + [302]
+    for response in responses:
+        if response.status_code == 200:  # the form back, saying what was saved
+            assert order.number in response.content.decode()

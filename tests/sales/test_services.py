@@ -22,15 +22,19 @@ from sales.models import (
 from tests.accounts.factories import AccountFactory, AddressFactory, ContactFactory
 from tests.sales.conftest import line, mailing, visit
 from tests.sales.factories import InvoiceFactory, OrderFactory, QuoteFactory
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 OTHER_ROLES = ["accounting_user", "management_user", "no_group_user"]
 
 
-def submit(user, customer, *lines, **fields):
+def submit(user, customer, *lines, submission=None, **fields):
     return services.order_submit(
-        user=user, fields={"customer": customer, **fields}, lines=list(lines) or [line()]
+        user=user,
+        fields={"customer": customer, **fields},
+        lines=list(lines) or [line()],
+        submission=submission,
     )
 
 
@@ -1083,3 +1087,45 @@ def test_a_document_posted_twice_from_one_form_is_written_once(sales_user, custo
     assert model.objects.count() == 1
     assert post(uuid.uuid4()) != first
     assert model.objects.count() == 2
+
+
+def test_posts_racing_past_the_first_look_find_the_winners_document(
+    sales_user, customer, monkeypatch
+):
+    """The second of two simultaneous posts passed the first look before the first committed:
+    the unique key stops its save, and the second look finds the first's order. (On SQLite the
+    writers queue before the first look, so the race is staged here.)"""
+    key = uuid.uuid4()
+    first = submit(sales_user, customer, line(), submission=key)
+    looks = []
+    real_look = services._refuse_resubmission
+
+    def late_first_look(model, submission, user):
+        looks.append(submission)
+        if len(looks) > 1:
+            real_look(model, submission, user)
+
+    monkeypatch.setattr(services, "_refuse_resubmission", late_first_look)
+    with pytest.raises(services.AlreadySubmitted) as again:
+        submit(sales_user, customer, line(), submission=key)
+    assert again.value.document == first and len(looks) == 2
+    assert Order.objects.count() == 1
+
+
+def test_another_writers_key_finds_nothing_of_theirs(sales_user, customer):
+    key = uuid.uuid4()
+    submit(sales_user, customer, line(), submission=key)
+    colleague = UserFactory(groups=["Sales"])
+    with pytest.raises(ValidationError, match="someone else"):
+        submit(colleague, customer, line(), submission=key)
+    assert Order.objects.count() == 1
+
+
+def test_a_refused_prepayment_leaves_the_invoice_to_be_paid(sales_user, accounting_user, customer):
+    order = submit(sales_user, customer, line("1", "100.00"), vat_rate=D("0"), prepaid=True)
+    services.order_refuse_prepayment(order=order, user=accounting_user, comment="Not received.")
+    order.refresh_from_db()
+    assert order.status == Order.Status.ACCEPTED and order.prepayment_confirmed_at is None
+    invoice = services.order_invoice(order=order, user=accounting_user)
+    assert not invoice.is_paid
+    assert selectors.account_exposure(account_id=customer.pk) == invoice.amount
