@@ -1,4 +1,6 @@
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from urllib.parse import quote
 
 from django.conf import settings
@@ -555,7 +557,7 @@ class AccountChange(models.Model):
 
     # An owner is kept by username, as the CSV files name them; `accounts.selectors.name_owners`
     # puts here the names people know them by, for the pages.
-    owner_names: dict[str, str] = {}
+    owner_names: Mapping[str, str] = MappingProxyType({})
 
     class Meta:
         verbose_name = _("account change")

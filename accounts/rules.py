@@ -43,9 +43,9 @@ def account_name_key(name: str) -> str:
 PO_BOX = re.compile(
     # The word as English, Dutch, German and French write it (spaced, hyphenated, run on or
     # abbreviated), not followed by a letter ("Postbuslaan" is a street); or "BP"/"B.P." and a
-    # number. Antwoordnummer is the Dutch freepost box.
+    # number. Antwoordnummer is the Dutch freepost box, case postale the Swiss PO box.
     r"\b(?:p\.?\s*o\.?[\s-]*box|post[\s-]*office[\s-]*box|post[\s-]*box|postbus|postfach"
-    r"|postf\.|bo[iî]te[\s-]+postale|antwoordnummer)(?![^\W\d_])"
+    r"|postf\.|bo[iî]te[\s-]+postale|case[\s-]+postale|antwoordnummer)(?![^\W\d_])"
     r"|\bb\.?\s*p\.?\s*\d+",
     re.I,
 )

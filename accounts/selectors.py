@@ -1,10 +1,11 @@
 """Reads of accounts for the pages."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Account, AccountChange, Contact
@@ -112,6 +113,19 @@ def account_changes(account: Account) -> list[AccountChange]:
     changes = list(AccountChange.objects.filter(account_id=account.pk).select_related("changed_by"))
     name_owners(changes)
     return changes
+
+
+def account_kept_by(account: Account) -> list[str]:
+    """The kinds of records that keep the account from being deleted ("orders", "activities"):
+    those pointing at it that its deletion may not take along, one EXISTS a kind."""
+    kinds = set()
+    for relation in Account._meta.related_objects:
+        if relation.on_delete not in (models.PROTECT, models.RESTRICT):
+            continue
+        model = cast(type[models.Model], relation.related_model)
+        if model._default_manager.filter(**{relation.field.name: account}).exists():
+            kinds.add(str(model._meta.verbose_name_plural))
+    return sorted(kinds)
 
 
 def name_owners(changes: Iterable[AccountChange]) -> None:

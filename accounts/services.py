@@ -1,20 +1,20 @@
 """Writes to accounts, contacts and addresses. Views, forms, the admin and commands call these."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, router, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
-from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from accounts import selectors
 from accounts.contact_search import contact_search_refresh
 from accounts.copies import account_copies_refresh
 from accounts.listing import listing_names_refresh
@@ -424,26 +424,23 @@ def account_delete(*, account: Account, user: AuthUser) -> None:
     try:
         account.delete()
     except ProtectedError as error:
-        raise ValidationError(_kept_because(account, error)) from error
+        kinds = {str(obj._meta.verbose_name_plural) for obj in error.protected_objects}
+        raise ValidationError(_kept_because(account, kinds)) from error
     account_copies_refresh(account_ids=[pk])
 
 
 def account_deletion_refusal(account: Account) -> str:
     """Why the account cannot be deleted, or "" when it can: asked before the confirmation's
-    "Yes, remove" is offered, by the same rules the deletion follows."""
-    try:
-        Collector(using=router.db_for_write(Account)).collect([account])
-    except ProtectedError as error:
-        return _kept_because(account, error)
-    return ""
+    "Yes, remove" is offered. The deletion keeps its own check, for a document written since."""
+    kinds = selectors.account_kept_by(account)
+    return _kept_because(account, kinds) if kinds else ""
 
 
-def _kept_because(account: Account, error: ProtectedError) -> str:
-    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+def _kept_because(account: Account, kinds: Iterable[str]) -> str:
     return gettext(
         "“%(name)s” cannot be deleted: it has %(kinds)s. Make it inactive instead: it then "
         "leaves the lists and keeps its history."
-    ) % {"name": account.name, "kinds": ", ".join(kinds)}
+    ) % {"name": account.name, "kinds": ", ".join(sorted(kinds))}
 
 
 def _address_changed(before: Address, after: Address) -> bool:

@@ -55,8 +55,10 @@ class FiniteDecimalField(forms.DecimalField):
             # The limit of "at least 0.01" as the user's language writes it ("0,01" in Dutch).
             if self.localize:
                 for item in error.error_list:
-                    if item.params and isinstance(item.params.get("limit_value"), Decimal):
-                        limit = number_format(item.params["limit_value"], use_l10n=True)
+                    if item.params and isinstance(item.params.get("limit_value"), int | Decimal):
+                        limit = number_format(
+                            item.params["limit_value"], use_l10n=True, force_grouping=True
+                        )
                         item.params = {**item.params, "limit_value": limit}
             raise
 

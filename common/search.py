@@ -92,6 +92,6 @@ def phone_search_digits(text: str) -> str | None:
     least six digits; None for any other search."""
     if not _PHONE_LIKE.fullmatch(text.strip()):
         return None
-    if len(re.sub(r"[^0-9]", "", text)) < PHONE_MIN_DIGITS:
-        return None
-    return phone_national_digits(text) or None
+    digits = phone_national_digits(text)
+    # Counted after parsing: "003456" is an international prefix and a piece of two digits.
+    return digits if len(digits) >= PHONE_MIN_DIGITS else None

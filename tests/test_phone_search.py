@@ -33,6 +33,8 @@ def test_a_number_is_its_national_digits(written, digits):
         ("010", None),
         ("+1", None),
         ("0001", None),
+        ("003456", None),  # "00" is the international prefix: two digits are left
+        ("0012 3456", None),
         ("5616 LZ", None),
         ("vos", None),
         ("2026-12-05", "20261205"),

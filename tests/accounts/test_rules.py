@@ -54,6 +54,7 @@ def test_a_name_that_is_only_a_legal_form_keeps_it():
         "Antwoordnummer 123",
         "Boîte postale 7",
         "Postfach12",
+        "Case postale 12",
     ],
 )
 def test_po_boxes_are_recognised(street):

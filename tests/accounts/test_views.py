@@ -3,7 +3,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
@@ -952,6 +954,16 @@ class TestAccountDelete:
         page = parse(as_user(admin_user).get(reverse("accounts:delete", args=[free.pk])).content)
         assert not page.find_all(class_="message-error")
         assert page.find("main").find("button", class_="danger")
+
+        # One EXISTS a kind of record, however many the account has.
+        client = as_user(admin_user)
+        with CaptureQueriesContext(connection) as few:
+            client.get(reverse("accounts:delete", args=[account.pk]))
+        ContactFactory.create_batch(20, account=account)
+        OrderFactory.create_batch(5, customer=account)
+        with CaptureQueriesContext(connection) as many:
+            client.get(reverse("accounts:delete", args=[account.pk]))
+        assert len(many.captured_queries) == len(few.captured_queries)
 
 
 class TestRobustness:

@@ -82,7 +82,7 @@ def test_a_stored_amount_is_shown_back_in_the_box_the_same_way(language, shown):
 
 @pytest.mark.parametrize(
     ("language", "typed", "limit"),
-    [("nl", "0,001", "0,01"), ("en-gb", "0.001", "0.01"), ("nl", "1.000,5", "999,99")],
+    [("nl", "0,001", "0,01"), ("en-gb", "0.001", "0.01"), ("nl", "10.000,5", "9.999,99")],
 )
 def test_a_limit_is_written_as_the_language_writes_numbers(language, typed, limit):
     """A Dutch tester typed 0,001 and read "minstens 0.01"."""
@@ -90,7 +90,7 @@ def test_a_limit_is_written_as_the_language_writes_numbers(language, typed, limi
         max_digits=14,
         decimal_places=3,
         min_value=Decimal("0.01"),
-        max_value=Decimal("999.99"),
+        max_value=Decimal("9999.99"),
     )
     with translation.override(language), pytest.raises(forms.ValidationError) as refused:
         box.clean(typed)
