@@ -78,7 +78,23 @@ function setUpAccountChoices() {
   });
 }
 
+// A new form's one-time key (sales.services.AlreadySubmitted) belongs to its history entry.
+// On Back, Chromium fetches the form again, with a new key, and restores only what was typed:
+// the entry's first key goes back in, so submitting it again finds what it saved.
+function keepSubmissionKeyOfThisEntry() {
+  const key = document.querySelector("input[name=submission]");
+  if (!key) return;
+  const navigation = performance.getEntriesByType("navigation")[0];
+  const kept = history.state?.submission;
+  if (navigation?.type === "back_forward" && kept) {
+    key.value = kept;
+  } else {
+    history.replaceState({ ...history.state, submission: key.value }, "");
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  keepSubmissionKeyOfThisEntry();
   setUpAddLine();
   setUpAccountChoices();
 });

@@ -363,3 +363,32 @@ def test_running_totals_read_and_show_numbers_the_dutch_way(page: Page, sales_us
     expect(page.locator(".lines-table tbody tr").nth(1).locator("[data-line-amount]")).to_have_text(
         "€\u00a015,75"
     )
+
+
+def test_back_then_submit_again_enters_no_second_order(page: Page, sales_user):
+    """Chromium fetches the form again on Back, with a new key, and restores only what was
+    typed: the page's script puts the form's first key back for that history entry, so the
+    server finds the order it entered and shows the form as typed instead of a second order."""
+    customer = CustomerFactory(name="Acme Panels")
+    log_in(page, sales_user.username)
+    page.goto(f"/orders/new/?customer={customer.pk}")
+    _type_line(page, 0, "Press brake tooling", "2", "100", "0")
+    page.get_by_role("button", name="Submit order").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Accepted")
+    order = Order.objects.get()
+
+    page.go_back()
+    page.locator("#id_lines-0-quantity").fill("3")
+    page.get_by_role("button", name="Submit order").click()
+    saved = page.locator("div.form-errors a")
+    expect(saved).to_have_text(order.number)
+    expect(page.locator("#id_lines-0-quantity")).to_have_value("3")
+    screenshot(page, "order-submitted-again")
+    assert Order.objects.count() == 1
+
+    # A new form is a new order.
+    page.goto(f"/orders/new/?customer={customer.pk}")
+    _type_line(page, 0, "Press brake tooling", "2", "100", "0")
+    page.get_by_role("button", name="Submit order").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Accepted")
+    assert Order.objects.count() == 2
