@@ -28,6 +28,7 @@ from common.search import (
     phone_search_digits,
     search_bound,
     search_normalised,
+    word_condition,
 )
 
 # How long a process reuses the type and industry choices; saving either clears them at once
@@ -316,5 +317,5 @@ class ContactFilter(django_filters.FilterSet):
         if number := phone_search_digits(" ".join(words)):
             return queryset.filter(search__contains=number)
         for word in words:
-            queryset = queryset.filter(search__contains=search_normalised(word))
+            queryset = queryset.filter(word_condition("search", search_normalised(word)))
         return queryset

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from accounts.models import Account, AccountChange, Contact
 from accounts.rules import account_name_key
 from accounts.sellers import seller_accounts
-from common.search import search_bound, search_normalised
+from common.search import search_bound, search_normalised, word_condition
 
 # What a row of the account list shows: plain values from the account table alone.
 ACCOUNT_LIST_FIELDS = (
@@ -71,7 +71,7 @@ def search_condition(text: str, *, column: str = "listing_search") -> Q:
     """Every word typed, in a column of search words normalised as Account.listing_search is
     (the account's own, or the maps' copy of it)."""
     words = search_bound(text).words
-    return Q(*(Q(**{f"{column}__contains": search_normalised(word)}) for word in words))
+    return Q(*(word_condition(column, search_normalised(word)) for word in words))
 
 
 def account_detail() -> QuerySet[Account]:

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 import phonenumbers
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import Contains
 from django.http import HttpRequest
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -66,6 +69,28 @@ def search_normalised(text: str) -> str:
     SQLite and PostgreSQL alike."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
+# The runs of letters and digits in a word ("INFO", "HUISMANADVIES", "NL" in an email address).
+_RUNS = re.compile(r"[^\W_]+")
+
+
+def word_condition(column: str, word: str) -> Q:
+    """The rows whose `column` of search words holds `word` (normalised as search_normalised
+    does), served on PostgreSQL by the column's trigram index.
+
+    A word with punctuation in it, an email address above all, is looked up in the index by its
+    longest run of letters and digits, and each row found is checked for the whole word. The
+    index reads every three-letter piece of a word, and an address's common ones ("INF", ".NL")
+    cost more than the rows they narrow down: 15 ms for an email among a million accounts,
+    2 ms by its run. The check is on the column as an expression, which the index cannot
+    serve, so the index is asked for the run alone.
+    """
+    longest = max(_RUNS.findall(word), key=len, default="")
+    if len(longest) < 3 or longest == word:  # a trigram index needs three characters
+        return Q(**{f"{column}__contains": word})
+    whole = Concat(column, Value(""), output_field=TextField())
+    return Q(**{f"{column}__contains": longest}) & Q(Contains(whole, word))
 
 
 # A phone number as people type it: digits, spaces, a plus, dashes, dots, slashes, brackets.

@@ -104,6 +104,8 @@ class TestContactList:
             ("40 123 45", "Eva Vos"),  # a piece of a number, six digits or more
             ("acme", "Eva Vos"),
             ("eva acme", "Eva Vos"),
+            # An address is looked up by its longest run, then checked whole.
+            ("eva@acme.example", "Eva Vos"),
         ],
     )
     def test_search_on_name_email_phone_and_account(self, as_user, sales_user, search, found):

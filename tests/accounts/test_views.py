@@ -103,6 +103,27 @@ class TestAccountList:
         ]:
             assert listed(client.get(reverse("accounts:list"), {"q": term})) == expected, term
 
+    def test_a_search_with_punctuation_matches_the_whole_word(self, as_user, sales_user):
+        """An email address is looked up by its longest run of letters ("huismanadvies"),
+        but only the accounts holding the whole address are listed."""
+        AccountFactory(name="Huisman Advies", email="info@huismanadvies.nl")
+        AccountFactory(name="Huisman Advies BE", email="info@huismanadvies.be")
+        AccountFactory(name="Huismanadvies Holding", email="post@holding.example")
+        AccountFactory(name="De Vries", email="")
+        AccountFactory(name="De_Vries Wildcard", email="")
+        client = as_user(sales_user)
+        search = lambda term: listed(client.get(reverse("accounts:list"), {"q": term}))  # noqa: E731
+        assert search("info@huismanadvies.nl") == ["Huisman Advies"]
+        assert search("INFO@Huismanadvies") == ["Huisman Advies", "Huisman Advies BE"]
+        assert search("huismanadvies") == [
+            "Huisman Advies",
+            "Huisman Advies BE",
+            "Huismanadvies Holding",
+        ]
+        # LIKE's wildcards are letters like any other.
+        assert search("de_vries") == ["De_Vries Wildcard"]
+        assert search("de%vries") == []
+
     def test_search_ignores_accents_and_case(self, as_user, sales_user):
         """ "dusseldorf" finds Düsseldorf, "koln" Köln, and "KÖLN" finds them too."""
         duesseldorf = AccountFactory(name="Rheinmetall")
