@@ -6,16 +6,19 @@ are checked one after the other and can never both slip under the limit.
 """
 
 import datetime
+import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Account, Address, RelationshipType
 from accounts.selectors import primary_contact_of
@@ -55,9 +58,29 @@ ORDER_DETAIL_FIELDS = ("customer_reference", "notes")
 # The parties as text, copied when a document is issued.
 SNAPSHOT_FIELDS = ("seller_contact_name", "invoice_address_text", "delivery_address_text")
 NUMBER_PREFIXES = {"quote": "Q", "order": "O", "invoice": "INV"}
-# Named addresses chosen by default when the user picks none, as the wiki names them.
-INVOICE_ADDRESS_NAMES = ("invoicing", "invoice", "billing")
-DELIVERY_ADDRESS_NAMES = ("shipping", "delivery")
+# Named addresses chosen by default when the user picks none, as the wiki names them, in any
+# language the site speaks: the form's hint tells a Dutch user "Levering".
+INVOICE_ADDRESS_NAMES = (
+    gettext_noop("Invoicing"),
+    gettext_noop("Invoice"),
+    gettext_noop("Billing"),
+    gettext_noop("Invoice address"),
+)
+DELIVERY_ADDRESS_NAMES = (
+    gettext_noop("Shipping"),
+    gettext_noop("Delivery"),
+    gettext_noop("Delivery address"),
+)
+
+
+@functools.cache
+def _address_names(names: tuple[str, ...]) -> frozenset[str]:
+    """`names` lower-cased, in English and in every language of settings.LANGUAGES."""
+    found = {name.lower() for name in names}
+    for code, _language in settings.LANGUAGES:
+        with translation.override(code):
+            found.update(_(name).lower() for name in names)
+    return frozenset(found)
 
 
 def _take_number(kind: str) -> int | None:
@@ -95,9 +118,10 @@ def _next_number(kind: str) -> str:
     return f"{NUMBER_PREFIXES[kind]}-{number:06d}"
 
 
-def _pick_address(addresses: list[Address], names: Iterable[str], kind: str) -> Address | None:
+def _pick_address(addresses: list[Address], names: tuple[str, ...], kind: str) -> Address | None:
+    known = _address_names(names)
     for address in addresses:
-        if address.name.strip().lower() in names:
+        if address.name.strip().lower() in known:
             return address
     return next((a for a in addresses if a.kind == kind), None)
 

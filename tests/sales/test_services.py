@@ -68,6 +68,18 @@ def test_named_shipping_and_invoicing_addresses_are_preferred(sales_user, custom
     assert (quote.invoice_address, quote.delivery_address) == (invoicing, shipping)
 
 
+@pytest.mark.parametrize(
+    ("delivery", "invoice"),
+    [("Levering", "Facturatie"), ("afleveradres", "Factuuradres"), ("Delivery", "Billing")],
+)
+def test_the_preferred_addresses_may_be_named_in_dutch(sales_user, customer, delivery, invoice):
+    """The Dutch form's hint says "Standaard: Levering": an address named so is the default."""
+    shipping = AddressFactory(account=customer, name=delivery)
+    invoicing = AddressFactory(account=customer, name=invoice)
+    quote = services.quote_create(user=sales_user, fields={"customer": customer}, lines=[line()])
+    assert (quote.invoice_address, quote.delivery_address) == (invoicing, shipping)
+
+
 def test_an_address_of_another_account_is_refused(sales_user, customer):
     stranger = AddressFactory(account=AccountFactory(name="Someone Else"), name="Shipping")
     with pytest.raises(ValidationError) as error:
