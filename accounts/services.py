@@ -522,7 +522,7 @@ def address_geocode(*, address_id: int, budget: float | None = None) -> Address 
         except Exception:
             logger.exception("Geocoding address %s failed", address.pk)
             result = geocoders.GeocodeResult.retry(
-                gettext("Locating this address failed unexpectedly.")
+                gettext_noop("Locating this address failed unexpectedly.")
             )
     values = {
         "latitude": result.latitude,

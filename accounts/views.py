@@ -435,7 +435,7 @@ class AddressSaveView(AccountPartSaveView[Address]):
         return services.address_save(address=self.object, user=self.request.user, fields=fields)
 
     def name_of(self, part: Address) -> str:
-        return part.name
+        return part.label
 
     def follow_ups(self) -> list[tuple[int, StrOrPromise]]:
         return _po_box_warning(self.object)

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 from geopy.adapters import RequestsAdapter
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable
 
@@ -47,12 +47,27 @@ class Status(StrEnum):
     RETRY = "retry"
 
 
+# A result's message is stored on the address in English and translated where it is shown (a
+# save's lookup runs in a thread without the user's language), so it names nothing variable:
+# the address beside it says which city and country.
+APPROXIMATE_CITY_MESSAGE = gettext_noop(
+    "Placed at the centre of its city (the offline geocoder knows cities, not streets)."
+)
+NO_CITY_MESSAGE = gettext_noop(
+    "No match for this city in this country: check the city and country."
+)
+NO_ADDRESS_MESSAGE = gettext_noop(
+    "No match for this address: check the street, postal code, city and country."
+)
+
+
 @dataclass(frozen=True)
 class GeocodeResult:
     status: Status
     latitude: float | None = None
     longitude: float | None = None
-    # For a failure: what the user should fix. For an approximate match: how rough it is.
+    # For a failure: what the user should fix. For an approximate match: how rough it is. In
+    # English: see APPROXIMATE_CITY_MESSAGE.
     message: str = ""
 
     @classmethod
@@ -116,28 +131,21 @@ class OfflineGeocoder:
             row = (
                 self._connection()
                 .execute(
-                    "SELECT latitude, longitude, name FROM city WHERE country = ? AND key = ?"
+                    "SELECT latitude, longitude FROM city WHERE country = ? AND key = ?"
                     " ORDER BY population DESC LIMIT 1",
                     (country, normalise_place(name)),
                 )
                 .fetchone()
             )
             if row:
-                latitude, longitude, official = row
+                latitude, longitude = row
                 return GeocodeResult(
                     status=Status.APPROXIMATE,
                     latitude=latitude,
                     longitude=longitude,
-                    message=gettext(
-                        "Placed at the centre of %(city)s (the offline geocoder knows cities, "
-                        "not streets)."
-                    )
-                    % {"city": official},
+                    message=APPROXIMATE_CITY_MESSAGE,
                 )
-        return GeocodeResult.failed(
-            gettext("No match for this city in %(country)s: check the city and country.")
-            % {"country": country}
-        )
+        return GeocodeResult.failed(NO_CITY_MESSAGE)
 
     def _connection(self) -> sqlite3.Connection:
         # One read-only connection per thread: sqlite3 connections must not cross threads.
@@ -259,22 +267,16 @@ class NominatimGeocoder:
             return GeocodeResult.retry(timed_out_message())
         except (GeocoderUnavailable, GeocoderServiceError) as error:
             logger.warning("Geocoding service error: %s", error)
-            return GeocodeResult.retry(gettext("The geocoding service is unavailable."))
+            return GeocodeResult.retry(gettext_noop("The geocoding service is unavailable."))
         if location is None:
-            return GeocodeResult.failed(
-                gettext(
-                    "No match for this address in %(country)s: check the street, postal code, "
-                    "city and country."
-                )
-                % {"country": query.country}
-            )
+            return GeocodeResult.failed(NO_ADDRESS_MESSAGE)
         rank = int(location.raw.get("place_rank", self.STREET_RANK))
         precise = rank >= self.STREET_RANK
         return GeocodeResult(
             status=Status.OK if precise else Status.APPROXIMATE,
             latitude=location.latitude,
             longitude=location.longitude,
-            message="" if precise else "Only the area was found, not the street.",
+            message="" if precise else gettext_noop("Only the area was found, not the street."),
         )
 
 
@@ -286,7 +288,7 @@ def _adapter_without_retries(*, proxies: Any, ssl_context: Any) -> RequestsAdapt
 
 def timed_out_message() -> str:
     # Only the cause: what happens next is Address.GeocodeStatus.no_coordinates_reason's to say.
-    return gettext("The geocoding service did not answer in time.")
+    return gettext_noop("The geocoding service did not answer in time.")
 
 
 BACKENDS: dict[str, type] = {

@@ -137,7 +137,7 @@ def _check_parties(document: SalesDocument) -> None:
             errors[field] = _(
                 "The address “%(name)s” belongs to %(account)s, not to %(customer)s: choose one "
                 "of the customer's addresses."
-            ) % {"name": address.name, "account": address.account, "customer": customer}
+            ) % {"name": address.label, "account": address.account, "customer": customer}
     if errors:
         raise ValidationError(errors)
     if document.seller_account_id is not None and document.seller_contact_id is None:

@@ -34,10 +34,10 @@ def test_an_address_the_service_did_not_answer_for_says_so_and_waits():
 def test_an_address_that_could_not_be_located_says_what_to_fix():
     wrong = address(
         geocode_status=Status.FAILED,
-        geocode_message="No match for this city in NL: check the city and country.",
+        geocode_message="No match for this city in this country: check the city and country.",
     )
     assert wrong.no_coordinates_reason == (
-        "No match for this city in NL: check the city and country."
+        "No match for this city in this country: check the city and country."
     )
     assert address(geocode_status=Status.FAILED).no_coordinates_reason == (
         "Fix the visit address (street, postal code, city and country) and save it."

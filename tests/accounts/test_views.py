@@ -843,6 +843,20 @@ class TestAddressPages:
         assert "already has an address with this name" in response.content.decode()
         assert account.addresses.count() == 2
 
+    def test_a_dutch_user_reads_the_visit_and_mailing_addresses_in_dutch(self, as_user, sales_user):
+        """Their stored names are English: the heading and the message name their kind."""
+        sales_user.language = "nl"
+        sales_user.save(update_fields=["language"])
+        mailing = AccountFactory().addresses.get(kind=Address.Kind.MAILING)
+        client = as_user(sales_user)
+        url = reverse("accounts:address_update", args=[mailing.pk])
+        assert parse(client.get(url).content).find("h1").text == "Adres Postadres bewerken"
+        response = client.post(
+            url, {"street": "Postbus 12", "city": "Eindhoven", "country": "NL"}, follow=True
+        )
+        shown = [str(message) for message in response.context["messages"]]
+        assert shown == ["Het adres “Postadres” is opgeslagen."], shown
+
     def test_edit_the_visit_address_keeps_its_name(self, as_user, sales_user):
         account = AccountFactory()
         visit = account.addresses.get(kind=Address.Kind.VISIT)

@@ -40,7 +40,10 @@ def test_failed_retries_the_failures_and_lists_what_to_fix():
     output = run("--failed")
     assert "2 visit addresses whose last attempt failed to geocode." in output
     assert "1 located approximately, 1 failed." in output
-    assert f"#{still.pk}: No match for this city in NL: check the city and country." in output
+    assert (
+        f"#{still.pk}: No match for this city in this country: check the city and country."
+        in output
+    )
     assert visit(fixed).latitude == pytest.approx(52.09, abs=0.02)
 
 

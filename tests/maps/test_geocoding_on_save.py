@@ -99,7 +99,10 @@ def test_no_match_is_recorded_and_the_save_kept(admin_user, django_capture_on_co
     assert visit.city == "Eindhovenn"
     assert visit.geocode_status == Address.GeocodeStatus.FAILED
     assert visit.latitude is None and visit.geocoded_at is not None
-    assert visit.geocode_message == "No match for this city in NL: check the city and country."
+    assert (
+        visit.geocode_message
+        == "No match for this city in this country: check the city and country."
+    )
 
 
 def test_a_po_box_is_not_located_and_gets_a_warning(
@@ -176,7 +179,7 @@ def test_the_account_page_says_what_to_fix(as_user, sales_user, django_capture_o
     page = parse(client.get(reverse("accounts:detail", args=[account.pk])).content)
     card = page.find("section", aria_labelledby="addresses-h").find("p", class_="geo")
     assert card.text == (
-        "Could not be located: No match for this city in NL: check the city and country."
+        "Could not be located: No match for this city in this country: check the city and country."
     )
     assert visit_of(account).city == "Nowhereville"
 
@@ -244,3 +247,47 @@ def test_a_geocoder_within_the_budget_locates_the_address_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         account = create_account(admin_user)
     assert visit_of(account).geocode_status == Address.GeocodeStatus.OK
+
+
+def test_a_dutch_reader_gets_the_located_note_in_dutch(
+    admin_user, client, lookups, django_capture_on_commit_callbacks
+):
+    """The lookup runs after the save, without the writer's language: the note is stored in
+    English and translated for whoever reads the account page."""
+    with django_capture_on_commit_callbacks(execute=True):
+        account = create_account(admin_user)
+    admin_user.language = "nl"
+    admin_user.save(update_fields=["language"])
+    client.force_login(admin_user)
+    card = parse(client.get(reverse("accounts:detail", args=[account.pk])).content)
+    note = card.find("p", class_="geo").text
+    assert "Geplaatst in het centrum van de stad" in note, note
+    assert "offline" in note and "Placed" not in note
+
+
+@pytest.mark.parametrize(
+    ("stored", "rewritten"),
+    [
+        (
+            "Placed at the centre of Eindhoven (the offline geocoder knows cities, not streets).",
+            geocoders.APPROXIMATE_CITY_MESSAGE,
+        ),
+        ("No match for this city in NL: check the city and country.", geocoders.NO_CITY_MESSAGE),
+        (
+            "No match for this address in BE: check the street, postal code, city and country.",
+            geocoders.NO_ADDRESS_MESSAGE,
+        ),
+        ("The geocoding service is unavailable.", "The geocoding service is unavailable."),
+    ],
+)
+def test_the_migration_rewrites_stored_messages_that_named_a_place(stored, rewritten):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    account = AccountFactory()
+    Address.objects.filter(pk=visit_of(account).pk).update(geocode_message=stored)
+    import_module("accounts.migrations.0029_geocode_messages_without_places").rewrite_messages(
+        apps, None
+    )
+    assert visit_of(account).geocode_message == rewritten
