@@ -17,11 +17,11 @@ from accounts.services import (
     OWNER_REFUSAL,
     user_can_change_crm4_id,
 )
-from common.forms import FiniteDecimalField, QuickSelect
+from common.forms import FiniteDecimalField, KeepOthersChangesMixin, QuickSelect
 from common.typing import AuthUser
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(KeepOthersChangesMixin, forms.ModelForm):
     """The account's own fields. Credit fields are read-only without the credit permission."""
 
     parent = AccountChoiceField(required=False, label=_("Parent account"))
@@ -115,7 +115,7 @@ class AccountForm(forms.ModelForm):
         return False
 
 
-class AddressForm(forms.ModelForm):
+class AddressForm(KeepOthersChangesMixin, forms.ModelForm):
     class Meta:
         model = Address
         fields = ["name", "street", "postal_code", "city", "country"]
@@ -136,7 +136,7 @@ class MailingAddressForm(AddressForm):
     )
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(KeepOthersChangesMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "job_title", "email", "phone", "mobile"]

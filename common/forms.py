@@ -1,5 +1,7 @@
 """Form helpers every app shares: what a form hands to a service, and what a service refuses."""
 
+import datetime
+import json
 import re
 import unicodedata
 from decimal import Decimal
@@ -7,11 +9,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
+from django.utils import formats
 from django.utils.formats import get_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 # What an amount is once its thousands separators are gone: ASCII digits and one point.
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]*(\.[0-9]*)?")
@@ -142,3 +147,109 @@ def changed_model_values(form: forms.ModelForm, *, exclude: tuple[str, ...] = ()
         for name in form.changed_data
         if name in model_fields and name not in exclude and name in form.cleaned_data
     }
+
+
+# The hidden field of KeepOthersChangesMixin: the values the form showed, as JSON.
+SHOWN_FIELD = "shown"
+
+
+def _comparable(value: Any) -> Any:
+    """A field's value as the shown values store it (JSON), so that equal values compare equal:
+    a row by its key, "1500.00" and "1500" alike, an empty box and None alike."""
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value.is_finite() else str(value)
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime.date):  # and datetimes
+        return value.isoformat()
+    return str(value)
+
+
+class KeepOthersChangesMixin(forms.ModelForm):
+    """A form editing a saved row keeps what someone else saved since it was opened.
+
+    Without it, the second of two people editing the same account put back everything the
+    first had just changed. The form carries the values it showed. Posted, a field someone else
+    changed meanwhile takes their value when this user left it as shown; a field both changed,
+    differently, is an error naming their value, and the form comes back with the current
+    values as its new starting point, so saving again keeps what was typed.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields[SHOWN_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput)
+            self.initial[SHOWN_FIELD] = self._current_values()
+
+    def _compared(self) -> list[str]:
+        return [
+            name
+            for name in self._meta.fields or ()
+            if name in self.fields and not self.fields[name].disabled
+        ]
+
+    def _current_values(self) -> str:
+        """What is saved now, as the form shows it when opened."""
+        return json.dumps({name: _comparable(self.initial.get(name)) for name in self._compared()})
+
+    def _shown_values(self) -> dict[str, Any]:
+        """What the form showed when it was opened; empty if the post did not say (a form
+        opened before this release) or said something else."""
+        try:
+            shown = json.loads(self.data.get(self.add_prefix(SHOWN_FIELD), ""))
+        except ValueError:
+            return {}
+        if not isinstance(shown, dict):
+            return {}
+        return {k: v for k, v in shown.items() if isinstance(v, str | int | float | bool)}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk is not None:
+            self._keep_others_changes(cleaned)
+        return cleaned
+
+    def _keep_others_changes(self, cleaned: dict[str, Any]) -> None:
+        shown = self._shown_values()
+        clashed = False
+        for name in self._compared():
+            if name not in shown or name not in cleaned:
+                continue  # not shown, or refused already
+            saved = self.initial.get(name)
+            if _comparable(saved) == shown[name]:
+                continue  # nobody else changed it
+            typed = _comparable(cleaned[name])
+            if typed == shown[name]:
+                cleaned[name] = self._as_cleaned(name, saved)
+            elif typed != _comparable(saved):
+                clashed = True
+                self.add_error(name, self._clash_message(name))
+        if clashed:
+            # Shown again with what is saved now as the starting point: saving again is knowing.
+            data = self.data.copy()
+            data[self.add_prefix(SHOWN_FIELD)] = self._current_values()
+            self.data = data
+
+    def _as_cleaned(self, name: str, saved: Any) -> Any:
+        """The saved value as the field would hand it on (a row for a key, say)."""
+        field = self.fields[name]
+        try:
+            return field.clean(field.prepare_value(saved))
+        except ValidationError:  # saved before a rule the field now checks
+            return getattr(self.instance, name)
+
+    def _clash_message(self, name: str) -> str:
+        value = getattr(self.instance, name, None)
+        if value in (None, ""):
+            return gettext(
+                "Someone else emptied this since you opened the form. Save again to replace it "
+                "with what you typed."
+            )
+        return gettext(
+            "Someone else saved “%(value)s” here since you opened the form. Save again to "
+            "replace it with what you typed."
+        ) % {"value": formats.localize(value, use_l10n=True)}

@@ -101,3 +101,29 @@ def field_errors(html: str | bytes, name: str) -> str:
     """The errors shown beside the form field `name` (with its form's prefix); "" for none."""
     found = parse(html).find_all("div", id=f"id_{name}_errors")
     return found[0].text if found else ""
+
+
+def form_values(html: str | bytes, form_id: str | None = None) -> dict[str, str]:
+    """What a browser would post, untouched, from the page's form (class "form", or the one
+    with `form_id`): its boxes as shown, ticked boxes, each select's chosen option."""
+    page = parse(html)
+    form = page.find("form", id=form_id) if form_id else page.find("form", class_="form")
+    values: dict[str, str] = {}
+    for box in form.find_all("input"):
+        name, kind = box.attrs.get("name"), box.attrs.get("type", "text")
+        if not name or kind in {"submit", "button", "file"}:
+            continue
+        if kind in {"checkbox", "radio"}:
+            if "checked" in box.attrs:
+                values[name] = box.attrs.get("value", "on")
+            continue
+        values[name] = box.attrs.get("value", "")
+    for select in form.find_all("select"):
+        options = select.find_all("option")
+        chosen = [o for o in options if "selected" in o.attrs] or options[:1]
+        values[select.attrs["name"]] = (
+            chosen[0].attrs.get("value", chosen[0].text) if chosen else ""
+        )
+    for area in form.find_all("textarea"):
+        values[area.attrs["name"]] = area.text
+    return values
