@@ -39,10 +39,10 @@ CHOICES_SECONDS = 60
 # each has an index (accounts.models.Account.Meta.indexes).
 SORT_COLUMNS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "name": (("name", "id"), None),
-    "city": (("listing_city", "id"), "listing_city"),
+    "city": (("listing_city", "name", "id"), "listing_city"),
     "country": (("listing_country", "name", "id"), "listing_country"),
-    "type": (("listing_type", "id"), None),
-    "industry": (("listing_industry", "id"), None),
+    "type": (("listing_type", "name", "id"), None),
+    "industry": (("listing_industry", "name", "id"), None),
 }
 DEFAULT_SORT = "name"
 # The owner filter: the user's own accounts, or those nobody owns.

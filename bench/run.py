@@ -173,13 +173,17 @@ def build_cases() -> list[tuple[str, list[str]]]:
     # A page 300 rows deep (7,500 rows in), as its Next link names it: found once, by OFFSET.
     deep = Account.objects.order_by("name", "id").values_list("name", "id")[7_499]
     deep_cursor = Cursor(part=0, key=deep, position=7_500).encode()
-    by_city = Account.objects.order_by("-listing_city", "-id")
-    city_row = by_city.values_list("listing_city", "id")[7_499]
-    city_cursor = Cursor(part=0, key=city_row, position=7_500).encode()
-    assert sort_order("-city").columns == ("listing_city", "id")
-    # Sorted by type, 7,500 rows in: inside one type's rows, which the key's id must skip.
-    type_row = Account.objects.order_by("listing_type", "id").values_list("listing_type", "id")
-    type_cursor = Cursor(part=0, key=type_row[7_499], position=7_500).encode()
+
+    def deep_cursor_of(sort: str) -> str:
+        """The Next link 300 pages into the list in this sort (7,500 rows in)."""
+        order = sort_order(sort)
+        rows = Account.objects.filter(order.parts[0]).order_by(*order.order_by())
+        key = rows.values_list(*order.columns)[7_499]
+        return Cursor(part=0, key=key, position=7_500).encode()
+
+    city_cursor = deep_cursor_of("-city")
+    # Sorted by type, 7,500 rows in: inside one type's rows, which the key's name must skip.
+    type_cursor = deep_cursor_of("type")
     # One account's own address: a search that matches one row, or a handful.
     with_email = Account.objects.exclude(email="").order_by("pk").values_list("email", flat=True)
     email = with_email[len(detail_ids) * 1000]

@@ -191,6 +191,19 @@ class TestAccountList:
         assert names("industry") == ["C", "D", "B", "A"]
         assert names("-industry") == ["A", "B", "D", "C"]
 
+    @pytest.mark.parametrize("sort", ["city", "type", "industry", "country"])
+    def test_within_a_city_type_or_industry_accounts_read_by_name(self, as_user, sales_user, sort):
+        """As the tester expected: sorted by city, the Bonn rows by name, not as created."""
+        for name in ["Van Dijk", "Nova", "Maas", "Hanse", "Atlas"]:
+            account = AccountFactory(
+                name=name, relationship_type=rtype(RelationshipType.CUSTOMER), industry__name="_X"
+            )
+            visit_update(account, city="Bonn", country="DE")
+        client = as_user(sales_user)
+        names = lambda sort: listed(client.get(reverse("accounts:list"), {"sort": sort}))  # noqa: E731
+        assert names(sort) == ["Atlas", "Hanse", "Maas", "Nova", "Van Dijk"]
+        assert names(f"-{sort}") == ["Van Dijk", "Nova", "Maas", "Hanse", "Atlas"]
+
     def test_column_headers_sort_and_say_how(self, as_user, sales_user):
         AccountFactory()
         client = as_user(sales_user)
