@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from tests.accounts.factories import AccountFactory, ContactFactory
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import ARTIFACTS, log_in, screenshot
 from tests.users.factories import UserFactory
 
 
@@ -104,3 +104,36 @@ def test_log_a_call_give_a_colleague_a_task_and_see_it_done(page: Page, sales_us
     timeline = page.locator("#timeline")
     timeline.scroll_into_view_if_needed()
     screenshot(page, "activities-timeline-done")
+
+
+def test_on_a_dutch_phone_the_timeline_actions_keep_their_words_whole(page: Page, sales_user):
+    """A tester saw "Bewerke|n" and "Verwijdere|n" split at 390 px: the actions wrap as a whole."""
+    from activities.models import Activity
+    from tests.activities.factories import ActivityFactory
+
+    account = AccountFactory(name="Acme Panels")
+    ActivityFactory(
+        account=account,
+        kind=Activity.Kind.TASK,
+        subject="Approve the framework agreement",
+        occurred_at=timezone.now() + datetime.timedelta(days=6),
+        created_by=sales_user,
+    )
+    log_in(page, sales_user.username)
+    sales_user.language = "nl"
+    sales_user.save(update_fields=["language"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(account.get_absolute_url())
+    actions = page.locator(".timeline-actions").first
+    expect(actions.get_by_role("link", name="Verwijderen")).to_be_visible()
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('.timeline-actions > *')].map((item) => {
+          const range = document.createRange();
+          range.selectNodeContents(item.querySelector('button') || item);
+          const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          return [item.textContent.trim(), tops.size];
+        })"""
+    )
+    assert lines and all(count == 1 for _, count in lines), lines
+    # Looked at: the button and the links keep their words; the links wrap below as a whole.
+    page.locator(".timeline-entry").first.screenshot(path=ARTIFACTS / "timeline-entry-phone-nl.png")
