@@ -55,8 +55,10 @@ from accounts.resources import (
     ADDRESS_COLUMNS,
     FILE_FIELDS,
     ActiveWidget,
+    ImportFileError,
     PlainDecimalWidget,
     YesNoWidget,
+    header_delimiter,
 )
 from accounts.rules import (
     account_hierarchy_errors,
@@ -90,10 +92,6 @@ GEOCODE_RESET = {
     "geocode_status": Address.GeocodeStatus.PENDING,
     "geocode_message": "",
 }
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (unreadable, no header, missing columns)."""
 
 
 class RowRefused(Exception):
@@ -175,10 +173,9 @@ def read_rows(source: TextIO, delimiter: str) -> Iterator[tuple[int, list[str] |
 
 
 def sniff_delimiter(source: TextIO) -> str:
-    """The header's separator: a comma, or the semicolon of a Dutch Excel, or a tab."""
     first = source.readline()
     source.seek(0)
-    return max(",;\t", key=first.count) if any(c in first for c in ",;\t") else ","
+    return header_delimiter(first)
 
 
 def read_header(source: TextIO, delimiter: str) -> list[str]:

@@ -191,6 +191,15 @@ class FormulaSafeCSV(CSV):
     leading "=" only; this format honours the same setting with an escape the import undoes.
     """
 
+    def create_dataset(self, in_stream: str | bytes, **kwargs: Any) -> tablib.Dataset:
+        # A Dutch Excel saves with semicolons: read the file by its header's separator, as the
+        # command import does (tablib would take the whole header for one column).
+        if isinstance(in_stream, bytes) and self.encoding:
+            in_stream = in_stream.decode(self.encoding)
+        if isinstance(in_stream, str):
+            kwargs.setdefault("delimiter", header_delimiter(in_stream.split("\n", 1)[0]))
+        return super().create_dataset(in_stream, **kwargs)
+
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
         if getattr(settings, "IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT", False):
             escaped = tablib.Dataset(headers=dataset.headers)
@@ -198,6 +207,16 @@ class FormulaSafeCSV(CSV):
                 escaped.append([escape_formula(c) if isinstance(c, str) else c for c in row])
             dataset = escaped
         return dataset.export(self.get_title(), **kwargs)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (unreadable, no header, missing columns)."""
+
+
+def header_delimiter(header: str) -> str:
+    """The separator of a CSV file's header line: a comma, the semicolon of a Dutch Excel, or
+    a tab. Both imports read files by it."""
+    return max(",;\t", key=header.count) if any(c in header for c in ",;\t") else ","
 
 
 def count_csv_rows(file: UploadedFile, *, stop_after: int) -> int:
@@ -311,7 +330,16 @@ class AccountResource(resources.ModelResource):
         ).prefetch_related(Prefetch("addresses", queryset=_fixed_addresses()))
 
     def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
-        """Find the CRM4 ids and ids on more than one row, which would silently merge."""
+        """Refuse a file without the column the import finds accounts by; find the CRM4 ids and
+        ids on more than one row, which would silently merge."""
+        if "crm4_id" not in (dataset.headers or []):
+            raise ImportFileError(
+                _(
+                    "The file has no crm4_id column, by which the import finds each account "
+                    "(empty for a new one). Its first line names the columns, separated by "
+                    "commas or semicolons: export the accounts to see them."
+                )
+            )
         self.repeated: dict[str, dict[str, list[int]]] = {}
         for column in ("crm4_id", "id"):
             if column not in (dataset.headers or []):

@@ -508,3 +508,22 @@ def test_an_import_without_a_user_is_refused_and_writes_nothing():
     errors = [str(e) for row in result.invalid_rows for e in row.error.messages]
     assert errors == ["Only a logged-in user can import accounts."]
     assert not Account.objects.exists()
+
+
+def test_a_semicolon_file_from_a_dutch_excel_imports_as_the_command_reads_it(importer):
+    """The admin read "id;crm4_id;name;..." as one column and showed a traceback."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=HEADER, delimiter=";")
+    writer.writeheader()
+    writer.writerow(old_crm_row(name="Puntkomma B.V."))
+    admin_import(importer, out.getvalue().encode())
+    assert Account.objects.get(crm4_id="A1B2C3D4-0001").name == "Puntkomma B.V."
+
+
+def test_a_file_the_import_cannot_read_gets_no_traceback(importer):
+    """A file without the crm4_id column (the import's key) says so, without server paths."""
+    page = preview(importer, b"naam,plaats\nPuntkomma B.V.,Eindhoven\n").content.decode()
+    assert "crm4_id" in page
+    assert "no crm4_id column" in page
+    assert "Traceback" not in page and "site-packages" not in page
+    assert not Account.objects.exists()
