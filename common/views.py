@@ -13,8 +13,9 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.views import View
+from django.views import View, defaults
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
@@ -56,6 +57,16 @@ def health(request: HttpRequest) -> JsonResponse:
         logger.exception("Health check: the database does not answer")
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 page, in the reader's language.
+
+    A body with too many fields, or too big, is refused while RefuseNulMiddleware reads the
+    form, before LocaleMiddleware has chosen the request's language: the page would speak
+    whatever the worker's last request spoke."""
+    translation.activate(translation.get_language_from_request(request))
+    return defaults.bad_request(request, exception)
 
 
 class ServiceOutcomeMixin(_ViewBase):

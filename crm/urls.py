@@ -6,6 +6,9 @@ from django.views.generic import RedirectView
 from common.views import favicon, health
 from users.urls import auth_urlpatterns
 
+# Refused before the language middleware chose a language: see bad_request.
+handler400 = "common.views.bad_request"
+
 admin.site.site_header = _("CRM administration")
 admin.site.site_title = _("CRM admin")
 admin.site.index_title = _("Back office")

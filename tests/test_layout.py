@@ -133,3 +133,31 @@ def test_a_valid_page_shows_no_error_summary(client, sales_user):
     assert not parse(client.get(reverse("accounts:create")).content).find_all(
         class_="error-summary"
     )
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_security_token_gets_the_sites_page_in_dutch():
+    """After logging in in another tab: the site's page, no inline style the CSP would block."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(
+        reverse("login"), {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    assert response.status_code == 403
+    page = parse(response.content)
+    assert page.find("h1").text == "Het formulier is verlopen"
+    assert not page.find_all("style")
+    assert page.find("link", rel="stylesheet")
+
+
+@pytest.mark.django_db
+def test_a_body_refused_before_the_language_is_chosen_gets_the_readers_language(client, settings):
+    """Too many fields are refused while the first middleware reads the form: the 400 page
+    spoke the worker's previous request's language."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    assert client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+    fields = {f"f{n}": "x" for n in range(20)}
+    response = client.post(reverse("login"), fields, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 400
+    assert parse(response.content).find("h1").text == "Ongeldig verzoek"
