@@ -120,7 +120,7 @@ class YesNoWidget(widgets.BooleanWidget):
             return True
         if text in self.FALSE:
             return False
-        raise ValueError(f"“{value}” is not yes or no.")
+        raise ValueError(_("“%s” is not yes or no.") % str(value)[:50])
 
 
 class ActiveWidget(widgets.BooleanWidget):

@@ -32,25 +32,33 @@ import django  # noqa: E402
 django.setup()
 
 from accounts.importing import COLUMNS  # noqa: E402
-from bench.fill import INDUSTRIES, TYPE_WEIGHTS, Generator, reference_data  # noqa: E402
+from bench.fill import ACCOUNT_COLUMNS, INDUSTRIES, TYPE_WEIGHTS, Generator, reference_data  # noqa: E402
 
 HEADER = [column for column in COLUMNS if column not in ("id", "parent_id", "parent_name")]
 TYPE_NAMES = {code: code.capitalize() for code in TYPE_WEIGHTS}
 
 
+def _address(kind: str, address: tuple) -> dict[str, str]:
+    street, postal_code, city, country = address[4:8]
+    parts = {"street": street, "postal_code": postal_code, "city": city, "country": country}
+    return {f"{kind}_{part}": value for part, value in parts.items()}
+
+
 def write(*, rows: int, out: Path, encoding: str, updates: bool = False) -> None:
     # The generator writes whatever it is given for the type and industry: here their names.
-    generator = Generator(size=rows, type_ids=TYPE_NAMES, industry_ids=INDUSTRIES)
+    names: dict = {name: name for name in TYPE_NAMES.values()}
+    names |= {("i", industry): industry for industry in INDUSTRIES}
+    generator = Generator(size=rows, type_ids=TYPE_NAMES, industry_ids=INDUSTRIES, names=names)
     crm4_ids: dict[int, str] = {}
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding=encoding, newline="", errors="replace") as file:
-        writer = csv.writer(file)
-        writer.writerow(HEADER)
-        for account, addresses, _contacts in generator.rows():
-            (pk, name, _key, rtype, industry, unit, parent, email, phone, website, limit, hold,
-             crm4_id, *_times) = account  # fmt: skip
+        writer = csv.DictWriter(file, fieldnames=HEADER, restval="", extrasaction="ignore")
+        writer.writeheader()
+        for row, addresses, _contacts in generator.rows():
+            account = dict(zip(ACCOUNT_COLUMNS, row, strict=True))
+            crm4_id, name, limit = account["crm4_id"], account["name"], account["credit_limit"]
             if crm4_id:
-                crm4_ids[pk] = crm4_id
+                crm4_ids[account["id"]] = crm4_id
             visit, mailing = addresses[0], addresses[1]
             if updates:
                 if not crm4_id:
@@ -58,13 +66,25 @@ def write(*, rows: int, out: Path, encoding: str, updates: bool = False) -> None
                 name = f"{name} (renamed)"
                 visit = (*visit[:4], f"{visit[4]} bis", *visit[5:])
                 limit = (limit or 0) + 1000
+            # By column name: a column the export gains later (owner, is_active) stays empty.
             writer.writerow(
-                [
-                    crm4_id, name, rtype, industry, unit, crm4_ids.get(parent, ""), email, phone,
-                    website, "" if limit is None else f"{limit:.2f}", "yes" if hold else "no",
-                    *visit[4:8], *mailing[4:8],
-                ]
-            )  # fmt: skip
+                {
+                    "crm4_id": crm4_id,
+                    "name": name,
+                    "relationship_type": account["relationship_type_id"],
+                    "industry": account["industry_id"],
+                    "business_unit": account["business_unit"],
+                    "parent_crm4_id": crm4_ids.get(account["parent_id"], ""),
+                    "email": account["email"],
+                    "phone": account["phone"],
+                    "website": account["website"],
+                    "credit_limit": "" if limit is None else f"{limit:.2f}",
+                    "credit_hold": "yes" if account["credit_hold"] else "no",
+                    "credit_hold_reason": account["credit_hold_reason"],
+                    **_address("visit", visit),
+                    **_address("mailing", mailing),
+                }
+            )
 
 
 def main() -> None:
