@@ -586,11 +586,32 @@ def contact_save(*, contact: Contact, user: AuthUser, fields: Mapping[str, Any])
         setattr(contact, field, value)
     contact.account_id = account_id
     contact.full_clean()
+    if contact.pk is None:
+        _refuse_contact_twice(contact)
     # Only the fields edited: the rest (the primary mark, a name changed in another tab) is
     # someone else's to change meanwhile. The search words are then made from the stored row.
     contact.save(update_fields=list(fields) if contact.pk else None)
     contact_search_refresh(contact_ids=[contact.pk])
     return contact
+
+
+def _refuse_contact_twice(contact: Contact) -> None:
+    """A new contact with the name and email of one the account has already is the same person
+    entered twice (a form sent again after the browser's Back, say)."""
+    same = Contact.objects.filter(
+        account_id=contact.account_id,
+        first_name__iexact=contact.first_name.strip(),
+        last_name__iexact=contact.last_name.strip(),
+        email__iexact=contact.email.strip(),
+    )
+    if same.exists():
+        raise ValidationError(
+            gettext(
+                "%(name)s, with this email, is a contact of this account already: change that "
+                "one on the account page instead."
+            )
+            % {"name": f"{contact.first_name} {contact.last_name}".strip()}
+        )
 
 
 @transaction.atomic

@@ -358,15 +358,16 @@ class _Generator:
         for _ in range(rng.randint(1, 4)):
             first, last = rng.choice(FIRST_NAMES[lang]), rng.choice(LAST_NAMES[lang])
             local = _ascii(f"{first}.{last}".lower()).replace(" ", "").replace("'", "")
-            spec.contacts.append(
-                {
-                    "first_name": first,
-                    "last_name": last,
-                    "job_title": rng.choice(JOB_TITLES),
-                    "email": f"{local}@{domain}",
-                    "phone": self._phone(country),
-                }
-            )
+            contact = {
+                "first_name": first,
+                "last_name": last,
+                "job_title": rng.choice(JOB_TITLES),
+                "email": f"{local}@{domain}",
+                "phone": self._phone(country),
+            }
+            # A name drawn twice would be the same person twice, which contact_save refuses.
+            if not any(c["email"] == contact["email"] for c in spec.contacts):
+                spec.contacts.append(contact)
         self.specs.append(spec)
         return spec
 

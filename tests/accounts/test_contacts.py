@@ -151,6 +151,21 @@ class TestContactList:
         assert [name for name, _account in _listed(client, q="lefevre 2222")] == ["Eva Lefèvre"]
         assert _listed(client, q="vos") == []
 
+    def test_the_same_contact_sent_again_after_back_is_not_added_twice(self, as_user, sales_user):
+        """A tester saved a contact, pressed Back and Save again: two identical contacts."""
+        account = AccountFactory()
+        url = reverse("accounts:contact_create", args=[account.pk])
+        typed = {"first_name": "Anouk", "last_name": "de Vries", "email": "anouk@acme.example"}
+        client = as_user(sales_user)
+        assert client.post(url, typed).status_code == 302
+        again = client.post(url, {**typed, "email": "Anouk@Acme.example ", "last_name": "De Vries"})
+        assert again.status_code == 200
+        assert "is a contact of this account already" in again.content.decode()
+        assert account.contacts.count() == 1
+        # A namesake with another address is another person.
+        assert client.post(url, {**typed, "email": "a.devries@acme.example"}).status_code == 302
+        assert account.contacts.count() == 2
+
     def test_a_renamed_account_finds_its_contacts_by_the_new_name(self, as_user, sales_user):
         contact = ContactFactory(first_name="Eva", account=AccountFactory(name="Oude Naam"))
         services.account_update(
