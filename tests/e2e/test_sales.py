@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from sales.models import Order
 from tests.accounts.factories import AddressFactory, ContactFactory
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import ARTIFACTS, log_in, screenshot
 from tests.sales.factories import CustomerFactory, QuoteFactory, SellerAccountFactory
 
 
@@ -392,3 +392,39 @@ def test_back_then_submit_again_enters_no_second_order(page: Page, sales_user):
     page.get_by_role("button", name="Submit order").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Accepted")
     assert Order.objects.count() == 2
+
+
+def test_the_lines_on_a_dutch_phone_line_up_and_a_removed_line_fades(page: Page, sales_user):
+    """A tester found the totals' amounts at different places, the remove box apart from its
+    label, and a line ticked for removal looking like any other."""
+    log_in(page, sales_user.username)
+    sales_user.language = "nl"
+    sales_user.save(update_fields=["language"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/quotes/new/")
+    _type_line(page, 0, "Kantbank", "2", "100", "0")
+    _type_line(page, 1, "Montage", "1", "50", "0")
+    page.get_by_label("btw %").fill("21")
+    expect(page.locator("[data-total]")).to_have_text("€\u00a0302,50")
+
+    amounts = page.locator(".lines-table tfoot output")
+    rights = {
+        round(box["x"] + box["width"]) for box in (amounts.nth(i).bounding_box() for i in range(3))
+    }
+    assert len(rights) == 1, rights  # one right edge for the three amounts
+
+    second = page.locator(".lines-table tbody tr").nth(1)
+    remove = second.locator(".remove")
+    box, label = remove.locator("input").bounding_box(), remove.locator("label").bounding_box()
+    assert (
+        box["x"] < label["x"]
+        and abs(box["y"] + box["height"] / 2 - (label["y"] + label["height"] / 2)) < 4
+    )
+    assert second.locator("td.description").evaluate("td => getComputedStyle(td).opacity") == "1"
+    remove.locator("input").check()
+    assert (
+        float(second.locator("td.description").evaluate("td => getComputedStyle(td).opacity")) < 1
+    )
+    expect(page.locator("[data-total]")).to_have_text("€\u00a0242,00")
+    second.screenshot(path=ARTIFACTS / "quote-line-removed-phone-nl.png")
+    page.locator(".lines-table tfoot").screenshot(path=ARTIFACTS / "quote-totals-phone-nl.png")
