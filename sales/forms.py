@@ -238,15 +238,21 @@ class OrderForm(DocumentForm):
         return cleaned
 
 
+def _prepaid_field() -> forms.BooleanField:
+    """The order's "Prepaid" box as the order form has it, where a quote becomes an order or a
+    blocked order is checked again (the hold's message asks to tick "Prepaid")."""
+    return cast(forms.BooleanField, Order._meta.get_field("prepaid").formfield())
+
+
 class QuoteConvertForm(forms.Form):
-    prepaid = forms.BooleanField(required=False, label=_("The customer prepays"))
+    prepaid = _prepaid_field()
     customer_reference = forms.CharField(
         required=False, max_length=50, label=_("Customer's purchase order number")
     )
 
 
 class OrderRecheckForm(forms.Form):
-    prepaid = forms.BooleanField(required=False, label=_("The customer prepays"))
+    prepaid = _prepaid_field()
 
 
 class DecisionButtons(forms.HiddenInput):

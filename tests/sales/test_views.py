@@ -1213,7 +1213,14 @@ def test_a_refused_conversion_keeps_the_purchase_order_number_and_the_prepaid_ti
         'id="id_customer_reference">',
         page,
     )
-    assert _in_page('<input type="checkbox" name="prepaid" id="id_prepaid" checked>', page)
+    assert "checked" in parse(page).find("input", name="prepaid").attrs
+    # Named as on the order form and in the credit hold's message ("tick Prepaid").
+    labels = [
+        label.text
+        for label in parse(page).find_all("label")
+        if label.attrs.get("for") == "id_prepaid"
+    ]
+    assert labels == ["Prepaid"], labels
     assert not Order.objects.exists()
 
 
@@ -1238,7 +1245,7 @@ def test_a_conversion_the_service_refuses_keeps_what_was_typed(as_user, sales_us
         'id="id_customer_reference">',
         page,
     )
-    assert _in_page('<input type="checkbox" name="prepaid" id="id_prepaid" checked>', page)
+    assert "checked" in parse(page).find("input", name="prepaid").attrs
     assert not Order.objects.exists()
 
 
