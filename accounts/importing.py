@@ -148,6 +148,9 @@ class _Scan:
     # The first line of each CRM4 id, to wait for a parent that comes further down.
     crm4_first_lines: dict[str, int]
     duplicate_ids: dict[str, list[int]]
+    # A row with neither id nor CRM4 id that repeats an earlier one cell for cell: its line, and
+    # the first line that holds the same (both would add an account, the same one twice).
+    repeated_rows: dict[int, int]
 
 
 def read_rows(source: TextIO, delimiter: str) -> Iterator[tuple[int, list[str] | None, str]]:
@@ -192,6 +195,8 @@ def _scan(open_source: Callable[[], TextIO]) -> _Scan:
     """The first pass: header, number of rows, CRM4 ids and ids given on several lines."""
     crm4_lines: dict[str, list[int]] = defaultdict(list)
     id_lines: dict[str, list[int]] = defaultdict(list)
+    unnamed_first_lines: dict[int, int] = {}  # by the hash of a row's cells
+    repeated_rows: dict[int, int] = {}
     rows = 0
     encoding = "UTF-8"
     try:
@@ -210,6 +215,13 @@ def _scan(open_source: Callable[[], TextIO]) -> _Scan:
                     crm4_lines[crm4_id].append(line)
                 if id_at is not None and (account_id := _cell(cells[id_at])):
                     id_lines[account_id].append(line)
+                if not (crm4_at is not None and _cell(cells[crm4_at])) and not (
+                    id_at is not None and _cell(cells[id_at])
+                ):
+                    key = hash(tuple(_cell(cell) for cell in cells))
+                    first = unnamed_first_lines.setdefault(key, line)
+                    if first != line:
+                        repeated_rows[line] = first
     except UnicodeDecodeError as error:
         raise ImportFileError(
             _(
@@ -225,6 +237,7 @@ def _scan(open_source: Callable[[], TextIO]) -> _Scan:
         duplicate_crm4_ids={k: v for k, v in crm4_lines.items() if len(v) > 1},
         crm4_first_lines={k: v[0] for k, v in crm4_lines.items()},
         duplicate_ids={k: v for k, v in id_lines.items() if len(v) > 1},
+        repeated_rows=repeated_rows,
     )
 
 
@@ -419,6 +432,14 @@ class _Importer:
 
     def check(self, line: int, values: dict[str, str]) -> _Row:
         self.check_duplicates(values)
+        if line in self.scan.repeated_rows:
+            raise RowRefused(
+                _(
+                    "The same as line %(line)s, which adds this account already: a row without "
+                    "an id or CRM4 id adds an account each time it occurs."
+                )
+                % {"line": self.scan.repeated_rows[line]}
+            )
         existing = self.existing(values)
         is_new = existing is None
         account = Account() if existing is None else existing

@@ -350,6 +350,18 @@ class AccountResource(resources.ModelResource):
                 if key:
                     rows[key].append(number)
             self.repeated[column] = {k: v for k, v in rows.items() if len(v) > 1}
+        # A row with neither id nor CRM4 id adds an account each time it occurs: a repeat of
+        # one cell for cell is the same account twice (its line -> the first line).
+        self.repeated_rows: dict[int, int] = {}
+        first_lines: dict[tuple[str, ...], int] = {}
+        keys = [c for c in ("crm4_id", "id") if c in (dataset.headers or [])]
+        for number, cells in enumerate(dataset.dict, start=1):
+            if any(str(cells[key] or "").strip() for key in keys):
+                continue
+            content = tuple(str(value or "").strip() for value in cells.values())
+            first = first_lines.setdefault(content, number)
+            if first != number:
+                self.repeated_rows[number] = first
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
         # An uploaded file passes no middleware: PostgreSQL cannot hold a NUL and SQLite cuts
@@ -376,6 +388,14 @@ class AccountResource(resources.ModelResource):
                     )
                     % {"column": column, "value": key, "others": others}
                 ]
+        if number in getattr(self, "repeated_rows", {}):
+            errors["name"] = [
+                _(
+                    "The same as line %(line)s, which adds this account already: a row without "
+                    "an id or CRM4 id adds an account each time it occurs."
+                )
+                % {"line": self.repeated_rows[number]}
+            ]
         return errors
 
     def import_instance(self, instance: Account, row: Any, **kwargs: Any) -> None:

@@ -435,6 +435,21 @@ class TestRefusedRows:
             assert "CRM4 id “X-1” is on lines 2, 4" in refused[line]
         assert names() == {"Other"}
 
+    def test_a_row_repeated_without_any_id_is_added_once(self, tmp_path):
+        """An operator's file held the same line twice: both were added."""
+        same = old_crm_row(crm4_id="", name="Dup NoId B.V.")
+        rows = [same, old_crm_row(crm4_id="", name="Another B.V."), dict(same)]
+
+        out, _ = run(write_csv(tmp_path / "in.csv", rows))
+
+        refused = refused_lines(out)
+        assert sorted(refused) == [4]
+        assert "The same as line 2, which adds this account already" in refused[4]
+        assert sorted(Account.objects.values_list("name", flat=True)) == [
+            "Another B.V.",
+            "Dup NoId B.V.",
+        ]
+
     def test_hostile_values_are_refused_rows_not_crashes(self, tmp_path):
         rows = [
             old_crm_row(crm4_id="X-1", name="Nul\x00Byte B.V."),

@@ -527,3 +527,11 @@ def test_a_file_the_import_cannot_read_gets_no_traceback(importer):
     assert "no crm4_id column" in page
     assert "Traceback" not in page and "site-packages" not in page
     assert not Account.objects.exists()
+
+
+def test_a_row_repeated_without_any_id_is_refused_in_the_admin_too(importer):
+    same = old_crm_row(crm4_id="", name="Dup NoId B.V.")
+    result = preview(importer, to_csv([same, old_crm_row(crm4_id="X-9"), same])).context["result"]
+    refused = {row.number: row.error_dict for row in result.invalid_rows}
+    assert list(refused) == [3], refused
+    assert "The same as line 1, which adds this account already" in str(refused[3]["name"])
