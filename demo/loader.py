@@ -486,6 +486,9 @@ def _create_accounts(
             },
             visit_address=address,
             mailing_address={**address, "street": spec.mailing_street or spec.street},
+            # _locate_visit_addresses gives the demo's own coordinates; a lookup per account
+            # would only time out while the offline geocoder builds its index ("left for later").
+            geocode=False,
         )
         existing[spec.name] = account.pk
         result.accounts_created += 1

@@ -140,3 +140,14 @@ def test_existing_users_are_left_alone():
 
     user.refresh_from_db()
     assert user.check_password("changed-by-the-user")
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_asks_the_geocoder_nothing(lookups, django_capture_on_commit_callbacks):
+    """The demo places its accounts itself: a lookup per account only timed out while the
+    offline geocoder built its index, and logged "left for later" for addresses it then placed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+    assert lookups == []
+    visits = Address.objects.filter(kind=Address.Kind.VISIT)
+    assert not visits.exclude(geocode_status=Address.GeocodeStatus.OK).exists()
