@@ -84,6 +84,10 @@ def test_the_phone_menu_by_keyboard(page: Page, sales_user):
     page.keyboard.press("Enter")
     expect(menu).to_have_attribute("aria-expanded", "true")
     expect(links.get_by_role("link", name="Quotes")).to_be_visible()
+    # The user's row: "Log out" and the other language on one line.
+    log_out_box = page.get_by_role("button", name="Log out").bounding_box()
+    language_box = page.locator(".whoami .language-switcher button").bounding_box()
+    assert abs(log_out_box["y"] - language_box["y"]) < 2, (log_out_box, language_box)
     screenshot(page, "keyboard-phone-menu-open")
     page.keyboard.press("Tab")
     expect(links.get_by_role("link", name="My work")).to_be_focused()
