@@ -12,7 +12,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
-from django.utils import formats
 from django.utils.formats import get_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -175,15 +174,22 @@ class KeepOthersChangesMixin(forms.ModelForm):
     Without it, the second of two people editing the same account put back everything the
     first had just changed. The form carries the values it showed. Posted, a field someone else
     changed meanwhile takes their value when this user left it as shown; a field both changed,
-    differently, is an error naming their value, and the form comes back with the current
-    values as its new starting point, so saving again keeps what was typed.
+    differently, is an error naming their value, and the form comes back showing what is saved
+    now, with the typed value in the clashing box, so saving again keeps what was typed.
+    (A save that lands between this check and the service's write, milliseconds apart, is not
+    caught: the check is for people, who take minutes.)
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields[SHOWN_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput)
-            self.initial[SHOWN_FIELD] = self._current_values()
+
+    def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
+        # Read when the form is drawn, after the subclass has disabled or removed its fields.
+        if field_name == SHOWN_FIELD:
+            return self._current_values()
+        return super().get_initial_for_field(field, field_name)
 
     def _compared(self) -> list[str]:
         return [
@@ -215,7 +221,7 @@ class KeepOthersChangesMixin(forms.ModelForm):
 
     def _keep_others_changes(self, cleaned: dict[str, Any]) -> None:
         shown = self._shown_values()
-        clashed = False
+        kept, clashed = [], False
         for name in self._compared():
             if name not in shown or name not in cleaned:
                 continue  # not shown, or refused already
@@ -223,16 +229,31 @@ class KeepOthersChangesMixin(forms.ModelForm):
             if _comparable(saved) == shown[name]:
                 continue  # nobody else changed it
             typed = _comparable(cleaned[name])
-            if typed == shown[name]:
+            if self._reads_as(name, typed, shown[name]):
                 cleaned[name] = self._as_cleaned(name, saved)
-            elif typed != _comparable(saved):
+                kept.append(name)
+            elif not self._reads_as(name, typed, _comparable(saved)):
                 clashed = True
                 self.add_error(name, self._clash_message(name))
         if clashed:
-            # Shown again with what is saved now as the starting point: saving again is knowing.
+            # Drawn again as saved now, each clash showing what was typed, and with what is
+            # saved now as the starting point: saving again is knowing.
             data = self.data.copy()
+            for name in kept:
+                data[self.add_prefix(name)] = self.fields[name].prepare_value(self.initial[name])
             data[self.add_prefix(SHOWN_FIELD)] = self._current_values()
             self.data = data
+
+    def _reads_as(self, name: str, typed: Any, value: Any) -> bool:
+        """Whether what was typed is `value` as the field reads it: a stored "example.com" is
+        typed back as "https://example.com", a stored " Acme " as "Acme"."""
+        if typed == value:
+            return True
+        field = self.fields[name]
+        try:
+            return typed == _comparable(field.clean(field.prepare_value(value)))
+        except (ValidationError, TypeError, ValueError):
+            return False
 
     def _as_cleaned(self, name: str, saved: Any) -> Any:
         """The saved value as the field would hand it on (a row for a key, say)."""
@@ -252,4 +273,14 @@ class KeepOthersChangesMixin(forms.ModelForm):
         return gettext(
             "Someone else saved “%(value)s” here since you opened the form. Save again to "
             "replace it with what you typed."
-        ) % {"value": formats.localize(value, use_l10n=True)}
+        ) % {"value": self._as_shown(name, value)}
+
+    def _as_shown(self, name: str, value: Any) -> str:
+        """A saved value as the form's box shows it: a row by its name, a country by its name,
+        an amount as the user's language writes it."""
+        field = self.fields[name]
+        if isinstance(value, models.Model):
+            return str(value)
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            return str(dict(field.choices).get(str(value), value))
+        return str(field.prepare_value(value))
