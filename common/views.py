@@ -63,10 +63,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's 400 page, in the reader's language.
 
     A body with too many fields, or too big, is refused while RefuseNulMiddleware reads the
-    form, before LocaleMiddleware has chosen the request's language: the page would speak
-    whatever the worker's last request spoke."""
-    translation.activate(translation.get_language_from_request(request))
-    return defaults.bad_request(request, exception)
+    form, before LocaleMiddleware has chosen the request's language (`LANGUAGE_CODE`): the
+    page would speak whatever the worker's last request spoke. Later, the language chosen
+    (the user's own) stands."""
+    if hasattr(request, "LANGUAGE_CODE"):
+        return defaults.bad_request(request, exception)
+    with translation.override(translation.get_language_from_request(request)):
+        return defaults.bad_request(request, exception)
 
 
 class ServiceOutcomeMixin(_ViewBase):
