@@ -595,20 +595,22 @@ def contact_save(*, contact: Contact, user: AuthUser, fields: Mapping[str, Any])
     return contact
 
 
+# What a contact form sends: a new contact alike in all of them is the same one sent again.
+CONTACT_DETAILS = ("first_name", "last_name", "job_title", "email", "phone", "mobile")
+
+
 def _refuse_contact_twice(contact: Contact) -> None:
-    """A new contact with the name and email of one the account has already is the same person
-    entered twice (a form sent again after the browser's Back, say)."""
-    same = Contact.objects.filter(
-        account_id=contact.account_id,
-        first_name__iexact=contact.first_name.strip(),
-        last_name__iexact=contact.last_name.strip(),
-        email__iexact=contact.email.strip(),
+    """A new contact whose details, case and spaces aside, are those of one the account has
+    already is the same person entered twice (a form sent again after the browser's Back,
+    say). A namesake who differs in anything (another email, phone or title) is added."""
+    same = Contact.objects.filter(account_id=contact.account_id).filter(
+        **{f"{name}__iexact": getattr(contact, name).strip() for name in CONTACT_DETAILS}
     )
     if same.exists():
         raise ValidationError(
             gettext(
-                "%(name)s, with this email, is a contact of this account already: change that "
-                "one on the account page instead."
+                "%(name)s, with these details, is a contact of this account already: change "
+                "that one on the account page instead."
             )
             % {"name": f"{contact.first_name} {contact.last_name}".strip()}
         )

@@ -365,7 +365,7 @@ class _Generator:
                 "email": f"{local}@{domain}",
                 "phone": self._phone(country),
             }
-            # A name drawn twice would be the same person twice, which contact_save refuses.
+            # A name drawn twice (the same email) would be the same person twice.
             if not any(c["email"] == contact["email"] for c in spec.contacts):
                 spec.contacts.append(contact)
         self.specs.append(spec)

@@ -160,11 +160,13 @@ class TestContactList:
         assert client.post(url, typed).status_code == 302
         again = client.post(url, {**typed, "email": "Anouk@Acme.example ", "last_name": "De Vries"})
         assert again.status_code == 200
-        assert "is a contact of this account already" in again.content.decode()
+        refusal = parse(again.content).find("div", class_="form-errors").text
+        assert refusal.startswith("Anouk De Vries, with these details, is a contact of this")
         assert account.contacts.count() == 1
-        # A namesake with another address is another person.
+        # A namesake with another address, or another phone, is another person.
         assert client.post(url, {**typed, "email": "a.devries@acme.example"}).status_code == 302
-        assert account.contacts.count() == 2
+        assert client.post(url, {**typed, "phone": "+31 40 123 4567"}).status_code == 302
+        assert account.contacts.count() == 3
 
     def test_a_renamed_account_finds_its_contacts_by_the_new_name(self, as_user, sales_user):
         contact = ContactFactory(first_name="Eva", account=AccountFactory(name="Oude Naam"))
