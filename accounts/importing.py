@@ -59,6 +59,7 @@ from accounts.resources import (
     PlainDecimalWidget,
     YesNoWidget,
     header_delimiter,
+    row_fingerprint,
 )
 from accounts.rules import (
     account_hierarchy_errors,
@@ -176,6 +177,7 @@ def read_rows(source: TextIO, delimiter: str) -> Iterator[tuple[int, list[str] |
 
 
 def sniff_delimiter(source: TextIO) -> str:
+    """The separator of the file's header line (header_delimiter); the file rewound."""
     first = source.readline()
     source.seek(0)
     return header_delimiter(first)
@@ -195,7 +197,7 @@ def _scan(open_source: Callable[[], TextIO]) -> _Scan:
     """The first pass: header, number of rows, CRM4 ids and ids given on several lines."""
     crm4_lines: dict[str, list[int]] = defaultdict(list)
     id_lines: dict[str, list[int]] = defaultdict(list)
-    unnamed_first_lines: dict[int, int] = {}  # by the hash of a row's cells
+    unnamed_first_lines: dict[bytes, int] = {}  # by row_fingerprint
     repeated_rows: dict[int, int] = {}
     rows = 0
     encoding = "UTF-8"
@@ -218,8 +220,7 @@ def _scan(open_source: Callable[[], TextIO]) -> _Scan:
                 if not (crm4_at is not None and _cell(cells[crm4_at])) and not (
                     id_at is not None and _cell(cells[id_at])
                 ):
-                    key = hash(tuple(_cell(cell) for cell in cells))
-                    first = unnamed_first_lines.setdefault(key, line)
+                    first = unnamed_first_lines.setdefault(row_fingerprint(cells), line)
                     if first != line:
                         repeated_rows[line] = first
     except UnicodeDecodeError as error:
