@@ -8,6 +8,7 @@ from django.db.models import prefetch_related_objects
 from django.forms.models import construct_instance
 from django.forms.renderers import BaseRenderer
 from django.utils.safestring import SafeString
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Address, Contact
@@ -105,13 +106,17 @@ class DocumentForm(forms.ModelForm):
         label=_("Invoice address"),
         queryset=Address.objects.all(),
         required=False,
-        empty_label=_("Default: Invoicing, else the mailing address"),
+        empty_label=format_lazy(
+            _("Default: {name}, else the mailing address"), name=services.INVOICE_ADDRESS_NAMES[0]
+        ),
     )
     delivery_address = forms.ModelChoiceField(
         label=_("Delivery address"),
         queryset=Address.objects.all(),
         required=False,
-        empty_label=_("Default: Shipping, else the visit address"),
+        empty_label=format_lazy(
+            _("Default: {name}, else the visit address"), name=services.DELIVERY_ADDRESS_NAMES[0]
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Account, Address, RelationshipType
 from accounts.selectors import primary_contact_of
@@ -59,27 +59,33 @@ ORDER_DETAIL_FIELDS = ("customer_reference", "notes")
 SNAPSHOT_FIELDS = ("seller_contact_name", "invoice_address_text", "delivery_address_text")
 NUMBER_PREFIXES = {"quote": "Q", "order": "O", "invoice": "INV"}
 # Named addresses chosen by default when the user picks none, as the wiki names them, in any
-# language the site speaks: the form's hint tells a Dutch user "Levering".
+# language the site speaks. The first of each is the word of the forms' hint ("Standaard:
+# Levering, ..."): one translation serves the rule and the hint, so the two cannot part.
 INVOICE_ADDRESS_NAMES = (
-    gettext_noop("Invoicing"),
-    gettext_noop("Invoice"),
-    gettext_noop("Billing"),
-    gettext_noop("Invoice address"),
+    pgettext_lazy("address name", "Invoicing"),
+    pgettext_lazy("address name", "Invoice"),
+    pgettext_lazy("address name", "Billing"),
+    pgettext_lazy("address name", "Invoice address"),
 )
 DELIVERY_ADDRESS_NAMES = (
-    gettext_noop("Shipping"),
-    gettext_noop("Delivery"),
-    gettext_noop("Delivery address"),
+    pgettext_lazy("address name", "Shipping"),
+    pgettext_lazy("address name", "Delivery"),
+    pgettext_lazy("address name", "Delivery address"),
 )
+_ADDRESS_NAMES = {
+    Address.Kind.MAILING: INVOICE_ADDRESS_NAMES,
+    Address.Kind.VISIT: DELIVERY_ADDRESS_NAMES,
+}
 
 
 @functools.cache
-def _address_names(names: tuple[str, ...]) -> frozenset[str]:
-    """`names` lower-cased, in English and in every language of settings.LANGUAGES."""
-    found = {name.lower() for name in names}
+def _address_names(fallback: str) -> frozenset[str]:
+    """The names preferred over the `fallback` kind of address, lower-cased, in every language
+    of settings.LANGUAGES (English is the names themselves)."""
+    found = set()
     for code, _language in settings.LANGUAGES:
         with translation.override(code):
-            found.update(_(name).lower() for name in names)
+            found.update(str(name).lower() for name in _ADDRESS_NAMES[fallback])
     return frozenset(found)
 
 
@@ -118,8 +124,9 @@ def _next_number(kind: str) -> str:
     return f"{NUMBER_PREFIXES[kind]}-{number:06d}"
 
 
-def _pick_address(addresses: list[Address], names: tuple[str, ...], kind: str) -> Address | None:
-    known = _address_names(names)
+def _pick_address(addresses: list[Address], kind: str) -> Address | None:
+    """The address named as INVOICE_ADDRESS_NAMES (or DELIVERY_...) say, else the `kind` one."""
+    known = _address_names(kind)
     for address in addresses:
         if address.name.strip().lower() in known:
             return address
@@ -147,13 +154,9 @@ def _check_parties(document: SalesDocument) -> None:
         # The form read them already (prefetched onto the customer); others read them here.
         addresses = list(customer.addresses.all())
         if document.invoice_address is None:
-            document.invoice_address = _pick_address(
-                addresses, INVOICE_ADDRESS_NAMES, Address.Kind.MAILING
-            )
+            document.invoice_address = _pick_address(addresses, Address.Kind.MAILING)
         if document.delivery_address is None:
-            document.delivery_address = _pick_address(
-                addresses, DELIVERY_ADDRESS_NAMES, Address.Kind.VISIT
-            )
+            document.delivery_address = _pick_address(addresses, Address.Kind.VISIT)
 
 
 def _take_snapshot(document: SalesDocument) -> None:

@@ -1141,3 +1141,19 @@ def test_a_refused_prepayment_leaves_the_invoice_to_be_paid(sales_user, accounti
     invoice = services.order_invoice(order=order, user=accounting_user)
     assert not invoice.is_paid
     assert selectors.account_exposure(account_id=customer.pk) == invoice.amount
+
+
+def test_the_dutch_hint_names_the_address_the_rule_picks():
+    """One translation serves the hint and the rule: they cannot drift apart."""
+    from django.utils import translation
+
+    from sales.forms import QuoteForm
+
+    with translation.override("nl"):
+        form = QuoteForm()
+        assert form.fields["delivery_address"].empty_label == (
+            "Standaard: Levering, anders het bezoekadres"
+        )
+        assert form.fields["invoice_address"].empty_label == (
+            "Standaard: Facturatie, anders het postadres"
+        )
