@@ -396,7 +396,7 @@ class AccountResource(resources.ModelResource):
                     )
                     % {"column": column, "value": key, "others": others}
                 ]
-        if number in getattr(self, "repeated_rows", {}):
+        if number is not None and number in getattr(self, "repeated_rows", {}):
             errors["name"] = [
                 _(
                     "The same as line %(line)s, which adds this account already: a row without "

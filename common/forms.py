@@ -4,14 +4,16 @@ import datetime
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.utils.formats import get_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -238,7 +240,7 @@ class KeepOthersChangesMixin(forms.ModelForm):
         if clashed:
             # Drawn again as saved now, each clash showing what was typed, and with what is
             # saved now as the starting point: saving again is knowing.
-            data = self.data.copy()
+            data = cast(QueryDict, self.data).copy()
             for name in kept:
                 data[self.add_prefix(name)] = self.fields[name].prepare_value(self.initial[name])
             data[self.add_prefix(SHOWN_FIELD)] = self._current_values()
@@ -282,5 +284,6 @@ class KeepOthersChangesMixin(forms.ModelForm):
         if isinstance(value, models.Model):
             return str(value)
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            return str(dict(field.choices).get(str(value), value))
+            labels = dict(cast(Iterable[tuple[Any, Any]], field.choices))
+            return str(labels.get(str(value), value))
         return str(field.prepare_value(value))

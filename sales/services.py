@@ -25,6 +25,7 @@ from accounts.selectors import primary_contact_of
 from accounts.sellers import seller_errors
 from accounts.services import account_refuse_if_inactive, account_set_relationship_type
 from common.permissions import require_permission
+from common.typing import StrOrPromise
 from sales import credit, selectors, totals
 from sales.models import (
     PAYMENT_TERM_DAYS,
@@ -72,7 +73,7 @@ DELIVERY_ADDRESS_NAMES = (
     pgettext_lazy("address name", "Delivery"),
     pgettext_lazy("address name", "Delivery address"),
 )
-_ADDRESS_NAMES = {
+_ADDRESS_NAMES: dict[str, tuple[StrOrPromise, ...]] = {
     Address.Kind.MAILING: INVOICE_ADDRESS_NAMES,
     Address.Kind.VISIT: DELIVERY_ADDRESS_NAMES,
 }
@@ -82,7 +83,7 @@ _ADDRESS_NAMES = {
 def _address_names(fallback: str) -> frozenset[str]:
     """The names preferred over the `fallback` kind of address, lower-cased, in every language
     of settings.LANGUAGES (English is the names themselves)."""
-    found = set()
+    found: set[str] = set()
     for code, _language in settings.LANGUAGES:
         with translation.override(code):
             found.update(str(name).lower() for name in _ADDRESS_NAMES[fallback])
