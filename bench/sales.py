@@ -26,6 +26,7 @@ import threading
 import time
 from decimal import Decimal
 from pathlib import Path
+from uuid import uuid4
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
@@ -275,7 +276,8 @@ def submissions(clients: int, per_client: int, one_account: bool) -> tuple:
                 # message; unread, the messages cookie grows and is re-encoded on every post.
                 http[i].cookies.pop("messages", None)
                 started = time.perf_counter()
-                response = http[i].post("/orders/new/", data)
+                # Each form shown carries a new one-time key, as a browser's does.
+                response = http[i].post("/orders/new/", {**data, "submission": str(uuid4())})
                 mine.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 302:
                     failures.append(f"status {response.status_code}")

@@ -288,6 +288,9 @@ def _save_new(document: Quote | Order, submission: UUID | None, user: User) -> N
     moment both pass the first look; the database lets one key in, and the other then finds it
     (under READ COMMITTED, PostgreSQL's default, the winner's row is visible once committed)."""
     document.submission = submission
+    if submission is None:  # a quote made an order, the admin: no key can clash
+        document.save()
+        return
     try:
         with transaction.atomic():
             document.save()
