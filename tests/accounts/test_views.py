@@ -856,6 +856,16 @@ class TestAddressPages:
         assert "already has an address with this name" in response.content.decode()
         assert account.addresses.count() == 2
 
+    def test_the_mailing_address_form_is_headed_once_with_its_kind(self, as_user, sales_user):
+        """ "Edit Mailing address address" read the heading once the kind named the address."""
+        account = AccountFactory()
+        mailing = account.addresses.get(kind=Address.Kind.MAILING)
+        shipping = AddressFactory(account=account, name="Shipping")
+        client = as_user(sales_user)
+        url = lambda a: reverse("accounts:address_update", args=[a.pk])  # noqa: E731
+        headings = [parse(client.get(url(a)).content).find("h1").text for a in (mailing, shipping)]
+        assert headings == ["Edit Mailing address", "Edit Shipping address"]
+
     def test_a_dutch_user_reads_the_visit_and_mailing_addresses_in_dutch(self, as_user, sales_user):
         """Their stored names are English: the heading and the message name their kind."""
         sales_user.language = "nl"
@@ -863,7 +873,7 @@ class TestAddressPages:
         mailing = AccountFactory().addresses.get(kind=Address.Kind.MAILING)
         client = as_user(sales_user)
         url = reverse("accounts:address_update", args=[mailing.pk])
-        assert parse(client.get(url).content).find("h1").text == "Adres Postadres bewerken"
+        assert parse(client.get(url).content).find("h1").text == "Postadres bewerken"
         response = client.post(
             url, {"street": "Postbus 12", "city": "Eindhoven", "country": "NL"}, follow=True
         )
