@@ -1,8 +1,18 @@
 import pytest
+from django.utils import translation
 
 from tests.users.factories import UserFactory
 
 ROLES = ["Sales", "Accounting", "Management"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request leaves its language active in the thread (Django's middleware activates one
+    and never deactivates it), so a Dutch user's page made the next test's services speak
+    Dutch, depending on the order the tests ran in. Each test starts from the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
