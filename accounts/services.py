@@ -367,18 +367,16 @@ def account_set_active(*, account: Account, user: AuthUser, active: bool) -> boo
     return True
 
 
-def account_refuse_if_inactive(account: Account) -> None:
-    """Raise ValidationError (on `customer`) when the account no longer trades."""
-    if not account.is_active:
-        raise ValidationError(
-            {
-                "customer": gettext(
-                    "“%(name)s” is inactive: it no longer trades, so it gets no new quotes or "
-                    "orders. Management or Accounting can make it active again on its page."
-                )
-                % {"name": account.name}
-            }
-        )
+def account_refuse_if_inactive(account: Account, *, field: str | None = "customer") -> None:
+    """Raise ValidationError (on `field`, or the whole form's) when the account no longer
+    trades."""
+    if account.is_active:
+        return
+    message = gettext(
+        "“%(name)s” is inactive: it no longer trades, so it gets no new quotes or orders. "
+        "Management or Accounting can make it active again on its page."
+    ) % {"name": account.name}
+    raise ValidationError({field: message} if field else message)
 
 
 @transaction.atomic

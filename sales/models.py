@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.typing import StrOrPromise
-from sales import totals
+from sales import credit, totals
 from sales.statuses import OrderStatus, PrepaymentDecisionKind, QuoteStatus
 
 DEFAULT_VAT_RATE = Decimal("21.00")
@@ -425,6 +425,15 @@ class Order(SalesDocument):
     credit_limit = models.DecimalField(
         _("credit limit at the check"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # With the two above, what the check was given, so that its reason is written out in the
+    # reader's language (credit_reason is in the language of whoever entered the order). Empty
+    # on orders checked before these were kept.
+    credit_hold_at_check = models.BooleanField(
+        _("on credit hold at the check"), null=True, blank=True, editable=False
+    )
+    credit_prepayment = models.CharField(
+        _("prepayment at the check"), max_length=20, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("order")
@@ -483,6 +492,37 @@ class Order(SalesDocument):
         if self.prepayment_confirmed:
             return _("Confirmed")
         return _("To be confirmed")
+
+    @property
+    def prepayment_state(self) -> str:
+        """Where the prepayment stands, in the credit check's terms."""
+        if not self.prepaid:
+            return credit.NOT_PREPAID
+        if self.prepayment_confirmed:
+            return credit.PREPAYMENT_CONFIRMED
+        return credit.PREPAYMENT_CLAIMED
+
+    @property
+    def credit_reason_shown(self) -> str:
+        """What the credit check decided, with its figures, in the reader's language."""
+        if not self.credit_prepayment or self.credit_exposure is None:
+            return self.credit_reason
+        return credit.credit_check(
+            order_value=self.total,
+            prepayment=self.credit_prepayment,
+            credit_hold=bool(self.credit_hold_at_check),
+            credit_limit=self.credit_limit,
+            exposure=self.credit_exposure,
+        ).reason
+
+    @property
+    def awaits_a_decision(self) -> bool:
+        """Not settled yet: waiting for Management, for the prepayment, or blocked."""
+        return self.status in (
+            self.Status.PENDING_APPROVAL,
+            self.Status.AWAITING_PREPAYMENT,
+            self.Status.BLOCKED,
+        )
 
     # The moves the pages offer, asked here so no template compares status strings.
     @property

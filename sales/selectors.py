@@ -17,6 +17,7 @@ from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
 from accounts.models import Account, Address, Contact
+from sales import credit
 from sales.models import (
     Approval,
     Invoice,
@@ -78,6 +79,29 @@ def account_exposure(*, account_id: int) -> Decimal:
         .values_list("exposure", flat=True)
         .get()
     )
+
+
+def credit_check_now(
+    order: Order, *, exposure: Decimal, prepayment: str | None = None
+) -> credit.CreditDecision:
+    """What the credit check would decide on the order with its customer's hold and limit and
+    `exposure` as they are now (`prepayment` as it stands, unless given)."""
+    return credit.credit_check(
+        order_value=order.total,
+        prepayment=prepayment or order.prepayment_state,
+        credit_hold=order.customer.credit_hold,
+        credit_limit=order.customer.credit_limit,
+        exposure=exposure,
+    )
+
+
+def credit_reason_now(order: Order, *, exposure: Decimal) -> str:
+    """The reason the credit check would give an order still waiting now, when it is not what
+    it said; "" otherwise."""
+    if not order.awaits_a_decision:
+        return ""
+    reason = credit_check_now(order, exposure=exposure).reason
+    return "" if reason == order.credit_reason_shown else reason
 
 
 _LIST_FIELDS = (
@@ -142,10 +166,12 @@ def approval_pending() -> QuerySet[Order]:
 
 
 def prepayment_pending() -> QuerySet[Order]:
-    """Orders waiting for Accounting to confirm their prepayment, oldest first."""
+    """Orders waiting for Accounting to confirm their prepayment, oldest first, with each
+    customer's exposure now."""
     return (
         Order.objects.filter(status=Order.Status.AWAITING_PREPAYMENT)
         .select_related("customer")
+        .annotate(current_exposure=exposure_expression())
         .order_by("id")
     )
 

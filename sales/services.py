@@ -415,26 +415,30 @@ def _lock_account(account_id: int) -> Account:
     )
 
 
-def _prepayment(order: Order) -> str:
-    """Where the order's prepayment stands, in the credit check's terms."""
-    if not order.prepaid:
-        return credit.NOT_PREPAID
-    if order.prepayment_confirmed:
-        return credit.PREPAYMENT_CONFIRMED
-    return credit.PREPAYMENT_CLAIMED
+# What _run_credit_check sets on the order.
+CREDIT_CHECK_FIELDS = (
+    "credit_reason",
+    "credit_exposure",
+    "credit_limit",
+    "credit_hold_at_check",
+    "credit_prepayment",
+)
 
 
 def _run_credit_check(
     order: Order, account: Account, prepayment: str | None = None
 ) -> credit.CreditDecision:
+    prepayment = prepayment or order.prepayment_state
     decision = credit.credit_check(
         order_value=order.total,
-        prepayment=prepayment or _prepayment(order),
+        prepayment=prepayment,
         credit_hold=account.credit_hold,
         credit_limit=account.credit_limit,
         exposure=selectors.account_exposure(account_id=account.pk),
     )
     order.credit_reason = decision.reason
+    order.credit_hold_at_check = account.credit_hold
+    order.credit_prepayment = prepayment
     order.credit_exposure = decision.exposure
     order.credit_limit = decision.credit_limit
     return decision
@@ -505,9 +509,7 @@ def order_recheck(*, order: Order, user: User, prepaid: bool | None = None) -> O
     decision = _run_credit_check(order, account)
     if decision.status != order.status:
         order.set_status(decision.status)
-    order.save(
-        update_fields=["status", "prepaid", "credit_reason", "credit_exposure", "credit_limit"]
-    )
+    order.save(update_fields=["status", "prepaid", *CREDIT_CHECK_FIELDS])
     return order
 
 
@@ -518,8 +520,9 @@ def order_decide(*, order: Order, user: User, approve: bool, comment: str) -> Ap
     An order of an account put on credit hold while it waited cannot be approved unless
     Accounting confirmed its prepayment (a prepaid tick alone is not enough): the approval is
     refused with the reason and the order keeps waiting, so Management can reject it now or
-    approve it once Accounting lifts the hold. It is not moved to Blocked behind Management's
-    back: nothing changes unless they decide.
+    approve it once the hold is lifted. It is not moved to Blocked behind Management's
+    back: nothing changes unless they decide. An inactive account's order is refused
+    likewise: it gets no new orders.
     """
     require_permission(
         user,
@@ -536,12 +539,14 @@ def order_decide(*, order: Order, user: User, approve: bool, comment: str) -> Ap
             _("%(order)s is not waiting for approval any more: it is %(status)s.")
             % {"order": order, "status": order.get_status_display().lower()}
         )
+    if approve:
+        account_refuse_if_inactive(account, field=None)
     if approve and account.credit_hold and not order.prepayment_confirmed:
         raise ValidationError(
             _(
                 "%(account)s is on credit hold and %(order)s is not prepaid (no prepayment "
                 "confirmed by Accounting), so it cannot be approved: reject it, or approve it "
-                "once Accounting lifts the hold."
+                "once the hold is lifted."
             )
             % {"account": account, "order": order}
         )
@@ -584,9 +589,7 @@ def _record_prepayment(
             "prepaid",
             "prepayment_confirmed_at",
             "prepayment_confirmed_by",
-            "credit_reason",
-            "credit_exposure",
-            "credit_limit",
+            *CREDIT_CHECK_FIELDS,
         ]
     )
     confirmed = prepayment == credit.PREPAYMENT_CONFIRMED

@@ -59,7 +59,7 @@ def _say_decision(request: HttpRequest, order: Order) -> None:
     messages.add_message(
         request,
         level,
-        _("Order %(order)s: %(reason)s") % {"order": order, "reason": order.credit_reason},
+        _("Order %(order)s: %(reason)s") % {"order": order, "reason": order.credit_reason_shown},
     )
 
 
@@ -327,6 +327,9 @@ class OrderDetailView(PermissionRequiredMixin, DetailView):
         context.setdefault("approval_form", ApprovalForm())
         context.setdefault("prepayment_form", PrepaymentForm())
         context["recheck_form"] = OrderRecheckForm(initial={"prepaid": self.object.prepaid})
+        if self.object.awaits_a_decision:
+            exposure = selectors.account_exposure(account_id=self.object.customer_id)
+            context["credit_now"] = selectors.credit_reason_now(self.object, exposure=exposure)
         invoice = getattr(self.object, "invoice", None)
         context["invoice"] = invoice
         return context
@@ -451,10 +454,17 @@ def render_approvals(
     """The Approvals page; `refused` holds the refused decision's form (by its context name,
     "approval_form" or "prepayment_form"), shown in the row of order `refused_id`."""
     pending = selectors.approval_pending()
+    waiting = list(pending[:PENDING_SHOWN])
+    for order in waiting:
+        order.credit_now = selectors.credit_reason_now(order, exposure=order.current_exposure)
     prepayments = list(selectors.prepayment_pending()[: PENDING_SHOWN + 1])
+    for order in prepayments:
+        order.if_not_received = selectors.credit_check_now(
+            order, exposure=order.current_exposure, prepayment=credit.PREPAYMENT_REFUSED
+        ).reason
     refused = refused or {}
     context = {
-        "pending": list(pending[:PENDING_SHOWN]),
+        "pending": waiting,
         "pending_count": pending.count(),
         "prepayments": prepayments[:PENDING_SHOWN],
         "prepayments_more": len(prepayments) > PENDING_SHOWN,

@@ -512,6 +512,22 @@ def test_an_order_of_an_account_put_on_hold_meanwhile_is_not_approved(management
     assert not Approval.objects.exists()
 
 
+def test_an_order_of_an_account_made_inactive_meanwhile_is_not_approved(management_user, waiting):
+    """An inactive account gets no new orders: approving one that waited is refused, with the
+    reason, and the order keeps waiting to be rejected (or approved once it trades again)."""
+    customer = waiting.customer
+    customer.is_active = False
+    customer.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError, match="Acme Panels” is inactive"):
+        services.order_decide(order=waiting, user=management_user, approve=True, comment="Ok.")
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+    assert not Approval.objects.exists()
+    services.order_decide(order=waiting, user=management_user, approve=False, comment="Stopped.")
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.REJECTED
+
+
 def test_an_order_on_hold_can_still_be_rejected(management_user, waiting):
     waiting.customer.credit_hold = True
     waiting.customer.save(update_fields=["credit_hold"])

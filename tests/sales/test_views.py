@@ -803,6 +803,23 @@ def test_an_order_of_an_account_put_on_hold_is_not_approved(as_user, management_
     assert not Approval.objects.exists()
 
 
+def test_an_order_of_an_inactive_account_is_flagged_and_not_approved(
+    as_user, management_user, waiting
+):
+    waiting.customer.is_active = False
+    waiting.customer.save(update_fields=["is_active"])
+    client = as_user(management_user)
+    row = parse(html(client.get(reverse("sales:approval_list")))).find("tr", data_row="")
+    assert "Inactive now" in row.text
+    response = client.post(
+        reverse("sales:order_decide", args=[waiting.pk]),
+        {"decision": "approve", "comment": "Good payer.", "next": "approvals"},
+    )
+    assert "“Acme Panels” is inactive" in html(response)
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+
+
 def test_a_linked_account_that_is_not_a_seller_is_not_filled_in(as_user, customer):
     """A user linked (before the rule) to a customer still writes quotes: no bad seller."""
     contact = ContactFactory(account=customer)
