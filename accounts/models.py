@@ -333,7 +333,11 @@ class Address(models.Model):
             if self == self.RETRY:
                 return gettext(
                     "%(cause)s Waiting for the next run of manage.py geocode_accounts."
-                ) % {"cause": message or gettext("The geocoding service did not answer.")}
+                ) % {
+                    "cause": gettext(message)
+                    if message
+                    else gettext("The geocoding service did not answer.")
+                }
             return gettext("Waiting for the next run of manage.py geocode_accounts.")
 
     account = models.ForeignKey(

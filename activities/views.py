@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DeleteView, TemplateView, UpdateView
 
 from accounts.models import Account
@@ -121,7 +122,9 @@ class ActivityDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView
     request: AuthenticatedHttpRequest
     permission_required = "activities.delete_activity"
     model = Activity
-    consequence = _("Its details are removed; the timeline keeps its subject, who and when.")
+    consequence = gettext_lazy(
+        "Its details are removed; the timeline keeps its subject, who and when."
+    )
 
     def get_object(self, queryset: QuerySet[Activity] | None = None) -> Activity:
         activity = get_object_or_404(Activity, pk=self.kwargs["pk"])

@@ -1,6 +1,7 @@
 """Why a visit address has no coordinates: the one sentence every page and the admin say."""
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Address
 
@@ -29,6 +30,19 @@ def test_an_address_the_service_did_not_answer_for_says_so_and_waits():
     assert address(geocode_status=Status.RETRY).no_coordinates_reason == (
         f"The geocoding service did not answer. {WAITING}"
     )
+
+
+def test_the_services_recorded_answer_reads_in_the_users_language():
+    """The message is stored in English (gettext_noop) and translated when shown, as for a
+    failed lookup."""
+    later = address(
+        geocode_status=Status.RETRY,
+        geocode_message="The geocoding service did not answer in time.",
+    )
+    with translation.override("nl"):
+        assert later.no_coordinates_reason.startswith(
+            "De geocodeerdienst antwoordde niet op tijd. "
+        )
 
 
 def test_an_address_that_could_not_be_located_says_what_to_fix():

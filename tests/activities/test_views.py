@@ -165,6 +165,13 @@ class TestWriting:
         assert entry.find("del").text == "Wrong customer"
         assert "Secret" not in entry.text and str(sales_user) in entry.text
 
+    def test_the_delete_confirmation_speaks_the_users_language(self, as_user, sales_user):
+        note = ActivityFactory(created_by=sales_user)
+        sales_user.language = "nl"
+        sales_user.save(update_fields=["language"])
+        page = as_user(sales_user).get(reverse("activities:delete", args=[note.pk]))
+        assert "De details worden verwijderd" in page.content.decode()
+
     @pytest.mark.parametrize("path", ["create", "update"])
     def test_a_task_for_nobody_named_is_saved_for_the_writer(self, as_user, sales_user, path):
         """The help text promises it: "A task without anyone named goes to you"."""
