@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from accounts.forms import AccountForm
 from accounts.models import Account, Address, RelationshipType
-from common.search import SEARCH_CUT_MESSAGE, SEARCH_MAX_WORDS, search_bound
+from common.search import SEARCH_CUT_MESSAGE, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, search_bound
 from sales.forms import OrderForm, QuoteForm
 from sales.models import Order, Quote
 from tests.accounts.factories import AccountFactory, IndustryFactory
 from tests.accounts.factories import relationship_type as rtype
+from tests.html import parse
 from tests.picker import typed
 from tests.sales.factories import (
     ApprovalFactory,
@@ -392,6 +393,18 @@ def test_a_thousand_word_search_on_the_map_uses_the_first_ten(client_, admin_use
     response = client_.get(reverse("maps:overview"), {"q": THOUSAND_WORDS})
     assert response.status_code == 200
     assert str(SEARCH_CUT_MESSAGE) in messages_of(response)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["accounts:list", "accounts:contact_list", "maps:overview", "sales:quote_list"],
+)
+def test_a_search_box_takes_no_more_than_a_search_uses(client_, admin_user, url_name):
+    """A paste of thousands of characters would make a URL the server refuses (414, with an
+    unstyled page and the search lost); the box keeps what the search reads."""
+    client_.force_login(admin_user)
+    page = parse(client_.get(reverse(url_name)).content.decode())
+    assert page.find("input", name="q").attrs["maxlength"] == str(SEARCH_MAX_CHARS)
 
 
 def test_a_long_lookup_is_bounded(client_, admin_user):
