@@ -99,6 +99,9 @@ class Query:
 
 
 class Geocoder(Protocol):
+    def prepare(self) -> None:
+        """Do now what the first lookup would do first, so that no save waits for it."""
+
     def geocode(self, query: Query) -> GeocodeResult: ...
 
 
@@ -121,6 +124,11 @@ class OfflineGeocoder:
         self.index_path = index_path or default_index_path()
         self.source = source
         self._local = threading.local()
+
+    def prepare(self) -> None:
+        """Build the index if this install has none yet (8 to 25 s, once)."""
+        if not self.index_path.exists():
+            build_city_index(self.index_path, source=self.source)
 
     def geocode(self, query: Query) -> GeocodeResult:
         if missing := query.missing():
@@ -151,8 +159,7 @@ class OfflineGeocoder:
         # One read-only connection per thread: sqlite3 connections must not cross threads.
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            if not self.index_path.exists():
-                build_city_index(self.index_path, source=self.source)
+            self.prepare()
             connection = sqlite3.connect(f"file:{self.index_path}?mode=ro", uri=True)
             self._local.connection = connection
         return connection
@@ -247,6 +254,9 @@ class NominatimGeocoder:
             max_retries=0,
             swallow_exceptions=False,
         )
+
+    def prepare(self) -> None:
+        """Nothing to do: the service is asked at each lookup."""
 
     def geocode(self, query: Query) -> GeocodeResult:
         if missing := query.missing():

@@ -16,6 +16,9 @@ class SlowGeocoder:
         self.released = threading.Event()
         self.asked: list[Query] = []
 
+    def prepare(self) -> None:
+        pass
+
     def geocode(self, query: Query) -> GeocodeResult:
         self.asked.append(query)
         self.released.wait(self.seconds)
@@ -33,6 +36,9 @@ class FailingGeocoder:
             client=_RaisingClient(error or GeocoderUnavailable("forced failure")),
             min_delay_seconds=0,
         )
+
+    def prepare(self) -> None:
+        pass
 
     def geocode(self, query: Query) -> GeocodeResult:
         return self.nominatim.geocode(query)

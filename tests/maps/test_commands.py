@@ -1,3 +1,4 @@
+import json
 from io import StringIO
 
 import pytest
@@ -5,6 +6,7 @@ from django.core.management import call_command
 
 from accounts import services
 from accounts.models import Address
+from maps.geocoders import OfflineGeocoder
 from tests.accounts.factories import AccountFactory
 from tests.maps.factories import located_account
 from tests.users.factories import UserFactory
@@ -161,3 +163,15 @@ def test_the_command_waits_longer_than_a_save_would(settings, slow_geocoder):
     slow_geocoder(0.3)
     assert "1 located, 0 located approximately, 0 failed." in run()
     assert visit(account).geocode_status == Address.GeocodeStatus.OK
+
+
+def test_it_builds_the_offline_index_first_so_no_save_waits_for_it(use_geocoder, tmp_path):
+    """The README's release step runs it: the first address saved on a page then finds the
+    index ready instead of timing out while it is built (and being left for later)."""
+    source = tmp_path / "cities.json"
+    city = {"countrycode": "NL", "population": 5340, "latitude": 51.418, "longitude": 5.403}
+    source.write_text(json.dumps({"1": {**city, "name": "Veldhoven", "alternatenames": []}}))
+    index = tmp_path / "index.sqlite3"
+    use_geocoder(OfflineGeocoder(index_path=index, source=source))
+    assert "0 visit addresses not located yet to geocode." in run()
+    assert index.exists()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
+from maps.geocoders import get_geocoder
 
 
 class Command(BaseCommand):
@@ -20,5 +21,7 @@ class Command(BaseCommand):
                 f"{result.owners_assigned} accounts given an owner."
             )
         )
+        # What the first address saved would otherwise wait for (the offline geocoder's index).
+        get_geocoder().prepare()
         users = ", ".join(username for username, *_ in DEMO_USERS)
         self.stdout.write(f"Demo logins: {users}; password {DEMO_PASSWORD}")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.models import Address
 from accounts.services import address_geocode
+from maps.geocoders import get_geocoder
 from maps.selectors import addresses_to_geocode
 
 WHICH = {
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         addresses = addresses_to_geocode(
             last_attempt_failed=which == "failed", everything=which == "all", after_id=after
         )
+        # The offline geocoder's first use builds its index: do it here, once per install, so
+        # that the first address saved on a page is not left for later while it is built.
+        get_geocoder().prepare()
         ids = list(addresses.values_list("pk", flat=True))
         total = len(ids)
         label = f"visit address{'es' if total != 1 else ''} {WHICH[which]}".strip()
