@@ -454,10 +454,11 @@ def render_approvals(
     """The Approvals page; `refused` holds the refused decision's form (by its context name,
     "approval_form" or "prepayment_form"), shown in the row of order `refused_id`."""
     pending = selectors.approval_pending()
-    waiting = list(pending[:PENDING_SHOWN])
+    # Any: the rows carry the annotated exposure, and the reasons set here, for the template.
+    waiting: list[Any] = list(pending[:PENDING_SHOWN])
     for order in waiting:
         order.credit_now = selectors.credit_reason_now(order, exposure=order.current_exposure)
-    prepayments = list(selectors.prepayment_pending()[: PENDING_SHOWN + 1])
+    prepayments: list[Any] = list(selectors.prepayment_pending()[: PENDING_SHOWN + 1])
     for order in prepayments:
         order.if_not_received = selectors.credit_check_now(
             order, exposure=order.current_exposure, prepayment=credit.PREPAYMENT_REFUSED
