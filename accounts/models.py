@@ -1,4 +1,5 @@
 from collections.abc import Mapping
+from functools import cache
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from urllib.parse import quote
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -295,6 +297,19 @@ def _parent_id_of(account_id: int) -> int | None:
     return Account.objects.filter(pk=account_id).values_list("parent_id", flat=True).first()
 
 
+@cache
+def fixed_address_names() -> frozenset[str]:
+    """What the Visit and Mailing addresses are called in any language the site offers,
+    casefolded ("bezoekadres", "mailing address")."""
+    names = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names |= {
+                str(kind.label).casefold() for kind in (Address.Kind.VISIT, Address.Kind.MAILING)
+            }
+    return frozenset(names)
+
+
 class Address(models.Model):
     """A postal address of an account. Every account has one Visit and one Mailing address."""
 
@@ -427,6 +442,18 @@ class Address(models.Model):
         # Visit and Mailing may wait to be filled in; a further address exists to be chosen.
         if self.kind == self.Kind.OTHER and not (self.street and self.city and self.country):
             raise ValidationError(_("Fill in the street, city and country of this address."))
+        # Documents list the fixed addresses by their kind's name ("Bezoekadres: ..."): a
+        # further address of that name could not be told apart there.
+        if self.kind == self.Kind.OTHER and self.name.strip().casefold() in fixed_address_names():
+            raise ValidationError(
+                {
+                    "name": gettext(
+                        "“%(name)s” is what the visit address or the mailing address is called: "
+                        "choose another name, such as “Shipping”."
+                    )
+                    % {"name": self.name.strip()}
+                }
+            )
 
     def lines(self) -> list[str]:
         """The parts filled in, as on an envelope: street, postal code and city, country."""

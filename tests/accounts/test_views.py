@@ -846,6 +846,25 @@ class TestAddressPages:
         assert response.status_code == 302
         assert account.addresses.get(name="Shipping").city == "Rotterdam"
 
+    @pytest.mark.parametrize(
+        "name", ["Bezoekadres", "postadres", "Visit address", "MAILING ADDRESS", " Bezoekadres "]
+    )
+    def test_a_further_address_may_not_take_a_fixed_addresss_name(
+        self, as_user, sales_user, name
+    ):
+        """Quotes and orders list the fixed addresses by their kind's name in the reader's
+        language ("Bezoekadres: ..."): a further one of that name could not be told apart."""
+        account = AccountFactory()
+        response = as_user(sales_user).post(
+            reverse("accounts:address_create", args=[account.pk]),
+            {"name": name, "street": "Dock 4", "city": "Rotterdam", "country": "NL"},
+        )
+        assert response.status_code == 200
+        assert "is what the visit address or the mailing address is called" in (
+            field_errors(response.content, "name")
+        )
+        assert account.addresses.count() == 2
+
     def test_a_duplicate_address_name_is_explained(self, as_user, sales_user):
         account = AccountFactory()
         response = as_user(sales_user).post(
