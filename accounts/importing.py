@@ -54,11 +54,13 @@ from accounts.resources import (
     ACTIVE,
     ADDRESS_COLUMNS,
     FILE_FIELDS,
+    HOLD_REASON,
     ActiveWidget,
     ImportFileError,
     PlainDecimalWidget,
     YesNoWidget,
     header_delimiter,
+    no_such_name,
     row_fingerprint,
 )
 from accounts.rules import (
@@ -475,6 +477,8 @@ class _Importer:
         parent_key = self.read_parent(account, values, line=line, errors=errors)
         addresses = self.read_addresses(values, errors=errors)
         if not errors:
+            self.check_hold_reason(account, before, values, errors=errors)
+        if not errors:
             self.check_account(account, errors=errors)
         if not errors:
             self.check_hierarchy(account, parent_key, errors=errors)
@@ -561,7 +565,7 @@ class _Importer:
                 found = self.types.get(name.casefold())
                 if found is None:
                     errors.setdefault("relationship_type", []).append(
-                        _("No relationship type is called “%s”: add it in the admin first.") % name
+                        no_such_name(RelationshipType, name)
                     )
                 else:
                     account.relationship_type = found
@@ -574,9 +578,7 @@ class _Importer:
             if not name:
                 errors.setdefault("industry", []).append(_("Every account needs an industry."))
             elif found is None:
-                errors.setdefault("industry", []).append(
-                    _("No industry is called “%s”: add it in the admin first.") % name
-                )
+                errors.setdefault("industry", []).append(no_such_name(Industry, name))
             else:
                 account.industry = found
         if "credit_limit" in values:
@@ -595,12 +597,11 @@ class _Importer:
                 )
             else:
                 account.is_active = account.is_active if active is None else active
+        if HOLD_REASON in values:
+            account.credit_hold_reason = values[HOLD_REASON]
         if "credit_hold" in values:
             try:
                 account.credit_hold = YesNoWidget().clean(values["credit_hold"])
-                # A lifted hold keeps no reason (a database rule); the file carries none.
-                if not account.credit_hold:
-                    account.credit_hold_reason = ""
             except ValueError:
                 errors.setdefault("credit_hold", []).append(
                     _("“%s” is not yes or no.") % values["credit_hold"][:50]
@@ -740,6 +741,19 @@ class _Importer:
                     _COUNTRY_FIELD.error_messages["invalid_choice"] % {"value": country}
                 )
         return addresses
+
+    def check_hold_reason(
+        self, account: Account, before: Account | None, values: dict[str, str], *, errors: dict
+    ) -> None:
+        """The form's rule when the file carries reasons: a hold put on needs one. CRM 4's own
+        files carry none, and their holds come in without. A lifted hold keeps no reason."""
+        try:
+            services.check_credit_hold_reason(
+                account=account, before=before, required=HOLD_REASON in values
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
 
     def check_account(self, account: Account, *, errors: dict) -> None:
         """The model's own field rules (lengths, email, phone, website, CRM4 id, credit)."""

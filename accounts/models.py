@@ -1,6 +1,6 @@
 from collections.abc import Mapping
-from functools import cache
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from types import MappingProxyType
 from urllib.parse import quote
 

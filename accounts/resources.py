@@ -64,23 +64,35 @@ PARENT_COLUMNS = ("parent_crm4_id", "parent_id")
 _AFTER_PARENT = ACCOUNT_FIELDS.index("parent") + 1
 # Whether the account trades: set on its page (and by the files), not on the account form.
 ACTIVE = "is_active"
+# Why the account is on hold: not on the account form (the hold form sets it), so not in
+# ACCOUNT_FIELDS; in the files beside the hold.
+HOLD_REASON = "credit_hold_reason"
+_AFTER_HOLD = ACCOUNT_FIELDS.index("credit_hold") + 1
 FILE_FIELDS = [
     "id",
     "crm4_id",
     *ACCOUNT_FIELDS[:_AFTER_PARENT],
     "parent_id",
-    *ACCOUNT_FIELDS[_AFTER_PARENT:],
+    *ACCOUNT_FIELDS[_AFTER_PARENT:_AFTER_HOLD],
+    HOLD_REASON,
+    *ACCOUNT_FIELDS[_AFTER_HOLD:],
     ACTIVE,
     *ADDRESS_COLUMNS,
 ]
 
 
+def no_such_name(model: type[RelationshipType | Industry], name: str) -> str:
+    """The message for a relationship type or industry name that matches none (both imports)."""
+    if model is RelationshipType:
+        return _("No relationship type is called “%s”: add it in the admin first.") % name
+    return _("No industry is called “%s”: add it in the admin first.") % name
+
+
 class NameWidget(widgets.ForeignKeyWidget):
     """A relationship type or industry by its name, ignoring case, with a clear error."""
 
-    def __init__(self, model: type, label: str) -> None:
+    def __init__(self, model: type[RelationshipType | Industry]) -> None:
         super().__init__(model, field="name")
-        self.label = label
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         name = str(value or "").strip()
@@ -88,7 +100,7 @@ class NameWidget(widgets.ForeignKeyWidget):
             return None
         found = self.model.objects.filter(name__iexact=name).first()
         if found is None:
-            raise ValueError(f"No {self.label} is called “{name}”: add it in the admin first.")
+            raise ValueError(no_such_name(self.model, name))
         return found
 
 
@@ -274,11 +286,9 @@ class AccountResource(resources.ModelResource):
     relationship_type = Field(
         attribute="relationship_type",
         column_name="relationship_type",
-        widget=NameWidget(RelationshipType, "relationship type"),
+        widget=NameWidget(RelationshipType),
     )
-    industry = Field(
-        attribute="industry", column_name="industry", widget=NameWidget(Industry, "industry")
-    )
+    industry = Field(attribute="industry", column_name="industry", widget=NameWidget(Industry))
     business_unit = Field(
         attribute="business_unit", column_name="business_unit", widget=TextWidget()
     )
@@ -302,6 +312,7 @@ class AccountResource(resources.ModelResource):
         attribute="credit_limit", column_name="credit_limit", widget=PlainDecimalWidget()
     )
     credit_hold = Field(attribute="credit_hold", column_name="credit_hold", widget=YesNoWidget())
+    credit_hold_reason = Field(attribute=HOLD_REASON, column_name=HOLD_REASON, widget=TextWidget())
     owner = Field(attribute="owner", column_name="owner", widget=UsernameWidget())
     is_active = Field(
         attribute=ACTIVE, column_name=ACTIVE, widget=ActiveWidget(), saves_null_values=False
@@ -348,6 +359,18 @@ class AccountResource(resources.ModelResource):
                     "(empty for a new one). Its first line names the columns, separated by "
                     "commas or semicolons: export the accounts to see them."
                 )
+            )
+        columns = {field.column_name for field in self.fields.values()}
+        unread = [c for c in dataset.headers or [] if c.strip() and c not in columns]
+        if unread:
+            raise ImportFileError(
+                _(
+                    "The file has columns this import does not read: %(columns)s. Remove or "
+                    "rename them as the export names its columns; a parent is named here by "
+                    "parent_crm4_id or parent_id (manage.py import_accounts also reads "
+                    "parent_name)."
+                )
+                % {"columns": ", ".join(unread)}
             )
         self.repeated: dict[str, dict[str, list[int]]] = {}
         for column in ("crm4_id", "id"):
@@ -492,6 +515,10 @@ class AccountResource(resources.ModelResource):
         }
         if ActiveWidget().clean(row.get(ACTIVE)) is not None:
             values[ACTIVE] = instance.is_active
+        # A file that carries reasons follows the form's rule; CRM 4's own files carry none.
+        reasons_given = HOLD_REASON in row
+        if reasons_given:
+            values[HOLD_REASON] = instance.credit_hold_reason
         addresses = self._addresses(row)
         try:
             if user is None:  # the admin always says who imports
@@ -504,13 +531,16 @@ class AccountResource(resources.ModelResource):
                         visit_address=addresses.get(Address.Kind.VISIT),
                         mailing_address=addresses.get(Address.Kind.MAILING),
                         geocode=False,
-                        hold_reason_required=False,
+                        hold_reason_required=reasons_given,
                     )
                     # The import reports the row by the resource's instance: give it the id.
                     instance.pk = account.pk
                 else:
                     services.account_update(
-                        account=instance, user=user, fields=values, hold_reason_required=False
+                        account=instance,
+                        user=user,
+                        fields=values,
+                        hold_reason_required=reasons_given,
                     )
                     for address in instance.addresses.filter(kind__in=addresses):
                         self._save_address(address, addresses[address.kind], user=user)

@@ -165,7 +165,7 @@ def require_credit_permission(*, user: AuthUser, before: Account | None, fields:
             require_permission(user, permission, str(CREDIT_REFUSALS[permission]))
 
 
-def _check_credit_hold_reason(
+def check_credit_hold_reason(
     *, account: Account, before: Account | None, required: bool = True
 ) -> None:
     """A hold needs a reason when it is put on or its reason changes; lifting it drops the reason.
@@ -253,7 +253,7 @@ def account_create(
     account = Account(**fields)
     if account.relationship_type_id is None:
         account.relationship_type = RelationshipType.objects.for_new_account()
-    _check_credit_hold_reason(account=account, before=None, required=hold_reason_required)
+    check_credit_hold_reason(account=account, before=None, required=hold_reason_required)
     account.name_key = account_name_key(account.name)
     account.full_clean()
     _save_unique(account)
@@ -297,7 +297,7 @@ def account_update(
         _check_owner_is_active(fields["owner"])
     for field, value in fields.items():
         setattr(account, field, value)
-    _check_credit_hold_reason(account=account, before=before, required=hold_reason_required)
+    check_credit_hold_reason(account=account, before=before, required=hold_reason_required)
     account.name_key = account_name_key(account.name)
     account.full_clean()
     # The reason goes with the hold: lifting a hold clears it even when the form did not send it.
@@ -321,7 +321,7 @@ def account_set_credit_hold(
     before = Account.objects.select_for_update().get(pk=account.pk)
     account.credit_hold = hold
     account.credit_hold_reason = reason
-    _check_credit_hold_reason(account=account, before=before)
+    check_credit_hold_reason(account=account, before=before)
     others = [f.name for f in Account._meta.fields if f.name not in HOLD_FIELDS]
     account.clean_fields(exclude=others)
     if (before.credit_hold, before.credit_hold_reason) == (hold, account.credit_hold_reason):

@@ -276,12 +276,15 @@ class TestExport:
         rows = self.export(importer)
 
         parent_at = HEADER.index("parent_crm4_id") + 1
+        hold_at = HEADER.index("credit_hold") + 1
         owner_at = HEADER.index("owner") + 1
         assert list(rows[0]) == [
             "id",
             *HEADER[:parent_at],
             "parent_id",
-            *HEADER[parent_at:owner_at],
+            *HEADER[parent_at:hold_at],
+            "credit_hold_reason",
+            *HEADER[hold_at:owner_at],
             "is_active",
             *HEADER[owner_at:],
         ]
@@ -535,3 +538,21 @@ def test_a_row_repeated_without_any_id_is_refused_in_the_admin_too(importer):
     refused = {row.number: row.error_dict for row in result.invalid_rows}
     assert list(refused) == [3], refused
     assert "The same as line 1, which adds this account already" in str(refused[3]["name"])
+
+
+def test_a_column_the_admin_does_not_read_is_refused_not_ignored(importer):
+    """A tester's parent_name column (which only manage.py import_accounts reads) was dropped
+    without a word: the accounts came in without their parents."""
+    header = [*HEADER, "parent_name"]
+    row = old_crm_row(parent_name="Bos Handel B.V.")
+    page = preview(importer, to_csv([row], header=header)).content.decode()
+    assert "columns this import does not read: parent_name" in page
+    assert not Account.objects.exists()
+
+
+def test_an_unknown_industry_is_refused_in_the_users_language(importer, admin_user):
+    admin_user.language = "nl"
+    admin_user.save(update_fields=["language"])
+    result = preview(importer, to_csv([old_crm_row(industry="_Nope")])).context["result"]
+    errors = str([row.error_dict for row in result.invalid_rows])
+    assert "Er is geen branche “_Nope”" in errors

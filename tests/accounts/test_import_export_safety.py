@@ -62,6 +62,7 @@ def hostile_accounts(db):
         email="=x@example.com",
         credit_limit=Decimal("1500.50"),
         credit_hold=True,
+        credit_hold_reason="=cmd|' /C calc'!A0",
         visit__street="@Home 1",
         visit__city="-Venlo",
         mailing__street="'=Postbus 7",
@@ -153,6 +154,7 @@ class TestRoundTrip:
             row["name"]: (row["phone"], row["business_unit"]) for row in Account.objects.values()
         }
         assert got == expected
+        assert Account.objects.get(name=HOSTILE).credit_hold_reason == "=cmd|' /C calc'!A0"
         assert Address.objects.get(kind=Address.Kind.MAILING, street="'=Postbus 7")
 
 

@@ -849,9 +849,7 @@ class TestAddressPages:
     @pytest.mark.parametrize(
         "name", ["Bezoekadres", "postadres", "Visit address", "MAILING ADDRESS", " Bezoekadres "]
     )
-    def test_a_further_address_may_not_take_a_fixed_addresss_name(
-        self, as_user, sales_user, name
-    ):
+    def test_a_further_address_may_not_take_a_fixed_addresss_name(self, as_user, sales_user, name):
         """Quotes and orders list the fixed addresses by their kind's name in the reader's
         language ("Bezoekadres: ..."): a further one of that name could not be told apart."""
         account = AccountFactory()
