@@ -428,3 +428,32 @@ def test_the_lines_on_a_dutch_phone_line_up_and_a_removed_line_fades(page: Page,
     expect(page.locator("[data-total]")).to_have_text("€\u00a0242,00")
     second.screenshot(path=ARTIFACTS / "quote-line-removed-phone-nl.png")
     page.locator(".lines-table tfoot").screenshot(path=ARTIFACTS / "quote-totals-phone-nl.png")
+
+
+def test_the_dutch_approvals_page_keeps_its_button_words_whole(page: Page, accounting_user):
+    """A tester saw "Vooruitbetalin|g bevestigen" and "Niet ontvang|en" at 1280 px: a table
+    cell let its buttons break anywhere to squeeze the column."""
+    from tests.sales.factories import OrderFactory
+
+    OrderFactory(status=Order.Status.AWAITING_PREPAYMENT, prepaid=True)
+    log_in(page, accounting_user.username)
+    accounting_user.language = "nl"
+    accounting_user.save(update_fields=["language"])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/approvals/")
+    row = page.locator("tr[data-prepayment-row]")
+    expect(row.get_by_role("button", name="Vooruitbetaling bevestigen")).to_be_visible()
+    words = page.evaluate(
+        """() => [...document.querySelectorAll('.decision-form .button')].flatMap((button) => {
+          const text = button.firstChild;
+          return [...text.textContent.matchAll(/\\S+/g)].map((word) => {
+            const range = document.createRange();
+            range.setStart(text, word.index);
+            range.setEnd(text, word.index + word[0].length);
+            const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            return [word[0], tops.size];
+          });
+        })"""
+    )
+    assert words and all(lines == 1 for _, lines in words), words
+    screenshot(page, "approvals-nl")
