@@ -134,6 +134,8 @@ class MailingAddressForm(AddressForm):
     same_as_visit = forms.BooleanField(
         required=False, initial=True, label=_("Same as the visit address")
     )
+    # First: unticked, it reveals the fields below it, where the keyboard goes next.
+    field_order = ["same_as_visit"]
 
 
 class ContactForm(KeepOthersChangesMixin, forms.ModelForm):

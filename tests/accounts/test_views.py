@@ -500,6 +500,14 @@ class TestAccountCreate:
         mailing = account.addresses.get(kind=Address.Kind.MAILING)
         assert (mailing.street, mailing.city) == ("Kastanjelaan 12", "Eindhoven")
 
+    def test_same_as_visit_comes_before_the_mailing_fields_it_reveals(self, as_user, sales_user):
+        """Unticked by keyboard, it showed the fields above it: Tab went on to Save."""
+        page = parse(as_user(sales_user).get(reverse("accounts:create")).content.decode())
+        mailing = page.find("fieldset", class_="mailing-address")
+        names = [box.attrs["name"] for box in mailing.find_all() if "name" in box.attrs]
+        assert names[0] == "mailing-same_as_visit", names
+        assert "mailing-street" in names
+
     def test_a_different_mailing_address(self, as_user, sales_user):
         data = create_data(
             **{
