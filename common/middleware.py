@@ -1,5 +1,5 @@
-"""Requests mended or refused at the edge: NUL characters before any view or the admin sees
-them, and methods an address does not take, drawn as a page."""
+"""Requests mended or refused at the edge: NUL characters and bidi overrides before any view or
+the admin sees them, and methods an address does not take, drawn as a page."""
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from django.http.request import _ImmutableQueryDict
 
 NUL = "\x00"
+# What a value loses: NUL, and the bidi embedding and override controls (U+202A-U+202E). An
+# override runs on past the name it was typed in and reverses the page's own text around it
+# ("Make ... the primary contact" read backwards); right-to-left letters need none of them.
+DROPPED = dict.fromkeys(map(ord, NUL + "\u202a\u202b\u202c\u202d\u202e"))
 
 
 class NulCharacterInRequest(SuspiciousOperation):
@@ -19,7 +23,8 @@ class NulCharacterInRequest(SuspiciousOperation):
 
 
 class RefuseNulMiddleware:
-    """Drops NUL from query and form values; answers 400 to a path or a parameter name with one.
+    """Drops NUL (and bidi overrides, DROPPED) from query and form values; answers 400 to a path
+    or a parameter name with a NUL.
 
     Why here, at the edge, and not in each form: PostgreSQL cannot hold NUL in text, and any
     query given one raises (`A string literal cannot contain NUL`). Fields that query while
@@ -39,22 +44,23 @@ class RefuseNulMiddleware:
             del request.COOKIES[name]
         if NUL in request.path_info:
             raise NulCharacterInRequest("NUL character in the path")
-        request.GET = _without_nul(request.GET)
+        request.GET = _mended(request.GET)
         if request.method == "POST":
-            request.POST = _without_nul(request.POST)
+            request.POST = _mended(request.POST)
         return self.get_response(request)
 
 
-def _without_nul(params: "_ImmutableQueryDict") -> "_ImmutableQueryDict":
-    """The parameters with NUL left out of their values (the same object when none has one)."""
+def _mended(params: "_ImmutableQueryDict") -> "_ImmutableQueryDict":
+    """The parameters with DROPPED left out of their values (the same object when none has
+    any)."""
     if any(NUL in key for key in params):
         raise NulCharacterInRequest("NUL character in a parameter's name")
     lists = list(params.lists())
-    if not any(NUL in value for _key, values in lists for value in values):
+    if all(value.translate(DROPPED) == value for _key, values in lists for value in values):
         return params
     mended = QueryDict(mutable=True, encoding=params.encoding)
     for key, values in lists:
-        mended.setlist(key, [value.replace(NUL, "") for value in values])
+        mended.setlist(key, [value.translate(DROPPED) for value in values])
     mended._mutable = False
     return cast("_ImmutableQueryDict", mended)
 

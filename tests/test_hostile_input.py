@@ -116,6 +116,21 @@ def test_a_pasted_nul_is_dropped_and_the_rest_is_saved(client_, sales_user, url_
     assert document.customer == customer and document.notes == "Call first"
 
 
+def test_a_bidi_override_is_dropped_so_it_cannot_reverse_the_pages_own_text(client_, sales_user):
+    """A contact named "... \u202e evil" turned "Make ... the primary contact" backwards on the
+    page (the override runs on past the name). Embedding and override controls are dropped; the
+    right-to-left letters themselves are kept and show as they should."""
+    account = AccountFactory()
+    client_.force_login(sales_user)
+    response = client_.post(
+        reverse("accounts:contact_create", args=[account.pk]),
+        {"first_name": "مرحبا", "last_name": "العالم \u202eevil\u202c", "email": ""},
+    )
+    assert response.status_code == 302
+    contact = account.contacts.get()
+    assert (contact.first_name, contact.last_name) == ("مرحبا", "العالم evil")
+
+
 def test_a_nul_in_the_new_accounts_parent_box_is_dropped(client_, sales_user):
     parent = AccountFactory(name="Acme")
     client_.force_login(sales_user)

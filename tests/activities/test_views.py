@@ -536,6 +536,25 @@ class TestMyWork:
         rows = page.find("table", class_="my-recent").find("tbody").find_all("tr")
         assert [r.attrs["data-activity"] for r in rows] == [str(mine.pk)]
 
+    def test_recent_activities_read_newest_written_first_by_when_written(self, as_user, sales_user):
+        """Listed by when they were written, they showed when they happened (or are due): a
+        tester read 22:49, 10:00, 22:49 and took the list for unsorted."""
+        now = timezone.now()
+        older = ActivityFactory(
+            created_by=sales_user, occurred_at=now - datetime.timedelta(hours=2)
+        )
+        newer = ActivityFactory(created_by=sales_user, occurred_at=now + datetime.timedelta(days=3))
+        page = parse(as_user(sales_user).get(reverse("activities:my_work")).content)
+        table = page.find("table", class_="my-recent")
+        assert table.find("thead").find("th").text == "Written"
+        rows = table.find("tbody").find_all("tr")
+        assert [r.attrs["data-activity"] for r in rows] == [str(newer.pk), str(older.pk)]
+        written = [r.find("time").attrs["datetime"] for r in rows]
+        assert written == [
+            timezone.localtime(newer.created_at).isoformat(),
+            timezone.localtime(older.created_at).isoformat(),
+        ]
+
     def test_an_empty_page_asks_nobody_for_what_their_role_cannot_do(
         self, as_user, sales_user, accounting_user
     ):
