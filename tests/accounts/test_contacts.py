@@ -71,6 +71,21 @@ class TestPrimaryContact:
         contact.refresh_from_db()
         assert contact.is_primary
 
+    @pytest.mark.parametrize(
+        ("language", "visible"), [("en-gb", "Make primary"), ("nl", "Primair maken")]
+    )
+    def test_the_buttons_name_starts_with_what_it_shows(
+        self, as_user, sales_user, language, visible
+    ):
+        """Voice control users say what they see: the accessible name must contain it."""
+        contact = ContactFactory(first_name="Jan", last_name="de Boer")
+        sales_user.language = language
+        sales_user.save(update_fields=["language"])
+        page = parse(as_user(sales_user).get(contact.account.get_absolute_url()).content)
+        button = page.find("td", data_primary="no").find("button")
+        assert button.text == visible
+        assert button.attrs["aria-label"] == f"{visible}: Jan de Boer"
+
     def test_accounting_gets_a_403(self, as_user, accounting_user):
         contact = ContactFactory()
         response = as_user(accounting_user).post(
