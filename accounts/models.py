@@ -73,6 +73,16 @@ class RelationshipType(models.Model):
         verbose_name = _("relationship type")
         verbose_name_plural = _("relationship types")
         ordering = ["name"]
+        # "Customer" and "customer" would both be offered, and the imports ignore case.
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="relationshiptype_name_unique_ignoring_case",
+                violation_error_message=_(
+                    "A relationship type of this name exists already (capitals aside)."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -98,6 +108,15 @@ class Industry(models.Model):
         verbose_name = _("industry")
         ordering = ["name"]
         verbose_name_plural = _("industries")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="industry_name_unique_ignoring_case",
+                violation_error_message=_(
+                    "An industry of this name exists already (capitals aside)."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

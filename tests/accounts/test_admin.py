@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms import CheckboxInput
 from django.urls import reverse
 
-from accounts.models import Account, AccountChange, Address, Contact, RelationshipType
+from accounts.models import Account, AccountChange, Address, Contact, Industry, RelationshipType
 from tests.accounts.factories import (
     AccountFactory,
     AddressFactory,
@@ -369,6 +369,24 @@ class TestOtherAdmins:
         )
         assert response.status_code == 302
         assert RelationshipType.objects.filter(code="distributor").exists()
+
+    @pytest.mark.parametrize(
+        ("model", "data"),
+        [
+            ("relationshiptype", {"name": "customer", "code": "customer-2", "description": ""}),
+            ("industry", {"name": "_retail"}),
+        ],
+    )
+    def test_a_name_that_differs_only_in_capitals_is_refused(self, admin_user, client, model, data):
+        """The forms would offer both, and the imports (which ignore case) take either."""
+        rtype(RelationshipType.CUSTOMER)
+        IndustryFactory(name="_Retail")
+        client.force_login(admin_user)
+        response = client.post(reverse(f"admin:accounts_{model}_add"), data)
+        assert response.status_code == 200
+        assert "exists already" in response.content.decode()
+        assert RelationshipType.objects.filter(name__iexact="customer").count() == 1
+        assert Industry.objects.filter(name__iexact="_retail").count() == 1
 
     def test_fixed_address_cannot_be_deleted_but_shipping_can(self, admin_user, client):
         account = AccountFactory()
