@@ -290,6 +290,28 @@ function setUpErrorSummary() {
   });
 }
 
+// A new activity's "When" starts at now, which suits what happened; a task due now is overdue
+// the moment it is saved. Made a task before "When" is touched, it is due tomorrow at 09:00
+// instead (and back to now if made something else again). A typed time is never replaced.
+function setUpTaskDueDefault() {
+  document.querySelectorAll("form[data-new-activity]").forEach((form) => {
+    const kind = form.querySelector("select[name=kind]");
+    const when = form.querySelector("input[name=occurred_at]");
+    if (!kind || !when) return;
+    const now = when.value;
+    let touched = false;
+    when.addEventListener("input", () => { touched = true; });
+    kind.addEventListener("change", () => {
+      if (touched) return;
+      if (kind.value !== "task") { when.value = now; return; }
+      const due = new Date();
+      due.setDate(due.getDate() + 1);
+      const pad = (number) => String(number).padStart(2, "0");
+      when.value = `${due.getFullYear()}-${pad(due.getMonth() + 1)}-${pad(due.getDate())}T09:00`;
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setUpMenuToggle();
   setUpErrorSummary();
@@ -299,4 +321,5 @@ document.addEventListener("DOMContentLoaded", () => {
   setUpAccountPickers();
   setUpMailingToggle();
   setUpTypeMeanings();
+  setUpTaskDueDefault();
 });

@@ -137,3 +137,31 @@ def test_on_a_dutch_phone_the_timeline_actions_keep_their_words_whole(page: Page
     assert lines and all(count == 1 for _, count in lines), lines
     # Looked at: the button and the links keep their words; the links wrap below as a whole.
     page.locator(".timeline-entry").first.screenshot(path=ARTIFACTS / "timeline-entry-phone-nl.png")
+
+
+def test_a_task_written_in_the_quick_form_is_due_tomorrow_not_overdue_at_once(
+    page: Page, sales_user
+):
+    """ "When" starts at now, so a task saved as it stood was overdue straight away (a tester)."""
+    account = AccountFactory(name="Acme Panels")
+    log_in(page, sales_user.username)
+    page.goto(account.get_absolute_url())
+    form = page.locator("form.activity-quick-form")
+    when = form.locator("input[name=occurred_at]")
+    form.get_by_label("Kind").select_option("task")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    expect(when).to_have_value(f"{tomorrow.isoformat()}T09:00")
+    form.get_by_label("Subject").fill("Send the framework agreement")
+    form.get_by_role("button", name="Add to the timeline").click()
+    entry = page.locator("li.timeline-entry").first
+    expect(entry).to_contain_text("Send the framework agreement")
+    expect(entry.locator("[data-state]")).to_have_attribute("data-state", "open")
+
+    # Made something else again it is now again; a time the user typed is never replaced.
+    now = when.input_value()
+    form.get_by_label("Kind").select_option("task")
+    form.get_by_label("Kind").select_option("call")
+    expect(when).to_have_value(now)
+    when.fill("2027-01-04T14:30")
+    form.get_by_label("Kind").select_option("task")
+    expect(when).to_have_value("2027-01-04T14:30")
