@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -23,6 +22,7 @@ from accounts.rules import (
     account_hierarchy_errors,
     business_unit_normalized,
 )
+from common.languages import casefolded_in_every_language
 from common.money import money_format
 from common.search import phone_national_digits, search_normalised
 
@@ -320,13 +320,7 @@ def _parent_id_of(account_id: int) -> int | None:
 def fixed_address_names() -> frozenset[str]:
     """What the Visit and Mailing addresses are called in any language the site offers,
     casefolded ("bezoekadres", "mailing address")."""
-    names = set()
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            names |= {
-                str(kind.label).casefold() for kind in (Address.Kind.VISIT, Address.Kind.MAILING)
-            }
-    return frozenset(names)
+    return casefolded_in_every_language((Address.Kind.VISIT.label, Address.Kind.MAILING.label))
 
 
 class Address(models.Model):

@@ -12,10 +12,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -24,6 +23,7 @@ from accounts.models import Account, Address, RelationshipType
 from accounts.selectors import primary_contact_of
 from accounts.sellers import seller_errors
 from accounts.services import account_refuse_if_inactive, account_set_relationship_type
+from common.languages import casefolded_in_every_language
 from common.permissions import require_permission
 from common.typing import StrOrPromise
 from sales import credit, selectors, totals
@@ -81,13 +81,9 @@ _ADDRESS_NAMES: dict[str, tuple[StrOrPromise, ...]] = {
 
 @functools.cache
 def _address_names(fallback: str) -> frozenset[str]:
-    """The names preferred over the `fallback` kind of address, lower-cased, in every language
+    """The names preferred over the `fallback` kind of address, casefolded, in every language
     of settings.LANGUAGES (English is the names themselves)."""
-    found: set[str] = set()
-    for code, _language in settings.LANGUAGES:
-        with translation.override(code):
-            found.update(str(name).lower() for name in _ADDRESS_NAMES[fallback])
-    return frozenset(found)
+    return casefolded_in_every_language(_ADDRESS_NAMES[fallback])
 
 
 def _take_number(kind: str) -> int | None:
@@ -129,7 +125,7 @@ def _pick_address(addresses: list[Address], kind: str) -> Address | None:
     """The address named as INVOICE_ADDRESS_NAMES (or DELIVERY_...) say, else the `kind` one."""
     known = _address_names(kind)
     for address in addresses:
-        if address.name.strip().lower() in known:
+        if address.name.strip().casefold() in known:
             return address
     return next((a for a in addresses if a.kind == kind), None)
 
