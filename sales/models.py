@@ -502,18 +502,27 @@ class Order(SalesDocument):
             return credit.PREPAYMENT_CONFIRMED
         return credit.PREPAYMENT_CLAIMED
 
-    @property
-    def credit_reason_shown(self) -> str:
-        """What the credit check decided, with its figures, in the reader's language."""
+    def credit_check_recorded(
+        self, *, prepayment: str | None = None
+    ) -> credit.CreditDecision | None:
+        """The credit check as it ran on the figures it was given (with `prepayment` instead, if
+        given); None for an order checked before those were kept."""
         if not self.credit_prepayment or self.credit_exposure is None:
-            return self.credit_reason
+            return None
         return credit.credit_check(
             order_value=self.total,
-            prepayment=self.credit_prepayment,
+            prepayment=prepayment or self.credit_prepayment,
             credit_hold=bool(self.credit_hold_at_check),
             credit_limit=self.credit_limit,
             exposure=self.credit_exposure,
-        ).reason
+        )
+
+    @property
+    def credit_reason_shown(self) -> str:
+        """What the credit check decided, with its figures, in the reader's language (as stored,
+        in the writer's, for an order checked before the figures were kept)."""
+        recorded = self.credit_check_recorded()
+        return self.credit_reason if recorded is None else recorded.reason
 
     @property
     def awaits_a_decision(self) -> bool:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     DecimalField,
@@ -82,7 +83,7 @@ def account_exposure(*, account_id: int) -> Decimal:
 
 
 def credit_check_now(
-    order: Order, *, exposure: Decimal, prepayment: str | None = None
+    *, order: Order, exposure: Decimal, prepayment: str | None = None
 ) -> credit.CreditDecision:
     """What the credit check would decide on the order with its customer's hold and limit and
     `exposure` as they are now (`prepayment` as it stands, unless given)."""
@@ -95,13 +96,58 @@ def credit_check_now(
     )
 
 
-def credit_reason_now(order: Order, *, exposure: Decimal) -> str:
-    """The reason the credit check would give an order still waiting now, when it is not what
-    it said; "" otherwise."""
+def credit_reason_now(*, order: Order, exposure: Decimal) -> str:
+    """What the credit check would say of an order still waiting, when it would now decide
+    otherwise (a hold lifted, a limit raised, invoices paid); "" when it would decide the same,
+    however its figures moved.
+
+    An order waiting for its prepayment is compared on what happens should the money not arrive.
+    """
     if not order.awaits_a_decision:
         return ""
-    reason = credit_check_now(order, exposure=exposure).reason
-    return "" if reason == order.credit_reason_shown else reason
+    now = credit_check_now(order=order, exposure=exposure)
+    if not order.awaits_prepayment:
+        return "" if now.status == order.status else now.reason
+    then = order.credit_check_recorded(prepayment=credit.NOT_PREPAID)
+    if_not_received = credit_check_now(
+        order=order, exposure=exposure, prepayment=credit.NOT_PREPAID
+    )
+    return "" if then is None or then.status == if_not_received.status else now.reason
+
+
+@dataclass(frozen=True)
+class WaitingOrder:
+    """An order on the Approvals page and what the credit check says of it today: for one
+    waiting for Management, its reason when it would now decide otherwise ("" if not); for one
+    waiting for its prepayment, what it decides should the money not arrive."""
+
+    order: Order
+    reason_now: str
+
+
+def approvals_waiting(*, shown: int) -> tuple[list[WaitingOrder], int]:
+    """The `shown` oldest orders waiting for Management, and how many wait."""
+    pending = approval_pending()
+    orders: list[Any] = list(pending[:shown])  # annotated with current_exposure
+    rows = [
+        WaitingOrder(order, credit_reason_now(order=order, exposure=order.current_exposure))
+        for order in orders
+    ]
+    return rows, pending.count()
+
+
+def prepayments_waiting(*, shown: int) -> list[WaitingOrder]:
+    """The `shown` oldest orders waiting for their prepayment (and the next, if any)."""
+    orders: list[Any] = list(prepayment_pending()[: shown + 1])  # with current_exposure
+    return [
+        WaitingOrder(
+            order,
+            credit_check_now(
+                order=order, exposure=order.current_exposure, prepayment=credit.NOT_PREPAID
+            ).reason,
+        )
+        for order in orders
+    ]
 
 
 _LIST_FIELDS = (

@@ -500,6 +500,7 @@ def order_recheck(*, order: Order, user: User, prepaid: bool | None = None) -> O
         raise ValidationError(
             _("Only a blocked order is checked again: %(order)s is not blocked.") % {"order": order}
         )
+    account_refuse_if_inactive(account, field=None)
     if prepaid is not None:
         order.prepaid = prepaid
     decision = _run_credit_check(order, account)
@@ -518,7 +519,7 @@ def order_decide(*, order: Order, user: User, approve: bool, comment: str) -> Ap
     refused with the reason and the order keeps waiting, so Management can reject it now or
     approve it once the hold is lifted. It is not moved to Blocked behind Management's
     back: nothing changes unless they decide. An inactive account's order is refused
-    likewise: it gets no new orders.
+    likewise (and so are a recheck and a prepayment's answer): it gets no new orders.
     """
     require_permission(
         user,
@@ -571,6 +572,8 @@ def _lock_awaiting_prepayment(*, order: Order, user: User) -> tuple[Order, Accou
             _("%(order)s is not waiting for a prepayment: it is %(status)s.")
             % {"order": order, "status": order.get_status_display().lower()}
         )
+    # Either answer may accept the order, and an inactive account gets no new orders.
+    account_refuse_if_inactive(account, field=None)
     return order, account
 
 

@@ -329,7 +329,9 @@ class OrderDetailView(PermissionRequiredMixin, DetailView):
         context["recheck_form"] = OrderRecheckForm(initial={"prepaid": self.object.prepaid})
         if self.object.awaits_a_decision:
             exposure = selectors.account_exposure(account_id=self.object.customer_id)
-            context["credit_now"] = selectors.credit_reason_now(self.object, exposure=exposure)
+            context["credit_now"] = selectors.credit_reason_now(
+                order=self.object, exposure=exposure
+            )
         invoice = getattr(self.object, "invoice", None)
         context["invoice"] = invoice
         return context
@@ -453,20 +455,12 @@ def render_approvals(
 ) -> HttpResponse:
     """The Approvals page; `refused` holds the refused decision's form (by its context name,
     "approval_form" or "prepayment_form"), shown in the row of order `refused_id`."""
-    pending = selectors.approval_pending()
-    # Any: the rows carry the annotated exposure, and the reasons set here, for the template.
-    waiting: list[Any] = list(pending[:PENDING_SHOWN])
-    for order in waiting:
-        order.credit_now = selectors.credit_reason_now(order, exposure=order.current_exposure)
-    prepayments: list[Any] = list(selectors.prepayment_pending()[: PENDING_SHOWN + 1])
-    for order in prepayments:
-        order.if_not_received = selectors.credit_check_now(
-            order, exposure=order.current_exposure, prepayment=credit.PREPAYMENT_REFUSED
-        ).reason
+    pending, pending_count = selectors.approvals_waiting(shown=PENDING_SHOWN)
+    prepayments = selectors.prepayments_waiting(shown=PENDING_SHOWN)
     refused = refused or {}
     context = {
-        "pending": waiting,
-        "pending_count": pending.count(),
+        "pending": pending,
+        "pending_count": pending_count,
         "prepayments": prepayments[:PENDING_SHOWN],
         "prepayments_more": len(prepayments) > PENDING_SHOWN,
         "can_confirm_prepayment": request.user.has_perm("sales.confirm_prepayment"),

@@ -2,6 +2,8 @@
 
 from decimal import Decimal as D
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
@@ -61,11 +63,16 @@ def test_the_prepayments_table_says_what_not_received_would_decide_now(
     page = parse(as_user(accounting_user).get(reverse("sales:approval_list")).content.decode())
     row = page.find("tr", data_prepayment_row="")
     assert (
-        "The prepayment was not received, so the order is checked on credit: Needs Management's "
-        "approval: open exposure €500.00 + this order €605.00 = €1,105.00, which is €105.00 above "
-        "the credit limit of €1,000.00." in row.text
+        "Needs Management's approval: open exposure €500.00 + this order €605.00 = €1,105.00, "
+        "which is €105.00 above the credit limit of €1,000.00." in row.text
     )
+    # Said as what would happen, under its conditional heading, not as what did.
+    assert "was not received" not in row.text
     assert "within the credit limit" not in row.text
+    # Its page says the same of today, beside what it said when entered.
+    assert "Checked now: Waiting for Accounting to confirm" in checked_now(
+        as_user(accounting_user), prepaid
+    )
 
 
 def test_an_order_waiting_for_approval_says_how_it_would_be_checked_now(
@@ -107,3 +114,70 @@ def test_a_settled_order_is_not_checked_again(as_user, sales_user, customer):
     customer.credit_limit = D("1.00")
     customer.save(update_fields=["credit_limit"])
     assert checked_now(as_user(sales_user), order) is None
+
+
+def test_a_refused_prepayment_is_not_checked_now_when_nothing_changed(
+    as_user, sales_user, accounting_user, customer
+):
+    """The recorded reason starts "The prepayment was not received"; today's check of the same
+    figures decides the same, so there is nothing new to say (a reviewer saw it said always)."""
+    order = submit(sales_user, customer, line("1", "1000.00"), prepaid=True)
+    services.order_refuse_prepayment(order=order, user=accounting_user, comment="Nothing came.")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_APPROVAL
+    assert checked_now(as_user(accounting_user), order) is None
+
+
+def test_figures_that_moved_without_changing_the_decision_say_nothing_new(
+    as_user, sales_user, management_user, customer
+):
+    order = submit(sales_user, customer, line("1", "1000.00"))
+    submit(sales_user, customer, line("1", "1.00"))  # a small accepted order: exposure moves
+    assert checked_now(as_user(management_user), order) is None
+
+
+def test_an_order_checked_before_the_figures_were_kept_is_compared_by_its_decision(
+    as_user, management_user, customer
+):
+    """Its text is in the writer's language; a reader of another still sees no 'Checked now'
+    while the decision stands."""
+    order = OrderFactory(
+        customer=customer,
+        status=Order.Status.PENDING_APPROVAL,
+        total=D("1210.00"),
+        credit_reason="Goedkeuring van het management nodig: ...",
+    )
+    client = as_user(management_user)
+    assert checked_now(client, order) is None
+    customer.credit_limit = D("5000.00")
+    customer.save(update_fields=["credit_limit"])
+    assert checked_now(client, order).startswith("Checked now: Accepted:")
+
+
+def test_no_answer_moves_an_inactive_accounts_order_forward(
+    as_user, sales_user, accounting_user, customer
+):
+    prepaid = submit(sales_user, customer, line("1", "100.00"), prepaid=True)
+    customer.credit_hold = True
+    customer.save(update_fields=["credit_hold"])
+    blocked = submit(sales_user, customer, line("1", "100.00"), enter_blocked=True)
+    customer.credit_hold = False
+    customer.is_active = False
+    customer.save(update_fields=["credit_hold", "is_active"])
+    for refused in (
+        lambda: services.order_confirm_prepayment(order=prepaid, user=accounting_user),
+        lambda: services.order_refuse_prepayment(order=prepaid, user=accounting_user, comment="-"),
+        lambda: services.order_recheck(order=blocked, user=sales_user),
+    ):
+        with pytest.raises(ValidationError, match="is inactive"):
+            refused()
+    prepaid.refresh_from_db()
+    blocked.refresh_from_db()
+    assert (prepaid.status, blocked.status) == (
+        Order.Status.AWAITING_PREPAYMENT,
+        Order.Status.BLOCKED,
+    )
+    page = parse(as_user(accounting_user).get(reverse("sales:approval_list")).content.decode())
+    assert page.find("tr", data_prepayment_row="").find("span", data_inactive="")
+    order_page = parse(as_user(sales_user).get(blocked.get_absolute_url()).content.decode())
+    assert order_page.find("p", data_inactive="")

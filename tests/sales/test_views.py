@@ -583,6 +583,18 @@ def test_order_page_has_constant_queries(
     assert html(response).count("data-approval") == 3
 
 
+def test_a_waiting_orders_page_reads_the_exposure_now_within_its_queries(
+    as_user, management_user, customer, django_assert_max_num_queries
+):
+    """Undecided, its page also checks its credit as of today ("Checked now"): one query."""
+    order = OrderFactory(customer=customer, status=Order.Status.PENDING_APPROVAL)
+    OrderLineFactory.create_batch(8, order=order)
+    client = as_user(management_user)
+    with django_assert_max_num_queries(8):
+        response = client.get(order.get_absolute_url())
+    assert response.status_code == 200 and "data-credit-reason" in html(response)
+
+
 def test_approvals_page_has_constant_queries(
     as_user, management_user, customer, django_assert_max_num_queries
 ):
