@@ -370,7 +370,8 @@ class AccountResource(resources.ModelResource):
                     "parent_crm4_id or parent_id (manage.py import_accounts also reads "
                     "parent_name)."
                 )
-                % {"columns": ", ".join(unread)}
+                # Quoted: a stray space in a header would not show otherwise.
+                % {"columns": ", ".join(f"“{column}”" for column in unread)}
             )
         self.repeated: dict[str, dict[str, list[int]]] = {}
         for column in ("crm4_id", "id"):

@@ -12,10 +12,11 @@ if TYPE_CHECKING:
     from django.http.request import _ImmutableQueryDict
 
 NUL = "\x00"
-# What a value loses: NUL, and the bidi embedding and override controls (U+202A-U+202E). An
-# override runs on past the name it was typed in and reverses the page's own text around it
-# ("Make ... the primary contact" read backwards); right-to-left letters need none of them.
-DROPPED = dict.fromkeys(map(ord, NUL + "\u202a\u202b\u202c\u202d\u202e"))
+# What a value loses: NUL, and the bidi embedding, override and isolate controls (U+202A-U+202E,
+# U+2066-U+2069). One left open runs on past the name it was typed in and reorders the page's
+# own text around it ("Make ... the primary contact" read backwards); right-to-left letters
+# need none of them.
+DROPPED = dict.fromkeys(map(ord, NUL + "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 class NulCharacterInRequest(SuspiciousOperation):

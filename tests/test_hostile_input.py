@@ -124,7 +124,7 @@ def test_a_bidi_override_is_dropped_so_it_cannot_reverse_the_pages_own_text(clie
     client_.force_login(sales_user)
     response = client_.post(
         reverse("accounts:contact_create", args=[account.pk]),
-        {"first_name": "مرحبا", "last_name": "العالم \u202eevil\u202c", "email": ""},
+        {"first_name": "مرحبا\u2067", "last_name": "العالم \u202eevil\u202c", "email": ""},
     )
     assert response.status_code == 302
     contact = account.contacts.get()

@@ -2,6 +2,30 @@
 
 import django.db.models.functions.text
 from django.db import migrations, models
+from django.db.models import Count
+from django.db.models.functions import Lower
+
+
+def refuse_names_alike(apps, schema_editor):
+    """Name the pairs the constraints would refuse, instead of a bare IntegrityError."""
+    alike = []
+    for model_name in ("RelationshipType", "Industry"):
+        model = apps.get_model("accounts", model_name)
+        keys = (
+            model.objects.annotate(key=Lower("name"))
+            .values("key")
+            .annotate(n=Count("id"))
+            .filter(n__gt=1)
+            .values_list("key", flat=True)
+        )
+        for key in keys:
+            names = model.objects.annotate(key=Lower("name")).filter(key=key)
+            alike.append(f"{model_name}: " + ", ".join(sorted(n.name for n in names)))
+    if alike:
+        raise RuntimeError(
+            "These names differ only in capitals; merge each group into one in the admin "
+            "(move its accounts, then delete the others) and migrate again:\n" + "\n".join(alike)
+        )
 
 
 class Migration(migrations.Migration):
@@ -11,6 +35,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_names_alike, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='industry',
             constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='industry_name_unique_ignoring_case', violation_error_message='An industry of this name exists already (capitals aside).'),

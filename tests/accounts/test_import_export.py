@@ -546,7 +546,7 @@ def test_a_column_the_admin_does_not_read_is_refused_not_ignored(importer):
     header = [*HEADER, "parent_name"]
     row = old_crm_row(parent_name="Bos Handel B.V.")
     page = preview(importer, to_csv([row], header=header)).content.decode()
-    assert "columns this import does not read: parent_name" in page
+    assert "columns this import does not read: “parent_name”" in page
     assert not Account.objects.exists()
 
 

@@ -175,3 +175,17 @@ def test_it_builds_the_offline_index_first_so_no_save_waits_for_it(use_geocoder,
     use_geocoder(OfflineGeocoder(index_path=index, source=source))
     assert "0 visit addresses not located yet to geocode." in run()
     assert index.exists()
+
+
+def test_prepare_only_builds_the_index_and_locates_nothing(use_geocoder, tmp_path):
+    """The README's release step: quick whatever the GEOCODER (Nominatim takes a second an
+    address, hours after a large import)."""
+    source = tmp_path / "cities.json"
+    city = {"countrycode": "NL", "population": 5340, "latitude": 51.418, "longitude": 5.403}
+    source.write_text(json.dumps({"1": {**city, "name": "Veldhoven", "alternatenames": []}}))
+    index = tmp_path / "index.sqlite3"
+    use_geocoder(OfflineGeocoder(index_path=index, source=source))
+    waiting = AccountFactory(visit__city="Veldhoven")
+    assert run("--prepare-only") == "The geocoder is ready.\n"
+    assert index.exists()
+    assert visit(waiting).geocode_status == "pending"

@@ -35,6 +35,11 @@ class Command(BaseCommand):
             "--all", action="store_const", dest="which", const="all",
             help="Geocode every visit address again.",
         )  # fmt: skip
+        group.add_argument(
+            "--prepare-only", action="store_const", dest="which", const="none",
+            help="Only build what the geocoder needs (the offline geocoder's index); a release "
+            "step, quick whatever the GEOCODER.",
+        )  # fmt: skip
         parser.set_defaults(which="missing")
         parser.add_argument(
             "--after", type=int, default=0, metavar="ID",
@@ -42,12 +47,15 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args: Any, which: str, after: int, **options: Any) -> None:
-        addresses = addresses_to_geocode(
-            last_attempt_failed=which == "failed", everything=which == "all", after_id=after
-        )
         # The offline geocoder's first use builds its index: do it here, once per install, so
         # that the first address saved on a page is not left for later while it is built.
         get_geocoder().prepare()
+        if which == "none":
+            self.stdout.write("The geocoder is ready.")
+            return
+        addresses = addresses_to_geocode(
+            last_attempt_failed=which == "failed", everything=which == "all", after_id=after
+        )
         ids = list(addresses.values_list("pk", flat=True))
         total = len(ids)
         label = f"visit address{'es' if total != 1 else ''} {WHICH[which]}".strip()
