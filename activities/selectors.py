@@ -63,7 +63,8 @@ class TimelineEntry:
 class Timeline:
     entries: list[TimelineEntry]
     show: str
-    next_cursor: str = ""
+    next_cursor: str = ""  # the page below: older entries
+    newer_cursor: str = ""  # the page above: newer entries
     filters: list[tuple[str, StrOrPromise]] = field(default_factory=lambda: TIMELINE_FILTERS)
 
 
@@ -84,18 +85,24 @@ def decode_cursor(text: str) -> tuple[datetime, int, int] | None:
     return at, int(found.group(2)), int(found.group(3))
 
 
-def _older_than(cursor: tuple[datetime, int, int] | None, rank: int, time_field: str) -> Q:
-    """Rows of one source that come after the cursor in (time, rank, id) descending order."""
+def _beyond(
+    cursor: tuple[datetime, int, int] | None, rank: int, time_field: str, *, newer: bool
+) -> Q:
+    """Rows of one source past the cursor in (time, rank, id) order: older, or `newer`."""
     if cursor is None:
         return Q()
     at, cursor_rank, pk = cursor
-    if rank < cursor_rank:
-        return Q(**{f"{time_field}__lte": at})
-    if rank > cursor_rank:
-        return Q(**{f"{time_field}__lt": at})
-    # The redundant `<=` lets PostgreSQL walk the (account, time, id) index in order and stop
-    # after a page; the OR alone made it fetch and sort every older row.
-    return Q(**{f"{time_field}__lte": at}) & (Q(**{f"{time_field}__lt": at}) | Q(pk__lt=pk))
+    on_or, past = ("gte", "gt") if newer else ("lte", "lt")
+    if rank == cursor_rank:
+        # The redundant `<=` lets PostgreSQL walk the (account, time, id) index in order and
+        # stop after a page; the OR alone made it fetch and sort every older row.
+        return Q(**{f"{time_field}__{on_or}": at}) & (
+            Q(**{f"{time_field}__{past}": at}) | Q(**{f"pk__{past}": pk})
+        )
+    # At the cursor's very time, a row of a lower-ranked source is older than it, one of a
+    # higher-ranked source newer.
+    at_the_same_time_too = rank > cursor_rank if newer else rank < cursor_rank
+    return Q(**{f"{time_field}__{on_or if at_the_same_time_too else past}": at})
 
 
 @dataclass(frozen=True)
@@ -192,28 +199,33 @@ def _page_keys(
     kind: str,
     cursor: tuple[datetime, int, int] | None,
     size: int,
+    newer: bool = False,
 ) -> list[tuple[int, int]]:
-    """(rank, id) of the page's entries and the one after, newest first, in one query.
+    """(rank, id) of the page's entries and the one after, newest first, in one query; with
+    `newer`, of the page before the cursor and the one before that, oldest first.
 
-    Each source gives its newest `size + 1` rows of the account, and the union keeps the newest
-    of those. Django cannot slice the parts of a union on SQLite, so the ORM compiles each part
-    and they are joined here (the rank and the limit are integers of ours, not input).
+    Each source gives its newest (or oldest) `size + 1` rows of the account past the cursor, and
+    the union keeps the nearest of those. Django cannot slice the parts of a union on SQLite, so
+    the ORM compiles each part and they are joined here (the rank and the limit are integers of
+    ours, not input).
     """
+    direction = "ASC" if newer else "DESC"
     parts, params = [], []
     for source in sources:
         rows = source.model._default_manager.filter(
             source.condition,
-            _older_than(cursor, source.rank, source.time_field),
+            _beyond(cursor, source.rank, source.time_field, newer=newer),
             **{source.account_field: account_id},
         )
         if source is ACTIVITIES and kind:
             rows = rows.filter(kind=kind)
-        newest = (
+        sign = "" if newer else "-"
+        nearest = (
             rows.annotate(timeline_at=F(source.time_field), timeline_id=F("pk"))
-            .order_by(f"-{source.time_field}", "-pk")
+            .order_by(f"{sign}{source.time_field}", f"{sign}pk")
             .values_list("timeline_at", "timeline_id")[: size + 1]
         )
-        part, part_params = newest.query.sql_with_params()
+        part, part_params = nearest.query.sql_with_params()
         parts.append(
             f"SELECT timeline_at, {source.rank}, timeline_id FROM ({part}) AS s{source.rank}"
         )
@@ -222,7 +234,8 @@ def _page_keys(
         return []
     with connection.cursor() as db_cursor:
         db_cursor.execute(
-            f"{' UNION ALL '.join(parts)} ORDER BY 1 DESC, 2 DESC, 3 DESC LIMIT {size + 1}",
+            f"{' UNION ALL '.join(parts)} ORDER BY 1 {direction}, 2 {direction}, 3 {direction} "
+            f"LIMIT {size + 1}",
             params,
         )
         return [(rank, pk) for _at, rank, pk in db_cursor.fetchall()]
@@ -316,26 +329,45 @@ def account_timeline(
     user: AuthUser,
     show: str = "",
     before: str = "",
+    after: str = "",
     size: int = TIMELINE_PAGE_SIZE,
 ) -> Timeline:
     """The account's activities with what its documents and its history already record, newest
-    first, `size` at a time.
+    first, `size` at a time: the newest, those older than `before` or, going back up, those
+    newer than `after`.
 
     Nothing is copied: one query finds the page's entries among the sources where they are kept,
-    then each model on the page is read once, and the users they name once. The page after is
-    keyed on the last entry's (time, source rank, id), so a deep page costs what the first does.
+    then each model on the page is read once, and the users they name once. A page is keyed on
+    its first or last entry's (time, source rank, id), so a deep page costs what the first does.
     """
     if show not in {value for value, _label in TIMELINE_FILTERS}:
         show = ""
     kind = show if show in Activity.Kind.values else ""
+    newer_than = decode_cursor(after)
+    cursor = newer_than or decode_cursor(before)
     keys = _page_keys(
-        _sources(show, user), account_id=account_id, kind=kind, cursor=decode_cursor(before),
-        size=size,
+        _sources(show, user), account_id=account_id, kind=kind, cursor=cursor, size=size,
+        newer=newer_than is not None,
     )  # fmt: skip
-    records = _records(keys[:size])
-    page = [_entry(key[0], records[key], user) for key in keys[:size] if key in records]
-    next_cursor = encode_cursor(page[-1]) if len(keys) > size and page else ""
-    return Timeline(entries=page, show=show, next_cursor=next_cursor)
+    if newer_than is not None and not keys:
+        # Nothing newer (the entries above were deleted meanwhile): the newest page, then.
+        return account_timeline(account_id=account_id, user=user, show=show, size=size)
+    more = len(keys) > size
+    keys = keys[:size]
+    if newer_than is not None:
+        keys.reverse()
+    records = _records(keys)
+    page = [_entry(key[0], records[key], user) for key in keys if key in records]
+    # Past the page's ends: older ones below it, unless it is the last; newer ones above it,
+    # unless it is the first (the newest, or the top reached going back up).
+    has_older = more if newer_than is None else True
+    has_newer = cursor is not None if newer_than is None else more
+    return Timeline(
+        entries=page,
+        show=show,
+        next_cursor=encode_cursor(page[-1]) if has_older and page else "",
+        newer_cursor=encode_cursor(page[0]) if has_newer and page else "",
+    )
 
 
 @dataclass

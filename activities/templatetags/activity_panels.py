@@ -11,13 +11,14 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def account_timeline(context: dict[str, Any], account: Account) -> selectors.Timeline:
-    """The account page's timeline, as its `show` and `before` parameters ask."""
+    """The account page's timeline, as its `show`, `before` and `after` parameters ask."""
     request = context["request"]
     return selectors.account_timeline(
         account_id=account.pk,
         user=request.user,
         show=request.GET.get("show", ""),
         before=request.GET.get("before", ""),
+        after=request.GET.get("after", ""),
     )
 
 

@@ -420,6 +420,64 @@ class TestTimeline:
         assert seen == sorted(seen, reverse=True)
         assert {rank for _at, rank, _pk in seen} == set(range(1, 9))
 
+    @pytest.mark.parametrize("size", [1, 2, 3, 20])
+    def test_newer_pages_lead_back_the_way_older_ones_came(self, admin_user, size):
+        """Paged back from the oldest page with "Newer", each page is the one seen going down:
+        no entry lost or repeated, even among entries of one moment (a tester missed the way
+        back: only "Newest" jumped to the top)."""
+        account = AccountFactory()
+        moment = timezone.now().replace(microsecond=0)
+        for when in (moment, moment + datetime.timedelta(microseconds=500)):
+            order = OrderFactory(customer=account)
+            Order.objects.filter(pk=order.pk).update(created_at=when)
+            quotes = QuoteFactory.create_batch(3, customer=account)
+            Quote.objects.filter(pk__in=[q.pk for q in quotes]).update(created_at=when)
+            ActivityFactory(account=account, occurred_at=when)
+        going_down, before = [], ""
+        while True:
+            page = account_timeline(
+                account_id=account.pk, user=admin_user, before=before, size=size
+            )
+            going_down.append([entry.key for entry in page.entries])
+            if not page.next_cursor:
+                break
+            before = page.next_cursor
+        assert page.newer_cursor or len(going_down) == 1
+        going_up, after = [going_down[-1]], page.newer_cursor
+        while after:
+            page = account_timeline(account_id=account.pk, user=admin_user, after=after, size=size)
+            going_up.append([entry.key for entry in page.entries])
+            assert page.next_cursor  # the way down again
+            after = page.newer_cursor
+        assert going_up == going_down[::-1]
+
+    def test_a_newer_page_past_the_newest_entry_shows_the_newest(self, as_user, sales_user):
+        note = ActivityFactory()
+        future = f"{10**17}.7.1"
+        response = as_user(sales_user).get(note.account.get_absolute_url(), {"after": future})
+        assert len(timeline_entries(response)) == 1
+
+    def test_the_pages_link_newer_and_older(self, as_user, sales_user):
+        account = AccountFactory()
+        for _ in range(45):
+            ActivityFactory(account=account)
+        client = as_user(sales_user)
+
+        def links(params):
+            page = parse(client.get(account.get_absolute_url(), params).content)
+            nav = page.find("nav", class_="pagination")
+            return {a.text: a.attrs["href"] for a in nav.find_all("a")}, page
+
+        first, _ = links({})
+        assert list(first) == ["Older"]
+        second, _ = links({"before": first["Older"].split("before=")[1].split("#")[0]})
+        assert list(second) == ["Newest", "Newer", "Older"]
+        third, _ = links({"before": second["Older"].split("before=")[1].split("#")[0]})
+        assert list(third) == ["Newest", "Newer"]
+        back, page = links({"after": third["Newer"].split("after=")[1].split("#")[0]})
+        assert list(back) == ["Newest", "Newer", "Older"]
+        assert len(page.find("ol", class_="timeline").find_all("li")) == 20
+
     @pytest.mark.parametrize("rows", [2, 30])
     def test_query_count_does_not_grow(
         self, as_user, sales_user, rows, django_assert_max_num_queries
