@@ -2,6 +2,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -527,6 +528,24 @@ def contact_search_words(
     return search_normalised(" ".join(part for part in parts if part))
 
 
+# Words that open a surname but do not file it, as Dutch, Flemish and German lists have it:
+# "van den Berg" and "de Boer" go under B.
+SURNAME_PREFIXES = frozenset(
+    "van de den der het 't te ten ter in op uit aan bij onder over voor vd v/d "
+    "von vom zu zum zur la le du da di del della".split()
+)
+SORT_NAME_LENGTH = 201
+
+
+def contact_sort_name(first_name: str, last_name: str) -> str:
+    """How the contacts list files a person: by the surname without its prefixes, then the
+    first name; accents and case aside ("van den Berg, Anna" -> "BERG ANNA")."""
+    words = last_name.split()
+    while len(words) > 1 and words[0].casefold() in SURNAME_PREFIXES:
+        words = words[1:]
+    return search_normalised(" ".join([*words, *first_name.split()]))[:SORT_NAME_LENGTH]
+
+
 class Contact(models.Model):
     """A person at an account."""
 
@@ -548,15 +567,17 @@ class Contact(models.Model):
     # The contacts list's search: its words and its account's name, as `contact_search_words`
     # makes them; kept in step by accounts.contact_search.
     search = models.TextField(editable=False, default="")
+    # Where the contacts list files it (contact_sort_name), set on every save.
+    sort_name = models.CharField(max_length=SORT_NAME_LENGTH, editable=False, default="")
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        ordering = ["last_name", "first_name", "id"]
+        ordering = ["sort_name", "id"]
         indexes = [
             models.Index(fields=["account", "last_name"], name="contact_account_name_idx"),
             # The contacts list pages through every contact by name.
-            models.Index(fields=["last_name", "first_name", "id"], name="contact_name_idx"),
+            models.Index(fields=["sort_name", "id"], name="contact_sort_name_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -569,6 +590,13 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sort_name = contact_sort_name(self.first_name, self.last_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"first_name", "last_name"} & set(fields):
+            kwargs["update_fields"] = [*fields, "sort_name"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:detail", args=[self.account_id])

@@ -22,6 +22,7 @@ from accounts.models import (
     Industry,
     RelationshipType,
     contact_search_words,
+    contact_sort_name,
 )
 from accounts.rules import account_name_key
 
@@ -141,7 +142,7 @@ ADDRESS_COLUMNS = [
 ]  # fmt: skip
 CONTACT_COLUMNS = [
     "id", "account_id", "first_name", "last_name", "job_title", "email", "phone", "mobile",
-    "is_primary", "search",
+    "is_primary", "search", "sort_name",
 ]  # fmt: skip
 
 
@@ -285,7 +286,8 @@ class Generator:
                     phone, cell = account[8], "" if rng.random() < 0.5 else mobile(rng)
                     contacts.append(
                         (contact_id, account_id, first, last, title, email, phone, cell, n == 0,
-                         contact_search_words(first, last, email, phone, cell, name))
+                         contact_search_words(first, last, email, phone, cell, name),
+                         contact_sort_name(first, last))
                     )  # fmt: skip
             yield account, addresses, contacts
 

@@ -101,6 +101,28 @@ class TestContactList:
         ContactFactory(first_name="Bo", last_name="Aalders", account=AccountFactory(name="Beta"))
         assert _listed(as_user(accounting_user)) == [("Bo Aalders", "Beta"), ("Eva Vos", "Acme")]
 
+    def test_names_are_filed_by_surname_without_its_prefix(self, as_user, sales_user):
+        """As Dutch lists do: "de Boer" under B, "van den Berg" under B, "Van" alone under V
+        (a tester found "de Boer" under D and "van den Berg" under V)."""
+        account = AccountFactory(name="Acme")
+        for first, last in [
+            ("Anna", "van den Berg"), ("Piet", "de Boer"), ("Eva", "Dekker"),
+            ("Mark", "Van"), ("Jan", "Berg"), ("Lisa", "von Müller"), ("Tom", "Vos"),
+        ]:  # fmt: skip
+            ContactFactory(account=account, first_name=first, last_name=last)
+        assert [name for name, _account in _listed(as_user(sales_user))] == [
+            "Anna van den Berg", "Jan Berg", "Piet de Boer", "Eva Dekker", "Lisa von Müller",
+            "Mark Van", "Tom Vos",
+        ]  # fmt: skip
+
+    def test_a_renamed_contact_is_filed_anew(self, as_user, sales_user):
+        contact = ContactFactory(first_name="Piet", last_name="Zwart")
+        ContactFactory(first_name="Eva", last_name="Jansen")
+        services.contact_save(
+            contact=contact, user=sales_user, fields={"last_name": "de Aalders"}
+        )
+        assert [name for name, _ in _listed(as_user(sales_user))][0] == "Piet de Aalders"
+
     @pytest.mark.parametrize(
         ("search", "found"),
         [
