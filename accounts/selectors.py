@@ -92,7 +92,7 @@ def account_detail() -> QuerySet[Account]:
             # The primary contact first: the one quotes and invoices address.
             Prefetch(
                 "contacts",
-                queryset=Contact.objects.order_by("-is_primary", "last_name", "first_name", "id"),
+                queryset=Contact.objects.order_by("-is_primary", "sort_name", "id"),
             ),
         )
     )

@@ -64,7 +64,7 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.account = account
         contact = self._choice("contact")
-        contact.queryset = account.contacts.order_by("last_name", "first_name", "id")
+        contact.queryset = account.contacts.order_by("sort_name", "id")
         contact.help_text = _("The person it was with or about, if any.")
         assignee = self._choice("assigned_to")
         users = get_user_model().objects.filter(is_active=True)

@@ -91,9 +91,7 @@ class UserCrmContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["crm_contact"])  # a foreign key's
         field.queryset = (
-            Contact.objects.filter(account_id=user.crm_account_id).order_by(
-                "last_name", "first_name", "id"
-            )
+            Contact.objects.filter(account_id=user.crm_account_id).order_by("sort_name", "id")
             if user.crm_account_id is not None
             else Contact.objects.none()
         )

@@ -118,9 +118,7 @@ class TestContactList:
     def test_a_renamed_contact_is_filed_anew(self, as_user, sales_user):
         contact = ContactFactory(first_name="Piet", last_name="Zwart")
         ContactFactory(first_name="Eva", last_name="Jansen")
-        services.contact_save(
-            contact=contact, user=sales_user, fields={"last_name": "de Aalders"}
-        )
+        services.contact_save(contact=contact, user=sales_user, fields={"last_name": "de Aalders"})
         assert [name for name, _ in _listed(as_user(sales_user))][0] == "Piet de Aalders"
 
     @pytest.mark.parametrize(
