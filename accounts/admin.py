@@ -322,11 +322,13 @@ class AccountAdmin(ServiceSaveAdminMixin, SafeAdminMixin, ImportExportModelAdmin
             geocode_status=Address.GeocodeStatus.PENDING,
         )
         if imported and waiting.exists():
-            reason = Address.GeocodeStatus.PENDING.no_coordinates_reason()
+            # Said as the command says it: an administrator can run it (or its schedule will).
             messages.warning(
                 request,
-                gettext("The imported visit addresses are not located yet. %(reason)s")
-                % {"reason": reason},
+                gettext(
+                    "The imported visit addresses are not located yet: run manage.py "
+                    "geocode_accounts to place them on the map."
+                ),
             )
 
 

@@ -361,13 +361,13 @@ class Address(models.Model):
                 return gettext("Fill in at least the city and country of the visit address.")
             if self == self.RETRY:
                 return gettext(
-                    "%(cause)s Waiting for the next run of manage.py geocode_accounts."
+                    "%(cause)s It is located at the next scheduled geocoding run."
                 ) % {
                     "cause": gettext(message)
                     if message
                     else gettext("The geocoding service did not answer.")
                 }
-            return gettext("Waiting for the next run of manage.py geocode_accounts.")
+            return gettext("It is located at the next scheduled geocoding run.")
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("account")
@@ -531,8 +531,7 @@ def contact_search_words(
 # Words that open a surname but do not file it, as Dutch, Flemish and German lists have it:
 # "van den Berg" and "de Boer" go under B.
 SURNAME_PREFIXES = frozenset(
-    "van de den der het 't te ten ter in op uit aan bij onder over voor vd v/d "
-    "von vom zu zum zur la le du da di del della".split()
+    ["van", "de", "den", "der", "het", "'t", "te", "ten", "ter", "in", "op", "uit", "aan", "bij", "onder", "over", "voor", "vd", "v/d", "von", "vom", "zu", "zum", "zur", "la", "le", "du", "da", "di", "del", "della"]
 )
 SORT_NAME_LENGTH = 201
 

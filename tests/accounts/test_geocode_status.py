@@ -6,7 +6,7 @@ from django.utils import translation
 from accounts.models import Address
 
 Status = Address.GeocodeStatus
-WAITING = "Waiting for the next run of manage.py geocode_accounts."
+WAITING = "It is located at the next scheduled geocoding run."
 
 
 def address(**fields) -> Address:

@@ -421,8 +421,8 @@ class TestExport:
 
 
 WAITING_FOR_GEOCODE_ACCOUNTS = (
-    "The imported visit addresses are not located yet. Waiting for the next run of "
-    "manage.py geocode_accounts."
+    "The imported visit addresses are not located yet: run manage.py geocode_accounts to place "
+    "them on the map."
 )
 
 
@@ -447,7 +447,7 @@ class TestImportLeavesGeocodingToTheCommand:
         assert WAITING_FOR_GEOCODE_ACCOUNTS in warnings(response)
         page = parse(importer.get(visit.account.get_absolute_url()).content)
         assert page.find("p", class_="geo-pending").text == (
-            "Not geocoded yet: Waiting for the next run of manage.py geocode_accounts."
+            "Not geocoded yet: It is located at the next scheduled geocoding run."
         )
 
     def test_a_changed_visit_address_waits_too(
