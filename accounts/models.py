@@ -360,9 +360,7 @@ class Address(models.Model):
             if not has_place:
                 return gettext("Fill in at least the city and country of the visit address.")
             if self == self.RETRY:
-                return gettext(
-                    "%(cause)s It is located at the next scheduled geocoding run."
-                ) % {
+                return gettext("%(cause)s It is located at the next scheduled geocoding run.") % {
                     "cause": gettext(message)
                     if message
                     else gettext("The geocoding service did not answer.")
@@ -530,9 +528,11 @@ def contact_search_words(
 
 # Words that open a surname but do not file it, as Dutch, Flemish and German lists have it:
 # "van den Berg" and "de Boer" go under B.
-SURNAME_PREFIXES = frozenset(
-    ["van", "de", "den", "der", "het", "'t", "te", "ten", "ter", "in", "op", "uit", "aan", "bij", "onder", "over", "voor", "vd", "v/d", "von", "vom", "zu", "zum", "zur", "la", "le", "du", "da", "di", "del", "della"]
-)
+SURNAME_PREFIXES = frozenset({
+    "van", "de", "den", "der", "het", "'t", "te", "ten", "ter", "in", "op", "uit", "aan", "bij",
+    "onder", "over", "voor", "vd", "v/d", "von", "vom", "zu", "zum", "zur", "la", "le", "du",
+    "da", "di", "del", "della",
+})  # fmt: skip
 SORT_NAME_LENGTH = 201
 
 
