@@ -273,7 +273,9 @@ class DecisionButtons(forms.HiddenInput):
         return SafeString("")
 
 
-DECISION_ERROR = "Choose Approve or Reject."
+DECISION_ERROR = _("Choose Approve or Reject.")
+# A reason, not a document: the Approvals page shows each comment in its table.
+DECISION_COMMENT_LENGTH = 1_000
 
 
 class ApprovalForm(forms.Form):
@@ -288,6 +290,7 @@ class ApprovalForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("Comment"),
+        max_length=DECISION_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Why you approve or reject it; everyone sees this."),
         error_messages={"required": _("Say why: a comment is required.")},
@@ -309,6 +312,7 @@ class PrepaymentForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
+        max_length=DECISION_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "For example the date and reference of the payment; required when it was not "

@@ -524,7 +524,7 @@ def order_decide(*, order: Order, user: User, approve: bool, comment: str) -> Ap
     require_permission(
         user,
         "sales.approve_order",
-        "Only Management can approve or reject orders above the credit limit.",
+        _("Only Management can approve or reject orders above the credit limit."),
     )
     comment = (comment or "").strip()
     if not comment:

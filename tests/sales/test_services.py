@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AccountChange, RelationshipType
 from sales import selectors, services
@@ -526,6 +526,12 @@ def test_an_order_of_an_account_made_inactive_meanwhile_is_not_approved(manageme
     services.order_decide(order=waiting, user=management_user, approve=False, comment="Stopped.")
     waiting.refresh_from_db()
     assert waiting.status == Order.Status.REJECTED
+
+
+def test_the_refusal_to_decide_is_translated(sales_user, waiting):
+    """It was the one refusal written without gettext: English on a Dutch page."""
+    with translation.override("nl"), pytest.raises(PermissionDenied, match="Alleen het management"):
+        services.order_decide(order=waiting, user=sales_user, approve=True, comment="Ok.")
 
 
 def test_an_order_on_hold_can_still_be_rejected(management_user, waiting):

@@ -832,6 +832,27 @@ def test_an_order_of_an_inactive_account_is_flagged_and_not_approved(
     assert waiting.status == Order.Status.PENDING_APPROVAL
 
 
+def test_a_missing_decision_is_said_in_dutch_to_a_dutch_manager(as_user, management_user, waiting):
+    management_user.language = "nl"
+    management_user.save(update_fields=["language"])
+    response = as_user(management_user).post(
+        reverse("sales:order_decide", args=[waiting.pk]), {"comment": "Prima."}
+    )
+    assert "Kies Goedkeuren of Afwijzen." in html(response)
+
+
+def test_a_decision_comment_is_a_reason_not_a_document(as_user, management_user, waiting):
+    """A 3,000-character comment broke the Approvals table's names and badges mid-word."""
+    response = as_user(management_user).post(
+        reverse("sales:order_decide", args=[waiting.pk]),
+        {"decision": "reject", "comment": "x" * 3000},
+    )
+    assert response.status_code == 200
+    assert "at most 1000 characters" in html(response)
+    waiting.refresh_from_db()
+    assert waiting.status == Order.Status.PENDING_APPROVAL
+
+
 def test_a_linked_account_that_is_not_a_seller_is_not_filled_in(as_user, customer):
     """A user linked (before the rule) to a customer still writes quotes: no bad seller."""
     contact = ContactFactory(account=customer)
