@@ -103,8 +103,8 @@ def credit_reason_now(*, order: Order, exposure: Decimal) -> str:
 
     An order waiting for its prepayment is compared on what happens should the money not arrive.
     """
-    if not order.awaits_a_decision:
-        return ""
+    if not order.awaits_a_decision or not order.customer.is_active:
+        return ""  # an inactive account's order goes nowhere, whatever its credit
     now = credit_check_now(order=order, exposure=exposure)
     if not order.awaits_prepayment:
         return "" if now.status == order.status else now.reason
@@ -144,7 +144,9 @@ def prepayments_waiting(*, shown: int) -> list[WaitingOrder]:
             order,
             credit_check_now(
                 order=order, exposure=order.current_exposure, prepayment=credit.NOT_PREPAID
-            ).reason,
+            ).reason
+            if order.customer.is_active
+            else "",
         )
         for order in orders
     ]

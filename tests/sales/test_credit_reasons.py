@@ -178,6 +178,26 @@ def test_no_answer_moves_an_inactive_accounts_order_forward(
         Order.Status.BLOCKED,
     )
     page = parse(as_user(accounting_user).get(reverse("sales:approval_list")).content.decode())
-    assert page.find("tr", data_prepayment_row="").find("span", data_inactive="")
+    row = page.find("tr", data_prepayment_row="")
+    assert row.find("span", data_inactive="")
+    # Nothing offered that would be refused, nor a check that promises what cannot happen.
+    assert not row.find_all("button") and "Accepted" not in row.text
     order_page = parse(as_user(sales_user).get(blocked.get_absolute_url()).content.decode())
-    assert order_page.find("p", data_inactive="")
+    assert order_page.find("p", data_inactive="").text.endswith("It can still be cancelled.")
+    assert not order_page.find_all("form", action=reverse("sales:order_recheck", args=[blocked.pk]))
+    assert not order_page.find_all("p", data_credit_now="")
+
+
+def test_an_inactive_accounts_order_waiting_for_management_can_only_be_rejected(
+    as_user, sales_user, management_user, customer
+):
+    order = submit(sales_user, customer, line("1", "1000.00"))
+    customer.is_active = False
+    customer.save(update_fields=["is_active"])
+    client = as_user(management_user)
+    page = parse(client.get(order.get_absolute_url()).content.decode())
+    buttons = [b.text for b in page.find("form", class_="decision-form").find_all("button")]
+    assert buttons == ["Reject"]
+    assert page.find("p", data_inactive="").text.endswith("It can still be rejected or cancelled.")
+    row = parse(client.get(reverse("sales:approval_list")).content.decode()).find("tr", data_row="")
+    assert [b.text for b in row.find_all("button")] == ["Reject"]
