@@ -317,6 +317,10 @@ def _parent_id_of(account_id: int) -> int | None:
     return Account.objects.filter(pk=account_id).values_list("parent_id", flat=True).first()
 
 
+# Zero-width characters a name can hold without showing them.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 @cache
 def fixed_address_names() -> frozenset[str]:
     """What the Visit and Mailing addresses are called in any language the site offers,
@@ -454,16 +458,20 @@ class Address(models.Model):
         # Visit and Mailing may wait to be filled in; a further address exists to be chosen.
         if self.kind == self.Kind.OTHER and not (self.street and self.city and self.country):
             raise ValidationError(_("Fill in the street, city and country of this address."))
+        if self.kind == self.Kind.OTHER:
+            # As it reads: invisible characters and runs of (no-break) spaces would make
+            # look-alikes of another name ("Visit  address", "Bezoek\u200badres").
+            self.name = " ".join(self.name.translate(INVISIBLE).split())
         # Documents list the fixed addresses by their kind's name ("Bezoekadres: ..."): a
         # further address of that name could not be told apart there.
-        if self.kind == self.Kind.OTHER and self.name.strip().casefold() in fixed_address_names():
+        if self.kind == self.Kind.OTHER and self.name.casefold() in fixed_address_names():
             raise ValidationError(
                 {
                     "name": gettext(
                         "“%(name)s” is what the visit address or the mailing address is called: "
                         "choose another name, such as “Shipping”."
                     )
-                    % {"name": self.name.strip()}
+                    % {"name": self.name}
                 }
             )
 

@@ -855,8 +855,13 @@ class TestAddressPages:
         assert account.addresses.get(name="Shipping").city == "Rotterdam"
 
     @pytest.mark.parametrize(
-        "name", ["Bezoekadres", "postadres", "Visit address", "MAILING ADDRESS", " Bezoekadres "]
-    )
+        "name",
+        [
+            "Bezoekadres", "postadres", "Visit address", "MAILING ADDRESS", " Bezoekadres ",
+            # Look-alikes a tester slipped past: two spaces, a no-break space, a zero-width one.
+            "Visit  address", "Visit\xa0address", "Bezoek\u200badres",
+        ],
+    )  # fmt: skip
     def test_a_further_address_may_not_take_a_fixed_addresss_name(self, as_user, sales_user, name):
         """Quotes and orders list the fixed addresses by their kind's name in the reader's
         language ("Bezoekadres: ..."): a further one of that name could not be told apart."""
@@ -870,6 +875,18 @@ class TestAddressPages:
             field_errors(response.content, "name")
         )
         assert account.addresses.count() == 2
+
+    def test_an_address_name_is_saved_as_it_reads(self, as_user, sales_user):
+        """A zero-width space made a second "Shipping" the constraint could not see."""
+        account = AccountFactory()
+        AddressFactory(account=account, name="Shipping")
+        client = as_user(sales_user)
+        url = reverse("accounts:address_create", args=[account.pk])
+        data = {"street": "Dock 4", "city": "Rotterdam", "country": "NL"}
+        refused = client.post(url, {**data, "name": "Ship\u200bping"})
+        assert "already has an address with this name" in refused.content.decode()
+        assert client.post(url, {**data, "name": " Back\xa0 door\u2060 "}).status_code == 302
+        assert account.addresses.filter(name="Back door").exists()
 
     def test_a_duplicate_address_name_is_explained(self, as_user, sales_user):
         account = AccountFactory()
