@@ -71,6 +71,7 @@ from accounts.rules import (
 )
 from common.bulk import update_rows
 from common.permissions import require_permission
+from common.text import without_bidi_controls
 from common.typing import AuthUser
 
 BATCH_SIZE = 1000
@@ -245,7 +246,8 @@ def _scan(open_source: Callable[[], TextIO]) -> _Scan:
 
 
 def _cell(value: str) -> str:
-    return unescape_formula(value).strip()
+    # As a form's value loses them at the edge (common.middleware).
+    return without_bidi_controls(unescape_formula(value)).strip()
 
 
 def _lines(lines: list[int]) -> str:

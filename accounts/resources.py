@@ -40,6 +40,7 @@ from accounts.formulae import escape_formula, unescape_formula
 from accounts.models import Account, Address, Industry, RelationshipType
 from accounts.rules import empty_parent_cell_keeps_parent
 from common.ids import parse_id
+from common.text import without_bidi_controls
 from common.typing import AuthUser
 
 # The admin shows a preview of every row and saves them one by one: past about a thousand rows
@@ -396,8 +397,12 @@ class AccountResource(resources.ModelResource):
                 self.repeated_rows[number] = first
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
-        # An uploaded file passes no middleware: PostgreSQL cannot hold a NUL and SQLite cuts
-        # text at one, so a cell holding it makes the row invalid on either database.
+        # An uploaded file passes no middleware: its cells lose the bidi controls a form's
+        # values lose there (common.text). PostgreSQL cannot hold a NUL and SQLite cuts text at
+        # one, so a cell holding it makes the row invalid on either database.
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = without_bidi_controls(value)
         columns = [column for column, value in row.items() if "\x00" in str(value or "")]
         if columns:
             message = _("Null characters are not allowed.")

@@ -8,15 +8,14 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
+from common.text import BIDI_CONTROLS
+
 if TYPE_CHECKING:
     from django.http.request import _ImmutableQueryDict
 
 NUL = "\x00"
-# What a value loses: NUL, and the bidi embedding, override and isolate controls (U+202A-U+202E,
-# U+2066-U+2069). One left open runs on past the name it was typed in and reorders the page's
-# own text around it ("Make ... the primary contact" read backwards); right-to-left letters
-# need none of them.
-DROPPED = dict.fromkeys(map(ord, NUL + "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# What a value loses: NUL, and the bidi controls (common.text).
+DROPPED = dict.fromkeys(map(ord, NUL + BIDI_CONTROLS))
 
 
 class NulCharacterInRequest(SuspiciousOperation):

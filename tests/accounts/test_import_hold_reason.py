@@ -86,3 +86,22 @@ def test_a_file_without_the_column_brings_crm4s_holds_in_as_before(tmp_path, adm
     run(path)
     account = Account.objects.get()
     assert (account.credit_hold, account.credit_hold_reason) == (True, "")
+
+
+def test_both_imports_drop_bidi_controls_as_forms_do(admin_client, tmp_path, admin_user):
+    """A tester's reason holding a right-to-left override (U+202E) reversed the order form's
+    warning about the customer's hold; a form's value loses it at the edge, a file's cell now
+    too."""
+    reason = "Disputed \u202einvoice\u202c"
+    row = old_crm_row(crm4_id="IK-1", credit_hold="yes", credit_hold_reason=reason)
+    admin_import(admin_client, admin_csv([row], header=WITH_REASON))
+    path = write_csv(
+        tmp_path / "bidi.csv",
+        [old_crm_row(crm4_id="IK-2", name="Bidi \u2067B.V.", credit_hold="yes",
+                     credit_hold_reason=reason)],
+        header=WITH_REASON,
+    )  # fmt: skip
+    run(path)
+    assert Account.objects.get(crm4_id="IK-1").credit_hold_reason == "Disputed invoice"
+    second = Account.objects.get(crm4_id="IK-2")
+    assert (second.name, second.credit_hold_reason) == ("Bidi B.V.", "Disputed invoice")
