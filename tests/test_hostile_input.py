@@ -422,6 +422,18 @@ def test_a_search_box_takes_no_more_than_a_search_uses(client_, admin_user, url_
     assert page.find("input", name="q").attrs["maxlength"] == str(SEARCH_MAX_CHARS)
 
 
+@pytest.mark.parametrize(
+    "url_name",
+    ["accounts:list", "accounts:contact_list", "maps:overview", "sales:quote_list"],
+)
+def test_a_long_search_comes_back_in_its_box_as_it_was_read(client_, admin_user, url_name):
+    """Contacts and the sales lists put all 3,000 characters back in the box, under a notice
+    saying the rest after 200 was ignored (a tester)."""
+    client_.force_login(admin_user)
+    page = parse(client_.get(reverse(url_name), {"q": "x" * 3000}).content.decode())
+    assert page.find("input", name="q").attrs["value"] == "x" * SEARCH_MAX_CHARS
+
+
 def test_a_long_lookup_is_bounded(client_, admin_user):
     AccountFactory(name="Acme Panels")
     client_.force_login(admin_user)
