@@ -291,23 +291,31 @@ function setUpErrorSummary() {
 }
 
 // A new activity's "When" starts at now, which suits what happened; a task due now is overdue
-// the moment it is saved. Made a task before "When" is touched, it is due tomorrow at 09:00
-// instead (and back to now if made something else again). A typed time is never replaced.
+// the moment it is saved. Made a task while "When" still says about now, it is due tomorrow at
+// 09:00 instead, and made something else while it says that, now again. A time the user typed
+// is never replaced. (Times are the browser's: in another time zone than the server's, "about
+// now" does not match and nothing changes.)
 function setUpTaskDueDefault() {
+  const pad = (number) => String(number).padStart(2, "0");
+  const local = (date) =>
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  const tomorrowAtNine = () => {
+    const due = new Date();
+    due.setDate(due.getDate() + 1);
+    due.setHours(9, 0, 0, 0);
+    return local(due);
+  };
+  const aboutNow = (value) => Math.abs(new Date(value) - new Date()) < 10 * 60 * 1000;
   document.querySelectorAll("form[data-new-activity]").forEach((form) => {
     const kind = form.querySelector("select[name=kind]");
     const when = form.querySelector("input[name=occurred_at]");
     if (!kind || !when) return;
-    const now = when.value;
-    let touched = false;
-    when.addEventListener("input", () => { touched = true; });
+    let typed = false;
+    when.addEventListener("input", () => { typed = true; });
     kind.addEventListener("change", () => {
-      if (touched) return;
-      if (kind.value !== "task") { when.value = now; return; }
-      const due = new Date();
-      due.setDate(due.getDate() + 1);
-      const pad = (number) => String(number).padStart(2, "0");
-      when.value = `${due.getFullYear()}-${pad(due.getMonth() + 1)}-${pad(due.getDate())}T09:00`;
+      if (typed) return;
+      if (kind.value === "task" && aboutNow(when.value)) when.value = tomorrowAtNine();
+      else if (kind.value !== "task" && when.value === tomorrowAtNine()) when.value = local(new Date());
     });
   });
 }
