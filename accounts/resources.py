@@ -361,6 +361,11 @@ class AccountResource(resources.ModelResource):
                     "commas or semicolons: export the accounts to see them."
                 )
             )
+        header = list(dataset.headers or [])
+        repeated = sorted({column for column in header if header.count(column) > 1})
+        if repeated:
+            # Said as the command import says it; the last of them would win without a word.
+            raise ImportFileError(_("These columns occur twice: %s.") % ", ".join(repeated))
         columns = {field.column_name for field in self.fields.values()}
         unread = [c for c in dataset.headers or [] if c.strip() and c not in columns]
         if unread:

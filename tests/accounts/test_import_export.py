@@ -556,3 +556,11 @@ def test_an_unknown_industry_is_refused_in_the_users_language(importer, admin_us
     result = preview(importer, to_csv([old_crm_row(industry="_Nope")])).context["result"]
     errors = str([row.error_dict for row in result.invalid_rows])
     assert "Er is geen branche “_Nope”" in errors
+
+
+def test_a_column_given_twice_is_refused_not_overwritten(importer):
+    """A tester's file had credit_hold_reason twice: the last cell won without a word."""
+    header = [*HEADER, "business_unit"]
+    page = preview(importer, to_csv([old_crm_row()], header=header)).content.decode()
+    assert "These columns occur twice: business_unit." in page
+    assert not Account.objects.exists()
