@@ -7,7 +7,7 @@ thousands of documents need no aggregation.
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,9 +19,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from common.languages import in_every_language
 from common.typing import StrOrPromise
 from sales import credit, totals
 from sales.statuses import OrderStatus, PrepaymentDecisionKind, QuoteStatus
+
+if TYPE_CHECKING:
+    from accounts.models import Address
 
 DEFAULT_VAT_RATE = Decimal("21.00")
 PAYMENT_TERM_DAYS = 30
@@ -101,6 +105,16 @@ def _line_constraints(prefix: str) -> list[models.BaseConstraint]:
             violation_error_message=_("The discount is a percentage from 0 to 100."),
         ),
     ]
+
+
+def _address_shown(address: "Address | None", as_issued: str) -> str:
+    """An address on a document: the copy kept as issued, which is in the writer's language,
+    unless the address is still as issued, then as the CRM has it in the reader's."""
+    if address is None:
+        return as_issued
+    if not as_issued or as_issued in in_every_language(lambda: [str(address)]):
+        return str(address)
+    return as_issued
 
 
 class SalesDocument(models.Model):
@@ -200,6 +214,14 @@ class SalesDocument(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def invoice_address_shown(self) -> str:
+        return _address_shown(self.invoice_address, self.invoice_address_text)
+
+    @property
+    def delivery_address_shown(self) -> str:
+        return _address_shown(self.delivery_address, self.delivery_address_text)
 
     # The pages ask the document what it can do, never compare status strings: next_statuses()
     # lists the moves TRANSITIONS allow from here (as django-oscar's available_statuses()),

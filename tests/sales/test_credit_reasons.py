@@ -201,3 +201,22 @@ def test_an_inactive_accounts_order_waiting_for_management_can_only_be_rejected(
     assert page.find("p", data_inactive="").text.endswith("It can still be rejected or cancelled.")
     row = parse(client.get(reverse("sales:approval_list")).content.decode()).find("tr", data_row="")
     assert [b.text for b in row.find_all("button")] == ["Reject"]
+
+
+def test_an_unchanged_address_reads_in_the_readers_language(
+    as_user, sales_user, management_user, customer
+):
+    """Two testers saw "Invoice address: Postadres: ..., Duitsland" on an English page: the
+    copy kept as issued is in the writer's language. While the address is as issued, it is
+    shown as the CRM has it, in the reader's; once changed, the copy as issued."""
+    with translation.override("nl"):
+        order = submit(sales_user, customer, line("1", "10.00"))
+    assert order.delivery_address_text.startswith("Bezoekadres: ")
+    client = as_user(management_user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Visit address: " in page and "Bezoekadres" not in page
+    visit = order.delivery_address
+    visit.street = "Nieuwe Straat 1"
+    visit.save(update_fields=["street"])
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert order.delivery_address_text in page
