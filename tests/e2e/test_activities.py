@@ -174,6 +174,8 @@ def test_a_new_task_is_due_tomorrow_not_overdue_at_once(page: Page, sales_user):
     page.goto(account.get_absolute_url())
     form.get_by_label("Kind").select_option("task")
     form.get_by_role("button", name="Add to the timeline").click()
+    page.wait_for_url(re.compile(r"/activities/new/"))
+    page.wait_for_load_state()  # the script is listening only from DOMContentLoaded on
     full = page.locator("form[data-new-activity]")
     expect(
         full.get_by_text("Give the activity a subject: what was it about?", exact=True)
