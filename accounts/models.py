@@ -1,3 +1,4 @@
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -317,8 +318,10 @@ def _parent_id_of(account_id: int) -> int | None:
     return Account.objects.filter(pk=account_id).values_list("parent_id", flat=True).first()
 
 
-# Zero-width characters a name can hold without showing them.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+def without_invisible(text: str) -> str:
+    """The text without the characters it can hold without showing them (Unicode's format
+    characters: zero-width spaces and joiners, direction marks, the soft hyphen)."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 @cache
@@ -364,12 +367,14 @@ class Address(models.Model):
             if not has_place:
                 return gettext("Fill in at least the city and country of the visit address.")
             if self == self.RETRY:
-                return gettext("%(cause)s It is located at the next scheduled geocoding run.") % {
+                return gettext(
+                    "%(cause)s It will be placed on the map at the next scheduled geocoding run."
+                ) % {
                     "cause": gettext(message)
                     if message
                     else gettext("The geocoding service did not answer.")
                 }
-            return gettext("It is located at the next scheduled geocoding run.")
+            return gettext("It will be placed on the map at the next scheduled geocoding run.")
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("account")
@@ -461,7 +466,7 @@ class Address(models.Model):
         if self.kind == self.Kind.OTHER:
             # As it reads: invisible characters and runs of (no-break) spaces would make
             # look-alikes of another name ("Visit  address", "Bezoek\u200badres").
-            self.name = " ".join(self.name.translate(INVISIBLE).split())
+            self.name = " ".join(without_invisible(self.name).split())
         # Documents list the fixed addresses by their kind's name ("Bezoekadres: ..."): a
         # further address of that name could not be told apart there.
         if self.kind == self.Kind.OTHER and self.name.casefold() in fixed_address_names():
@@ -575,7 +580,9 @@ class Contact(models.Model):
     # makes them; kept in step by accounts.contact_search.
     search = models.TextField(editable=False, default="")
     # Where the contacts list files it (contact_sort_name), set on every save.
-    sort_name = models.CharField(max_length=SORT_NAME_LENGTH, editable=False, default="")
+    sort_name = models.CharField(
+        max_length=SORT_NAME_LENGTH, editable=False, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("contact")
