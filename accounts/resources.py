@@ -361,7 +361,13 @@ class AccountResource(resources.ModelResource):
                     "commas or semicolons: export the accounts to see them."
                 )
             )
-        header = list(dataset.headers or [])
+        # Its cells lose the bidi controls a form's values lose at the edge (common.text),
+        # before anything compares them, as the command import reads its cells.
+        for number, cells in enumerate(dataset):
+            dataset[number] = tuple(
+                without_bidi_controls(cell) if isinstance(cell, str) else cell for cell in cells
+            )
+        header = [column for column in dataset.headers or [] if column.strip()]
         repeated = sorted({column for column in header if header.count(column) > 1})
         if repeated:
             # Said as the command import says it; the last of them would win without a word.
@@ -402,12 +408,8 @@ class AccountResource(resources.ModelResource):
                 self.repeated_rows[number] = first
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
-        # An uploaded file passes no middleware: its cells lose the bidi controls a form's
-        # values lose there (common.text). PostgreSQL cannot hold a NUL and SQLite cuts text at
-        # one, so a cell holding it makes the row invalid on either database.
-        for column, value in row.items():
-            if isinstance(value, str):
-                row[column] = without_bidi_controls(value)
+        # An uploaded file passes no middleware: PostgreSQL cannot hold a NUL and SQLite cuts
+        # text at one, so a cell holding it makes the row invalid on either database.
         columns = [column for column, value in row.items() if "\x00" in str(value or "")]
         if columns:
             message = _("Null characters are not allowed.")

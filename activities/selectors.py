@@ -349,8 +349,9 @@ def account_timeline(
         _sources(show, user), account_id=account_id, kind=kind, cursor=cursor, size=size,
         newer=newer_than is not None,
     )  # fmt: skip
-    if newer_than is not None and not keys:
-        # Nothing newer (the entries above were deleted meanwhile): the newest page, then.
+    if cursor is not None and not keys:
+        # Nothing past the key (a stale bookmark, the entries there deleted meanwhile): the
+        # newest page, then, rather than an empty one without a way back.
         return account_timeline(account_id=account_id, user=user, show=show, size=size)
     more = len(keys) > size
     keys = keys[:size]

@@ -310,11 +310,14 @@ function setUpTaskDueDefault() {
     const kind = form.querySelector("select[name=kind]");
     const when = form.querySelector("input[name=occurred_at]");
     if (!kind || !when) return;
+    // The page's own "now", however long ago it was opened (a long call before the task).
+    const openedAt = aboutNow(when.value) ? when.value : null;
     let typed = false;
     when.addEventListener("input", () => { typed = true; });
     kind.addEventListener("change", () => {
       if (typed) return;
-      if (kind.value === "task" && aboutNow(when.value)) when.value = tomorrowAtNine();
+      const saysNow = when.value === openedAt || aboutNow(when.value);
+      if (kind.value === "task" && saysNow) when.value = tomorrowAtNine();
       else if (kind.value !== "task" && when.value === tomorrowAtNine()) when.value = local(new Date());
     });
   });

@@ -6,7 +6,7 @@ from django.utils import translation
 from accounts.models import Address
 
 Status = Address.GeocodeStatus
-WAITING = "It is located at the next scheduled geocoding run."
+WAITING = "It will be placed on the map at the next scheduled geocoding run."
 
 
 def address(**fields) -> Address:

@@ -447,7 +447,7 @@ class TestImportLeavesGeocodingToTheCommand:
         assert WAITING_FOR_GEOCODE_ACCOUNTS in warnings(response)
         page = parse(importer.get(visit.account.get_absolute_url()).content)
         assert page.find("p", class_="geo-pending").text == (
-            "Not geocoded yet: It is located at the next scheduled geocoding run."
+            "Not geocoded yet: It will be placed on the map at the next scheduled geocoding run."
         )
 
     def test_a_changed_visit_address_waits_too(

@@ -859,7 +859,8 @@ class TestAddressPages:
         [
             "Bezoekadres", "postadres", "Visit address", "MAILING ADDRESS", " Bezoekadres ",
             # Look-alikes a tester slipped past: two spaces, a no-break space, a zero-width one.
-            "Visit  address", "Visit\xa0address", "Bezoek\u200badres",
+            "Visit  address", "Visit\xa0address", "Bezoek\u200badres", "Visit\u200e address",
+            "Post\xadadres",
         ],
     )  # fmt: skip
     def test_a_further_address_may_not_take_a_fixed_addresss_name(self, as_user, sales_user, name):

@@ -451,10 +451,12 @@ class TestTimeline:
             after = page.newer_cursor
         assert going_up == going_down[::-1]
 
-    def test_a_newer_page_past_the_newest_entry_shows_the_newest(self, as_user, sales_user):
+    @pytest.mark.parametrize("key", ["after", "before"])
+    def test_a_page_past_either_end_shows_the_newest(self, as_user, sales_user, key):
+        """A stale or edited key gave an empty page, "Nothing recorded yet", and no way back."""
         note = ActivityFactory()
-        future = f"{10**17}.7.1"
-        response = as_user(sales_user).get(note.account.get_absolute_url(), {"after": future})
+        beyond = f"{10**17}.7.1" if key == "after" else "1.1.1"
+        response = as_user(sales_user).get(note.account.get_absolute_url(), {key: beyond})
         assert len(timeline_entries(response)) == 1
 
     def test_the_pages_link_newer_and_older(self, as_user, sales_user):

@@ -101,7 +101,7 @@ def _save_with_the_service_down(failing_geocoder, capture_on_commit, account, **
 def test_the_default_run_locates_what_the_service_could_not(
     settings, failing_geocoder, django_capture_on_commit_callbacks
 ):
-    """The page says "It is located at the next scheduled geocoding run": the run does it."""
+    """The page says it is placed on the map at the next scheduled run: the run does it."""
     account = AccountFactory(visit__city="Breda")
     _save_with_the_service_down(
         failing_geocoder, django_capture_on_commit_callbacks, account, street="Markt 1"
@@ -109,7 +109,7 @@ def test_the_default_run_locates_what_the_service_could_not(
     address = visit(account)
     assert address.geocode_status == Address.GeocodeStatus.RETRY and address.latitude is None
     assert address.no_coordinates_reason.endswith(
-        "It is located at the next scheduled geocoding run."
+        "It will be placed on the map at the next scheduled geocoding run."
     )
     settings.GEOCODER = "offline"
     output = run()

@@ -143,8 +143,8 @@ def test_a_crashing_geocoder_never_undoes_the_save(
     visit = visit_of(account)
     assert visit.geocode_status == Address.GeocodeStatus.RETRY
     assert visit.no_coordinates_reason == (
-        "Locating this address failed unexpectedly. It is located at the next scheduled "
-        "geocoding run."
+        "Locating this address failed unexpectedly. It will be placed on the map at the next "
+        "scheduled geocoding run."
     )
 
 
@@ -234,8 +234,8 @@ def test_a_save_waits_for_a_hung_geocoder_only_its_budget(
     line = GEO_LINE.search(client.get(account.get_absolute_url()).content.decode())
     assert line["status"] == "retry"
     assert line["text"] == (
-        "Not located yet: The geocoding service did not answer in time. It is located at the "
-        "next scheduled geocoding run."
+        "Not located yet: The geocoding service did not answer in time. It will be placed on "
+        "the map at the next scheduled geocoding run."
     )
 
 

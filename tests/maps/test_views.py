@@ -317,11 +317,11 @@ def test_an_account_the_service_did_not_answer_for_says_it_is_retried(as_user, s
     html = client.get(map_url(account)).content.decode()
     assert status(html) == (
         "Later Inc has no coordinates, so the map cannot be drawn. The geocoding service is "
-        "unavailable. It is located at the next scheduled geocoding run. "
+        "unavailable. It will be placed on the map at the next scheduled geocoding run. "
         "Edit the visit address"
     )
     page = parse(client.get(reverse("accounts:detail", args=[account.pk])).content)
     assert page.find("p", class_="geo-retry").text == (
-        "Not located yet: The geocoding service is unavailable. It is located at the next "
-        "scheduled geocoding run."
+        "Not located yet: The geocoding service is unavailable. It will be placed on the map "
+        "at the next scheduled geocoding run."
     )

@@ -851,6 +851,9 @@ def test_a_decision_comment_is_a_reason_not_a_document(as_user, management_user,
     assert "at most 1000 characters" in html(response)
     waiting.refresh_from_db()
     assert waiting.status == Order.Status.PENDING_APPROVAL
+    # The boxes say so before anything is sent.
+    page = parse(html(as_user(management_user).get(reverse("sales:approval_list"))))
+    assert {box.attrs["maxlength"] for box in page.find_all("textarea")} == {"1000"}
 
 
 def test_a_linked_account_that_is_not_a_seller_is_not_filled_in(as_user, customer):
