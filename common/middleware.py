@@ -1,4 +1,4 @@
-"""Requests mended or refused at the edge: NUL characters and bidi overrides before any view or
+"""Requests mended or refused at the edge: NUL characters and bidi controls before any view or
 the admin sees them, and methods an address does not take, drawn as a page."""
 
 from collections.abc import Callable
@@ -23,8 +23,8 @@ class NulCharacterInRequest(SuspiciousOperation):
 
 
 class RefuseNulMiddleware:
-    """Drops NUL (and bidi overrides, DROPPED) from query and form values; answers 400 to a path
-    or a parameter name with a NUL.
+    """Drops NUL and the bidi controls (DROPPED) from query and form values; answers 400 to a
+    path or a parameter name with a NUL.
 
     Why here, at the edge, and not in each form: PostgreSQL cannot hold NUL in text, and any
     query given one raises (`A string literal cannot contain NUL`). Fields that query while
