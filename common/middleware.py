@@ -55,12 +55,14 @@ def _mended(params: "_ImmutableQueryDict") -> "_ImmutableQueryDict":
     any)."""
     if any(NUL in key for key in params):
         raise NulCharacterInRequest("NUL character in a parameter's name")
-    lists = list(params.lists())
-    if all(value.translate(DROPPED) == value for _key, values in lists for value in values):
+    lists = [
+        (key, [value.translate(DROPPED) for value in values]) for key, values in params.lists()
+    ]
+    if lists == list(params.lists()):
         return params
     mended = QueryDict(mutable=True, encoding=params.encoding)
     for key, values in lists:
-        mended.setlist(key, [value.translate(DROPPED) for value in values])
+        mended.setlist(key, values)
     mended._mutable = False
     return cast("_ImmutableQueryDict", mended)
 
