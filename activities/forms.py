@@ -1,7 +1,9 @@
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
@@ -79,6 +81,18 @@ class ActivityForm(forms.ModelForm):
             self._choice("quote").queryset = Quote.objects.filter(customer=account).order_by("-id")
             self._choice("order").queryset = Order.objects.filter(customer=account).order_by("-id")
         self.fields["subject"].widget.attrs["autocomplete"] = "off"
+        if self.instance.pk is None:
+            self._offer_a_task_due_time()
+
+    def _offer_a_task_due_time(self) -> None:
+        """Tell the page's script (app.js) what "When" starts at and when a task is due by
+        default (tomorrow at 09:00), in the time zone the box's times are in, not the
+        browser's: made a task while the box still says now, it says tomorrow at 09:00."""
+        now = timezone.localtime(self.instance.occurred_at)
+        due = (now + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+        self.fields["occurred_at"].widget.attrs.update(
+            {"data-now": f"{now:%Y-%m-%dT%H:%M}", "data-task-due": f"{due:%Y-%m-%dT%H:%M}"}
+        )
 
     def _get_validation_exclusions(self) -> set[str]:
         # Nobody named is for the service to settle (a task goes to its writer); the model's

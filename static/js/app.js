@@ -291,34 +291,21 @@ function setUpErrorSummary() {
 }
 
 // A new activity's "When" starts at now, which suits what happened; a task due now is overdue
-// the moment it is saved. Made a task while "When" still says about now, it is due tomorrow at
-// 09:00 instead, and made something else while it says that, now again. A time the user typed
-// is never replaced. (Times are the browser's: in another time zone than the server's, "about
-// now" does not match and nothing changes.)
+// the moment it is saved. Made a task while "When" still says the page's now, it says when the
+// server puts a task due by default (data-task-due: tomorrow 09:00, in the server's time zone),
+// and made something else while it says that, now again. A time the user typed stays.
 function setUpTaskDueDefault() {
-  const pad = (number) => String(number).padStart(2, "0");
-  const local = (date) =>
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-  const tomorrowAtNine = () => {
-    const due = new Date();
-    due.setDate(due.getDate() + 1);
-    due.setHours(9, 0, 0, 0);
-    return local(due);
-  };
-  const aboutNow = (value) => Math.abs(new Date(value) - new Date()) < 10 * 60 * 1000;
   document.querySelectorAll("form[data-new-activity]").forEach((form) => {
     const kind = form.querySelector("select[name=kind]");
-    const when = form.querySelector("input[name=occurred_at]");
+    const when = form.querySelector("input[name=occurred_at][data-task-due]");
     if (!kind || !when) return;
-    // The page's own "now", however long ago it was opened (a long call before the task).
-    const openedAt = aboutNow(when.value) ? when.value : null;
+    const { now, taskDue } = when.dataset;
     let typed = false;
     when.addEventListener("input", () => { typed = true; });
     kind.addEventListener("change", () => {
       if (typed) return;
-      const saysNow = when.value === openedAt || aboutNow(when.value);
-      if (kind.value === "task" && saysNow) when.value = tomorrowAtNine();
-      else if (kind.value !== "task" && when.value === tomorrowAtNine()) when.value = local(new Date());
+      if (kind.value === "task" && when.value === now) when.value = taskDue;
+      else if (kind.value !== "task" && when.value === taskDue) when.value = now;
     });
   });
 }

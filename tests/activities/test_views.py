@@ -165,6 +165,19 @@ class TestWriting:
         assert entry.find("del").text == "Wrong customer"
         assert "Secret" not in entry.text and str(sales_user) in entry.text
 
+    def test_a_new_activitys_when_box_says_when_a_task_is_due_by_default(self, as_user, sales_user):
+        """In the server's time zone, which the box's times are in: the browser's clock set the
+        default a day off for a user in another zone (found clicking through)."""
+        account = AccountFactory()
+        page = parse(as_user(sales_user).get(account.get_absolute_url()).content)
+        box = page.find("form", class_="activity-quick-form").find("input", name="occurred_at")
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        assert box.attrs["data-now"] == box.attrs["value"]
+        assert box.attrs["data-task-due"] == f"{tomorrow.isoformat()}T09:00"
+        note = ActivityFactory(account=account, created_by=sales_user)
+        edit = parse(as_user(sales_user).get(reverse("activities:update", args=[note.pk])).content)
+        assert "data-task-due" not in edit.find("input", name="occurred_at").attrs
+
     def test_the_delete_confirmation_speaks_the_users_language(self, as_user, sales_user):
         note = ActivityFactory(created_by=sales_user)
         sales_user.language = "nl"
