@@ -483,7 +483,7 @@ class AddressAdmin(ServiceSaveAdminMixin, SafeModelAdmin):
         "geocoded_at",
     )
     # Coordinates come from the geocoder; a new address here is always a further named one.
-    geocode_fields = ("latitude", "longitude", "geocode_status", "geocode_message", "geocoded_at")
+    geocode_fields = services.GEOCODE_FIELDS
 
     def get_readonly_fields(self, request: HttpRequest, obj: Address | None = None) -> Any:
         if obj is None:

@@ -51,6 +51,8 @@ ACCOUNT_FIELDS = (
 HOLD_FIELDS = ("credit_hold", "credit_hold_reason")
 CREDIT_FIELDS = ("credit_limit", *HOLD_FIELDS)
 ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
+# What geocoding records on a visit address.
+GEOCODE_FIELDS = ("latitude", "longitude", "geocode_status", "geocode_message", "geocoded_at")
 CREDIT_PERMISSION = "accounts.change_account_credit"
 HOLD_PERMISSION = "accounts.change_credit_hold"
 # Which right each credit field needs: Accounting sets the limit; Accounting or Management set
@@ -86,21 +88,36 @@ def _history_value(account: Account, field: str) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def _record_changes(*, account: Account, before: Account | None, user: AuthUser) -> None:
-    """Keep a history line for each guarded field whose value changed."""
-    AccountChange.objects.bulk_create(account_changes(account=account, before=before, user=user))
+def _record_changes(
+    *, account: Account, before: Account | None, user: AuthUser, written: Iterable[str]
+) -> None:
+    """Keep a history line for each guarded field of `written` whose value changed."""
+    AccountChange.objects.bulk_create(
+        account_changes(account=account, before=before, user=user, written=written)
+    )
 
 
 def account_changes(
-    *, account: Account, before: Account | None, user: AuthUser
+    *,
+    account: Account,
+    before: Account | None,
+    user: AuthUser,
+    written: Iterable[str] | None = None,
 ) -> list[AccountChange]:
     """The history lines for a change of account (unsaved, so an import can write them in bulk).
 
-    `before` holds the old values of the guarded fields; None for a new account.
+    `before` holds the old values of the guarded fields, read under the row's lock; None for a
+    new account. `written` names the fields the change saved (None: all of them). The caller's
+    account was read earlier, and someone may have changed its other fields since: those are
+    not this user's changes.
     """
     now = timezone.now()
     changes = []
-    for field in AccountChange.Field.values:
+    fields = AccountChange.Field.values
+    if written is not None:
+        kept = set(written)
+        fields = [field for field in fields if field in kept]
+    for field in fields:
         new = _history_value(account, field)
         old = _history_value(before, field) if before else ""
         if before is None and field in (
@@ -270,7 +287,7 @@ def account_create(
         if kind == Address.Kind.VISIT and geocode:
             _geocode_after_commit(address)
     account_copies_refresh(account_ids=[account.pk])
-    _record_changes(account=account, before=None, user=user)
+    AccountChange.objects.bulk_create(account_changes(account=account, before=None, user=user))
     return account
 
 
@@ -304,7 +321,7 @@ def account_update(
     saved = [*fields, *(HOLD_FIELDS if "credit_hold" in fields else ()), "name_key", "updated_at"]
     _save_unique(account, update_fields=list(dict.fromkeys(saved)))
     account_copies_refresh(account_ids=[account.pk])
-    _record_changes(account=account, before=before, user=user)
+    _record_changes(account=account, before=before, user=user, written=saved)
     return account
 
 
@@ -327,7 +344,7 @@ def account_set_credit_hold(
     if (before.credit_hold, before.credit_hold_reason) == (hold, account.credit_hold_reason):
         return False
     account.save(update_fields=[*HOLD_FIELDS, "updated_at"])
-    _record_changes(account=account, before=before, user=user)
+    _record_changes(account=account, before=before, user=user, written=HOLD_FIELDS)
     return True
 
 
@@ -344,7 +361,7 @@ def account_set_owner(*, account: Account, user: AuthUser, owner: Any) -> bool:
     _check_owner_is_active(owner)
     account.owner = owner
     account.save(update_fields=["owner", "updated_at"])
-    _record_changes(account=account, before=before, user=user)
+    _record_changes(account=account, before=before, user=user, written=["owner"])
     return True
 
 
@@ -362,7 +379,7 @@ def account_set_active(*, account: Account, user: AuthUser, active: bool) -> boo
         return False
     account.is_active = active
     account.save(update_fields=["is_active", "updated_at"])
-    _record_changes(account=account, before=before, user=user)
+    _record_changes(account=account, before=before, user=user, written=["is_active"])
     account_copies_refresh(account_ids=[account.pk])  # off the maps, or back on them
     return True
 
@@ -389,7 +406,7 @@ def account_set_relationship_type(
     account.relationship_type = relationship_type
     account.save(update_fields=["relationship_type", "updated_at"])
     account_copies_refresh(account_ids=[account.pk])
-    _record_changes(account=account, before=before, user=user)
+    _record_changes(account=account, before=before, user=user, written=["relationship_type"])
     return account
 
 
@@ -452,10 +469,11 @@ def address_save(
     """Create or change an address. A changed visit address loses its old coordinates.
 
     It is located again after commit; with geocode=False (imports) it stays pending for
-    geocode_accounts.
+    geocode_accounts. Only `fields` (and a changed visit address's coordinates) are written:
+    the page read the row before, and geocoding may have placed it since.
     """
     require_permission(user, "accounts.change_address" if address.pk else "accounts.add_address")
-    before = Address.objects.get(pk=address.pk) if address.pk else None
+    before = Address.objects.select_for_update().get(pk=address.pk) if address.pk else None
     for field, value in fields.items():
         setattr(address, field, value)
     if before is None and address.kind != Address.Kind.OTHER:
@@ -464,12 +482,17 @@ def address_save(
         address.kind = before.kind
         address.account_id = before.account_id
     changed = before is None or _address_changed(before, address)
+    written = list(fields)
     if address.kind == Address.Kind.VISIT and changed:
         address.latitude = address.longitude = address.geocoded_at = None
         address.geocode_status = Address.GeocodeStatus.PENDING
         address.geocode_message = ""
+        written += GEOCODE_FIELDS
+    elif before is not None:
+        for field in GEOCODE_FIELDS:
+            setattr(address, field, getattr(before, field))
     address.full_clean()
-    _save_unique(address)
+    _save_unique(address, update_fields=written if before else None)
     if address.kind == Address.Kind.VISIT and changed:
         account_copies_refresh(account_ids=[address.account_id])
         if geocode:

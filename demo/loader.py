@@ -531,7 +531,7 @@ def _locate_visit_addresses(specs: list[AccountSpec], result: LoadResult) -> Non
         located.append(address)
     Address.objects.bulk_update(
         located,
-        ["latitude", "longitude", "geocode_status", "geocode_message", "geocoded_at"],
+        list(services.GEOCODE_FIELDS),
         batch_size=500,
     )
     account_copies_refresh(account_ids=[address.account_id for address in located])

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts import services
+from accounts.models import Account
 from tests.accounts.factories import AccountFactory
 from tests.html import field_errors, parse
 
@@ -188,3 +189,66 @@ class TestCreditHoldAction:
         assert account.credit_hold is False
         page = client.get(account.get_absolute_url())
         assert not parse(page.content).find_all("form", data_hold_form="")
+
+
+class TestTheHistoryNamesOnlyWhatEachPersonChanged:
+    """A page reads the account, someone else changes it, then the page saves: the history
+    does not credit the page's user with undoing the other person's change."""
+
+    def test_a_hold_after_a_limit_raise_records_no_limit_change(
+        self, accounting_user, management_user
+    ):
+        account = AccountFactory(credit_limit=Decimal("1000.00"))
+        read_by_management = Account.objects.get(pk=account.pk)
+        services.account_update(
+            account=Account.objects.get(pk=account.pk),
+            user=accounting_user,
+            fields={"credit_limit": Decimal("5000.00")},
+        )
+
+        services.account_set_credit_hold(
+            account=read_by_management, user=management_user, hold=True, reason="Dispute"
+        )
+
+        account.refresh_from_db()
+        assert account.credit_limit == Decimal("5000.00")
+        assert _history(account) == [
+            ("credit_limit", "1000.00", "5000.00"),
+            ("credit_hold", "No", "Yes"),
+            ("credit_hold_reason", "", "Dispute"),
+        ]
+
+    def test_an_edit_after_a_hold_records_no_lifted_hold(self, sales_user, accounting_user):
+        account = AccountFactory()
+        read_by_sales = Account.objects.get(pk=account.pk)
+        services.account_set_credit_hold(
+            account=Account.objects.get(pk=account.pk),
+            user=accounting_user,
+            hold=True,
+            reason="Late",
+        )
+
+        services.account_update(
+            account=read_by_sales, user=sales_user, fields={"phone": "+31 40 123 4567"}
+        )
+
+        account.refresh_from_db()
+        assert account.credit_hold is True
+        assert account.changes.filter(changed_by=sales_user).count() == 0
+        assert _history(account) == [
+            ("credit_hold", "No", "Yes"),
+            ("credit_hold_reason", "", "Late"),
+        ]
+
+    def test_an_owner_change_after_it_was_made_inactive_records_the_owner_only(
+        self, sales_user, management_user
+    ):
+        account = AccountFactory()
+        read_by_sales = Account.objects.get(pk=account.pk)
+        services.account_set_active(
+            account=Account.objects.get(pk=account.pk), user=management_user, active=False
+        )
+
+        services.account_set_owner(account=read_by_sales, user=sales_user, owner=sales_user)
+
+        assert [c.field for c in account.changes.filter(changed_by=sales_user)] == ["owner"]

@@ -76,6 +76,50 @@ def test_an_unchanged_address_is_not_located_again(
     assert visit_of(account).geocoded_at == located.geocoded_at
 
 
+@pytest.mark.parametrize("posted", ["the whole form", "nothing changed (the admin)"])
+def test_a_save_read_before_geocoding_placed_the_address_keeps_the_place(sales_user, posted):
+    """The page read the address, then geocoding placed it, then the page saved without
+    changing the place: the coordinates found stay (the stale row is not written back)."""
+    account = AccountFactory()
+    read_by_the_page = visit_of(account)
+    assert read_by_the_page.latitude is None
+    services.address_geocode(address_id=read_by_the_page.pk)
+    placed = visit_of(account)
+    assert placed.latitude is not None
+
+    fields = {f: getattr(read_by_the_page, f) for f in services.ADDRESS_FIELDS}
+    saved = services.address_save(
+        user=sales_user,
+        address=read_by_the_page,
+        fields=fields if posted == "the whole form" else {},
+    )
+
+    after = visit_of(account)
+    assert (after.latitude, after.longitude, after.geocode_status) == (
+        placed.latitude,
+        placed.longitude,
+        placed.geocode_status,
+    )
+    assert saved.latitude == placed.latitude  # what the caller gets back is the row as stored
+
+
+def test_a_save_writes_only_the_fields_given(sales_user):
+    """Another person's change of the address's name meanwhile is kept by a save of its city."""
+    account = AccountFactory()
+    branch = services.address_save(
+        user=sales_user,
+        address=Address(account=account),
+        fields={"name": "Warehouse", "street": "Dok 1", "city": "Gent", "country": "BE"},
+    )
+    read_by_the_page = Address.objects.get(pk=branch.pk)
+    Address.objects.filter(pk=branch.pk).update(name="Warehouse Gent")
+
+    services.address_save(user=sales_user, address=read_by_the_page, fields={"city": "Antwerpen"})
+
+    branch.refresh_from_db()
+    assert (branch.name, branch.city) == ("Warehouse Gent", "Antwerpen")
+
+
 def test_other_addresses_are_not_located(admin_user, lookups, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         account = create_account(admin_user)
