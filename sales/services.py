@@ -341,8 +341,13 @@ def _lock_draft_quote(*, quote: Quote, user: User) -> Quote:
 def quote_update(
     *, quote: Quote, user: User, fields: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]
 ) -> Quote:
-    """Change a draft quote and replace its lines. A sent quote stays as the customer saw it."""
+    """Change a draft quote and replace its lines. A sent quote stays as the customer saw it.
+
+    It may not move to an inactive account, which gets no new quotes."""
     current = _lock_draft_quote(quote=quote, user=user)
+    customer = fields.get("customer")
+    if customer is not None and customer.pk != current.customer_id:
+        account_refuse_if_inactive(customer)
     built = _prepare(quote, QuoteLine, fields, QUOTE_FIELDS, lines)
     quote.status = current.status
     quote.save()

@@ -10,7 +10,7 @@ from sales.models import Order, Quote
 from tests.accounts.factories import ContactFactory
 from tests.html import field_errors
 from tests.sales.conftest import line
-from tests.sales.factories import OrderFactory
+from tests.sales.factories import CustomerFactory, OrderFactory
 from tests.sales.test_views import form_data
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,34 @@ def test_a_new_order_for_an_inactive_account_is_refused(sales_user, customer):
         services.order_submit(user=sales_user, fields={"customer": customer}, lines=[line()])
     assert "no new quotes or orders" in refused.value.message_dict["customer"][0]
     assert not Order.objects.exists()
+
+
+def test_a_draft_quote_is_not_moved_to_an_inactive_account(as_user, sales_user, customer):
+    quote = services.quote_create(user=sales_user, fields={"customer": customer}, lines=[line()])
+    gone = CustomerFactory(name="Closed Down BV", is_active=False)
+    data = form_data(gone, ("Service hour", "1", "100.00"))
+
+    response = as_user(sales_user).post(reverse("sales:quote_update", args=[quote.pk]), data)
+
+    assert response.status_code == 200
+    assert "is inactive" in field_errors(response.content, "customer")
+    quote.refresh_from_db()
+    assert quote.customer_id == customer.pk
+
+
+def test_a_draft_quote_of_an_account_made_inactive_can_still_be_edited(sales_user, customer):
+    """Its own account's quotes are kept and may be mended; only moving one there is new."""
+    quote = services.quote_create(user=sales_user, fields={"customer": customer}, lines=[line()])
+    customer.is_active = False
+    customer.save()
+    services.quote_update(
+        quote=quote,
+        user=sales_user,
+        fields={"customer": customer, "notes": "Final"},
+        lines=[line()],
+    )
+    quote.refresh_from_db()
+    assert quote.notes == "Final"
 
 
 def test_the_order_page_says_why_beside_the_customer(as_user, sales_user, customer):
