@@ -131,7 +131,7 @@ class ContactInline(admin.TabularInline):
 
 
 class VisitCountryFilter(admin.SimpleListFilter):
-    title = "country"
+    title = gettext_lazy("country")
     parameter_name = "country"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:

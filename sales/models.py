@@ -124,8 +124,8 @@ class SalesDocument(models.Model):
     # move (see set_status), and has its own status field with Django's display method.
     Status: ClassVar[type[models.TextChoices]]
     TRANSITIONS: ClassVar[Mapping[str, AbstractSet[models.TextChoices]]]
-    STATE_WORDS: ClassVar[Mapping[str, str]]
-    MOVE_WORDS: ClassVar[Mapping[str, str]]
+    STATE_WORDS: ClassVar[Mapping[str, StrOrPromise]]
+    MOVE_WORDS: ClassVar[Mapping[str, StrOrPromise]]
     status: models.CharField
     get_status_display: Callable[[], str]
 
@@ -240,11 +240,16 @@ class SalesDocument(models.Model):
         "Order O-000003 is invoiced already, so it cannot be cancelled."
         """
         if not self.can_become(status):
-            now = self.STATE_WORDS.get(self.status, f"is {self.get_status_display().lower()}")
-            move = self.MOVE_WORDS.get(status, f"be {self.Status(status).label.lower()}")
+            # Pieces that read right in English and Dutch alike ("... en kan dus niet worden
+            # geannuleerd"): every state and every move has its words.
             raise TransitionNotAllowed(
-                f"{str(self._meta.verbose_name).capitalize()} {self.number} {now}, "
-                f"so it cannot {move}."
+                _("%(document)s %(number)s %(state)s, so it cannot %(move)s.")
+                % {
+                    "document": str(self._meta.verbose_name).capitalize(),
+                    "number": self.number,
+                    "state": self.STATE_WORDS[self.status],
+                    "move": self.MOVE_WORDS[status],
+                }
             )
         self.status = status
 
@@ -260,13 +265,19 @@ class Quote(SalesDocument):
     }
     # How a refused move names the quote's state and the move (see set_status).
     STATE_WORDS = {
-        Status.DRAFT: "is still a draft",
-        Status.SENT: "has been sent",
-        Status.ACCEPTED: "is accepted already",
-        Status.REJECTED: "was rejected",
-        Status.EXPIRED: "has expired",
+        Status.DRAFT: _("is still a draft"),
+        Status.SENT: _("has been sent"),
+        Status.ACCEPTED: _("is accepted already"),
+        Status.REJECTED: _("was rejected"),
+        Status.EXPIRED: _("has expired"),
     }
-    MOVE_WORDS = {Status.DRAFT: "go back to draft", Status.EXPIRED: "expire"}
+    MOVE_WORDS = {
+        Status.DRAFT: _("go back to draft"),
+        Status.SENT: _("be sent"),
+        Status.ACCEPTED: _("be accepted"),
+        Status.REJECTED: _("be rejected"),
+        Status.EXPIRED: _("expire"),
+    }
 
     status = models.CharField(
         max_length=10, choices=Status, default=Status.DRAFT, verbose_name=_("status")
@@ -391,17 +402,22 @@ class Order(SalesDocument):
     }
     # How a refused move names the order's state and the move (see set_status).
     STATE_WORDS = {
-        Status.AWAITING_PREPAYMENT: "is waiting for Accounting to confirm its prepayment",
-        Status.PENDING_APPROVAL: "is waiting for approval",
-        Status.ACCEPTED: "is accepted already",
-        Status.REJECTED: "was rejected",
-        Status.BLOCKED: "is blocked",
-        Status.INVOICED: "is invoiced already",
-        Status.CANCELLED: "is cancelled already",
+        Status.AWAITING_PREPAYMENT: _("is waiting for Accounting to confirm its prepayment"),
+        Status.PENDING_APPROVAL: _("is waiting for approval"),
+        Status.ACCEPTED: _("is accepted already"),
+        Status.REJECTED: _("was rejected"),
+        Status.BLOCKED: _("is blocked"),
+        Status.INVOICED: _("is invoiced already"),
+        Status.CANCELLED: _("is cancelled already"),
     }
     MOVE_WORDS = {
-        Status.PENDING_APPROVAL: "go to approval",
-        Status.AWAITING_PREPAYMENT: "wait for a prepayment",
+        Status.AWAITING_PREPAYMENT: _("wait for a prepayment"),
+        Status.PENDING_APPROVAL: _("go to approval"),
+        Status.ACCEPTED: _("be accepted"),
+        Status.REJECTED: _("be rejected"),
+        Status.BLOCKED: _("be blocked"),
+        Status.INVOICED: _("be invoiced"),
+        Status.CANCELLED: _("be cancelled"),
     }
 
     status = models.CharField(max_length=20, choices=Status, verbose_name=_("status"))

@@ -127,6 +127,17 @@ class TestChangeLists:
         assert "Brabant Carrosserie" not in content
         assert "Germany" in content and "Netherlands" in content  # the filter's choices
 
+    def test_a_dutch_administrator_reads_every_filter_title_in_dutch(self, admin_user, client):
+        admin_user.language = "nl"
+        admin_user.save()
+        AccountFactory()
+        client.force_login(admin_user)
+
+        response = client.get(reverse("admin:accounts_account_changelist"))
+
+        assert "Op land" in response.content.decode()
+        assert "Op country" not in response.content.decode()
+
 
 class TestAccountCredit:
     def test_sales_staff_sees_credit_fields_read_only(self, admin_client_for):

@@ -502,6 +502,25 @@ def test_a_pending_order_cannot_be_invoiced(as_user, accounting_user, waiting):
     assert not Invoice.objects.exists()
 
 
+def test_a_refused_move_is_said_in_the_readers_language(as_user, accounting_user, waiting):
+    accounting_user.language = "nl"
+    accounting_user.save()
+    response = as_user(accounting_user).post(
+        reverse("sales:order_invoice", args=[waiting.pk]), follow=True
+    )
+    assert (
+        f"Order {waiting.number} wacht op goedkeuring en kan dus niet worden gefactureerd."
+        in html(response)
+    )
+
+
+@pytest.mark.parametrize("document", [Quote, Order])
+def test_every_refused_move_has_its_words(document):
+    """set_status words the document's state and the move asked for; none is left to chance."""
+    assert set(document.STATE_WORDS) == set(document.Status.values)
+    assert set(document.MOVE_WORDS) == set(document.Status.values)
+
+
 # --- reading: every role, constant queries ---------------------------------------------------
 
 
