@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -291,6 +291,22 @@ def account_create(
     return account
 
 
+# The key of PostgreSQL's advisory lock that changes of parents take (any number unique to it).
+HIERARCHY_LOCK = 7_261_001
+
+
+def lock_account_hierarchy() -> None:
+    """Make changes of parents wait for each other until the transaction ends.
+
+    Each change checks the chain above it for a loop; two at once (A under B while C, B's
+    parent, goes under A) could each find none and together make one. SQLite serialises
+    every write already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HIERARCHY_LOCK])
+
+
 @transaction.atomic
 def account_update(
     *,
@@ -305,6 +321,8 @@ def account_update(
     A credit hold put on needs a reason, except from an import (see account_create).
     """
     require_permission(user, "accounts.change_account")
+    if "parent" in fields:  # before the row's lock, or two such changes could wait on each other
+        lock_account_hierarchy()
     before = Account.objects.select_for_update().get(pk=account.pk)
     require_credit_permission(user=user, before=before, fields=fields)
     require_crm4_permission(user=user, before=before, fields=fields)

@@ -5,10 +5,18 @@ pass those checks before any of them has saved: the database's unique constraint
 all but one, and those refusals must read like the form's own message, not a server error.
 """
 
+import contextlib
+import threading
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
+import accounts.models
+from accounts import services
 from accounts.models import Account, Address
+from accounts.rules import PARENT_LOOP
 from tests.accounts.factories import AccountFactory
 from tests.accounts.test_views import create_data, edit_data
 from tests.threads import at_once, form_errors, logged_in_client
@@ -80,3 +88,41 @@ def test_eight_addresses_with_one_name_on_one_account():
         "This account already has an address with this name."
     ]
     assert account.addresses.filter(kind=Address.Kind.OTHER).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises every write")
+@pytest.mark.parametrize("second", ["C under A", "B under A"])
+def test_two_parent_changes_at_one_moment_make_no_loop(monkeypatch, second):
+    """B's parent is C. One person puts A under B while another puts C (or B) under A: each
+    check alone finds no loop, together they would make one. One change waits for the other
+    and is then refused with the form's message (no loop, no deadlock)."""
+    user = UserFactory(username="racer", groups=["Sales"])
+    c = AccountFactory(name="C")
+    b = AccountFactory(name="B", parent=c)
+    a = AccountFactory(name="A")
+    # Each change reads the chain, then waits (a while) for the other to have read it too.
+    both_read = threading.Barrier(2)
+    real = accounts.models._parent_id_of
+
+    def parent_id_of(account_id):
+        found = real(account_id)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_read.wait(timeout=2)
+        return found
+
+    monkeypatch.setattr(accounts.models, "_parent_id_of", parent_id_of)
+    changes = [(a, b), (c if second == "C under A" else b, a)]
+
+    def set_parent(i):
+        child, parent = changes[i]
+        try:
+            services.account_update(
+                account=Account.objects.get(pk=child.pk), user=user, fields={"parent": parent}
+            )
+        except ValidationError as refused:
+            return refused.message_dict["parent"]
+        return "saved"
+
+    results = at_once(2, set_parent)
+
+    assert sorted(map(str, results)) == sorted(["saved", str([PARENT_LOOP])]), results
