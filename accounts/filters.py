@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.listing import CHOICES_CACHE_KEY
-from accounts.models import Account, Contact, Industry, RelationshipType
+from accounts.models import Account, Contact, Industry, RelationshipType, type_name_shown
 from accounts.selectors import LISTED_ALL, LISTED_INACTIVE, accounts_listed, search_condition
 from common.pagination import KeysetOrder
 from common.search import (
@@ -209,6 +209,10 @@ def _select(name: str, choices: tuple[tuple[str, str], ...], selected: str) -> S
     )
 
 
+def _by_name(choice: tuple[str, str]) -> str:
+    return choice[1].casefold()
+
+
 @lru_cache(maxsize=1024)
 def _filter_selects(
     language: str | None,
@@ -223,8 +227,9 @@ def _filter_selects(
     for key, label in labels.items():
         sorts.append((key, label))
         sorts.append((f"-{key}", gettext("%(column)s (descending)") % {"column": label}))
+    shown_types = tuple(sorted(((pk, type_name_shown(name)) for pk, name in types), key=_by_name))
     return {
-        "relationship_type": _select("relationship_type", anyone + types, type_id),
+        "relationship_type": _select("relationship_type", anyone + shown_types, type_id),
         "industry": _select("industry", anyone + industries, industry_id),
         "country": _select("country", anyone + tuple(countries), country),
         "credit_hold": _select(

@@ -68,7 +68,7 @@ class AccountForm(KeepOthersChangesMixin, forms.ModelForm):
     def _describe_the_types(self) -> None:
         """What the chosen type means goes under the select (the script follows a new choice);
         `type_meanings` lists them all for the page's "What do the types mean?"."""
-        self.type_meanings = list(RelationshipType.objects.only("name", "description"))
+        self.type_meanings = list(RelationshipType.objects.only("code", "name", "description"))
         field = self.fields["relationship_type"]
         if self.is_bound:
             chosen = field.widget.value_from_datadict(
@@ -78,7 +78,7 @@ class AccountForm(KeepOthersChangesMixin, forms.ModelForm):
             chosen = self.get_initial_for_field(field, "relationship_type")
         chosen = str(getattr(chosen, "pk", chosen) or "")
         field.help_text = next(
-            (t.description for t in self.type_meanings if str(t.pk) == chosen), ""
+            (t.explanation for t in self.type_meanings if str(t.pk) == chosen), ""
         )
 
     def _guard_crm4_id(self) -> None:

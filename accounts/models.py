@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -87,7 +87,72 @@ class RelationshipType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name as the reader reads it (see type_name_shown)."""
+        return type_name_shown(self.name)
+
+    @property
+    def explanation(self) -> str:
+        """The description as the reader reads it: a seeded one in their language."""
+        seeded = SEEDED_TYPE_DESCRIPTIONS.get(self.code)
+        return gettext(seeded) if seeded == self.description else self.description
+
+
+# The types the CRM is seeded with (migrations 0003 and 0011), by code: their names and the
+# wiki's definitions, in English as stored. Until an administrator rewords one, the pages show
+# it in the reader's language; the database, the CSV files and the history keep the English.
+SEEDED_TYPE_NAMES = {
+    "competitor": gettext_noop("Competitor"),
+    "consultancy": gettext_noop("Consultancy"),
+    "customer": gettext_noop("Customer"),
+    "partner": gettext_noop("Partner"),
+    "influencer": gettext_noop("Influencer"),
+    "press": gettext_noop("Press"),
+    "prospect": gettext_noop("Prospect"),
+    "reseller": gettext_noop("Reseller"),
+    "supplier": gettext_noop("Supplier"),
+    "other": gettext_noop("Other"),
+    "seller": gettext_noop("Seller"),
+}
+SEEDED_TYPE_DESCRIPTIONS = {
+    "competitor": gettext_noop(
+        "Any account that sells or markets competing products as a manufacturer, distributor, "
+        "reseller or sales channel."
+    ),
+    "consultancy": gettext_noop("Provides services to OEMs and ODMs (system houses, consultants)."),
+    "customer": gettext_noop(
+        "Has ordered from us now or in the past. Set automatically when an order is created for "
+        "an account that is a Prospect."
+    ),
+    "partner": gettext_noop(
+        "Does not purchase from us but helps in sales and/or marketing activities, or we combine "
+        "products or efforts for sales."
+    ),
+    "influencer": gettext_noop("Does not purchase from us but is involved in the sales process."),
+    "press": gettext_noop("Marketing contact."),
+    "prospect": gettext_noop("Any new account in the CRM that has not ordered from us (yet)."),
+    "reseller": gettext_noop("Purchases products from us and sells them to end customers."),
+    "supplier": gettext_noop("A partner of ours whose products we distribute."),
+    "other": gettext_noop(
+        "Suppliers or service providers to us, such as cleaning, air-conditioning repair, "
+        "insurance or office supplies. Not shown on the map."
+    ),
+    "seller": gettext_noop(
+        "Our own selling entities: the seller on quotes and orders, and the CRM account a user "
+        "is linked to."
+    ),
+}
+_SEEDED_NAMES = frozenset(SEEDED_TYPE_NAMES.values())
+
+
+def type_name_shown(name: str) -> str:
+    """A relationship type's name as the reader reads it: a seeded name ("Customer") in their
+    language, any other as an administrator wrote it. Takes the name alone, as the account
+    list keeps it."""
+    return gettext(name) if name in _SEEDED_NAMES else name
 
 
 class IndustryQuerySet(models.QuerySet):
@@ -294,6 +359,11 @@ class Account(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:detail", args=[self.pk])
+
+    @property
+    def listing_type_shown(self) -> str:
+        """The type's name as the list keeps it, in the reader's language (type_name_shown)."""
+        return type_name_shown(self.listing_type)
 
     @property
     def crm4_url(self) -> str:
@@ -676,6 +746,8 @@ class AccountChange(models.Model):
                 return value
         if self.field in (self.Field.CREDIT_HOLD, self.Field.IS_ACTIVE):
             return {"Yes": gettext("Yes"), "No": gettext("No")}.get(value, value)
+        if self.field == self.Field.RELATIONSHIP_TYPE:
+            return type_name_shown(value)
         return value
 
 

@@ -83,7 +83,9 @@ def _history_value(account: Account, field: str) -> str:
     value = getattr(account, field)
     if field in (AccountChange.Field.CREDIT_HOLD, AccountChange.Field.IS_ACTIVE):
         return "Yes" if value else "No"
-    if field in (AccountChange.Field.RELATIONSHIP_TYPE, AccountChange.Field.CREDIT_HOLD_REASON):
+    if field == AccountChange.Field.RELATIONSHIP_TYPE:
+        return value.name  # as stored, in English for a seeded type: shown translated
+    if field == AccountChange.Field.CREDIT_HOLD_REASON:
         return str(value)
     return "" if value is None else f"{value:.2f}"
 

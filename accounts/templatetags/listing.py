@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from accounts.models import type_name_shown
 from common.money import money_format
 
 register = template.Library()
@@ -77,7 +78,7 @@ def account_rows(rows: list[dict[str, Any]]) -> SafeString:
                 ),
                 row["listing_city"],
                 row["listing_country"],
-                row["listing_type"],
+                type_name_shown(row["listing_type"]),
                 row["listing_industry"],
                 email(row),
                 credit(row),

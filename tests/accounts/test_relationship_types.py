@@ -6,12 +6,20 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
+from django.utils import translation
 
-from accounts.models import Account, RelationshipType
+from accounts import services
+from accounts.models import (
+    SEEDED_TYPE_DESCRIPTIONS,
+    SEEDED_TYPE_NAMES,
+    Account,
+    RelationshipType,
+)
 from tests.accounts.factories import AccountFactory, IndustryFactory
 from tests.accounts.factories import relationship_type as rtype
 from tests.accounts.test_import_export import admin_import, old_crm_row, to_csv
 from tests.html import parse
+from tests.html import rows as table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +134,82 @@ class TestWhatTheTypesMean:
         )
         assert forth[RelationshipType.SELLER].startswith("Our own selling entities")
         assert back["press"] == forth["press"] == "Journalists."
+
+
+class TestTheTypesInTheReadersLanguage:
+    """The seeded types are stored in English; a Dutch reader reads them in Dutch until an
+    administrator rewords one, which is then shown as written."""
+
+    def test_the_seeded_words_are_those_the_migrations_wrote(self):
+        names = importlib.import_module("accounts.migrations.0003_seed_relationship_types")
+        wiki = importlib.import_module(
+            "accounts.migrations.0011_relationship_type_descriptions_from_wiki"
+        )
+        assert {code: name for code, name, _ in names.TYPES} == SEEDED_TYPE_NAMES
+        assert {code: w[1] for code, w in wiki.DESCRIPTIONS.items()} == SEEDED_TYPE_DESCRIPTIONS
+
+    @pytest.mark.parametrize(
+        ("language", "badge", "meaning"),
+        [
+            ("en-gb", "Customer", "Has ordered from us now or in the past."),
+            ("nl", "Klant", "Heeft nu of in het verleden bij ons besteld."),
+        ],
+    )
+    def test_the_account_page_and_form(self, as_user, sales_user, language, badge, meaning):
+        sales_user.language = language
+        sales_user.save()
+        account = AccountFactory(relationship_type=rtype(RelationshipType.CUSTOMER))
+        client = as_user(sales_user)
+
+        page = parse(client.get(account.get_absolute_url()).content)
+        form = parse(client.get(reverse("accounts:update", args=[account.pk])).content)
+
+        assert page.find("span", class_="type-customer").text == badge
+        select = form.find("select", name="relationship_type")
+        chosen = [o.text for o in select.find_all("option") if "selected" in o.attrs]
+        assert chosen == [badge]
+        assert form.find(id="id_relationship_type_helptext").text.startswith(meaning)
+
+    def test_the_list_its_filter_and_my_work_in_dutch(self, as_user, sales_user):
+        sales_user.language = "nl"
+        sales_user.save()
+        AccountFactory(
+            name="Bakkerij Jansen", relationship_type=rtype("supplier"), owner=sales_user
+        )
+        client = as_user(sales_user)
+
+        listing = client.get(reverse("accounts:list")).content.decode()
+        my_work = client.get(reverse("activities:my_work")).content.decode()
+
+        row = next(r for r in table_rows(listing) if "Bakkerij Jansen" in r[0])
+        assert "Leverancier" in row
+        options = [
+            o.text
+            for o in parse(listing).find("select", name="relationship_type").find_all("option")
+        ]
+        assert "Leverancier" in options and "Concurrent" in options and "Supplier" not in options
+        assert options[1:] == sorted(options[1:], key=str.casefold)
+        assert "Leverancier" in my_work
+
+    def test_a_reworded_type_is_shown_as_written(self, as_user, sales_user):
+        sales_user.language = "nl"
+        sales_user.save()
+        customer = rtype(RelationshipType.CUSTOMER)
+        customer.name, customer.description = "Client", "Koopt bij ons."
+        customer.save()
+        account = AccountFactory(relationship_type=customer)
+
+        page = parse(as_user(sales_user).get(account.get_absolute_url()).content)
+
+        assert page.find("span", class_="type-customer").text == "Client"
+        assert customer.explanation == "Koopt bij ons."
+
+    def test_the_history_keeps_english_and_shows_the_readers_words(self, sales_user):
+        account = AccountFactory(relationship_type=rtype(RelationshipType.PROSPECT))
+        services.account_set_relationship_type(
+            account=account, relationship_type=rtype(RelationshipType.CUSTOMER), user=sales_user
+        )
+        change = account.changes.get(field="relationship_type")
+        assert (change.old_value, change.new_value) == ("Prospect", "Customer")
+        with translation.override("nl"):
+            assert (change.old_display(), change.new_display()) == ("Prospect", "Klant")
