@@ -535,6 +535,15 @@ class ContactDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView)
     permission_required = "accounts.delete_contact"
     model = Contact
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.object.is_primary:
+            context["consequence"] = gettext(
+                "%(name)s is the account's primary contact: until you make another one primary, "
+                "new quotes and invoices address nobody by default. This cannot be undone."
+            ) % {"name": self.object}
+        return context
+
     def form_valid(self, form: Any) -> HttpResponse:
         services.contact_delete(contact=self.object, user=self.request.user)
         messages.success(self.request, gettext("%(name)s was removed.") % {"name": self.object})

@@ -1,6 +1,7 @@
 """What happened with an account and what comes next: notes, calls, meetings, emails, tasks."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,9 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import Contact
 
 # Long enough for the minutes of a meeting; a pasted mailbox gets a clear message instead.
 BODY_MAX_LENGTH = 10_000
@@ -61,6 +65,15 @@ class Activity(models.Model):
         blank=True,
         related_name="activities",
         verbose_name=_("contact"),
+    )
+    # Who it was with, once that contact is removed from the account (see keep_contact_name).
+    contact_name = models.CharField(
+        max_length=201,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        verbose_name=_("contact's name"),
     )
     quote = models.ForeignKey(
         "sales.Quote",
@@ -174,6 +187,12 @@ class Activity(models.Model):
         return reverse("accounts:detail", args=[self.account_id]) + f"#activity-{self.pk}"
 
     @property
+    def contact_shown(self) -> str:
+        """Who it was with or about: the contact, or the name of one removed since; "" for
+        nobody."""
+        return str(self.contact) if self.contact_id else self.contact_name
+
+    @property
     def is_open(self) -> bool:
         return self.done_at is None and self.deleted_at is None
 
@@ -185,3 +204,11 @@ class Activity(models.Model):
     def is_overdue(self) -> bool:
         """Still open while its due time has passed."""
         return self.is_open and self.occurred_at < timezone.now()
+
+
+def keep_contact_name(sender: type, instance: "Contact", **kwargs: object) -> None:
+    """A contact removed from its account leaves its activities: they keep whom they were with.
+
+    Connected to Contact's pre_delete (ActivitiesConfig.ready), so every way of removing one
+    (the page, the admin, its inline) does it, and the accounts app need not know activities."""
+    Activity.objects.filter(contact=instance).update(contact_name=str(instance))

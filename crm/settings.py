@@ -270,6 +270,7 @@ CONFIRM_DELETE_PANELS: dict[str, list[str]] = {
     "accounts.contact": [
         "sales/includes/contact_delete_panel.html",
         "users/includes/contact_delete_panel.html",
+        "activities/includes/contact_delete_panel.html",
     ],
     "accounts.address": ["sales/includes/address_delete_panel.html"],
 }

@@ -670,3 +670,51 @@ class TestMyWork:
         with django_assert_max_num_queries(6):
             response = client.get(reverse("activities:my_work"))
         assert len(response.context["work"].tasks) == min(rows, 30)
+
+
+class TestAContactRemoved:
+    """Removing a contact says what it is on, and its activities keep whom they were with."""
+
+    def test_the_timeline_and_my_work_keep_the_name(self, as_user, sales_user):
+        contact = ContactFactory(first_name="Eva", last_name="Peeters")
+        call = ActivityFactory(account=contact.account, contact=contact, subject="Called Eva")
+        task = ActivityFactory(
+            account=contact.account,
+            contact=contact,
+            kind=Activity.Kind.TASK,
+            occurred_at=timezone.now() + datetime.timedelta(days=1),
+            created_by=sales_user,
+        )
+        client = as_user(sales_user)
+
+        response = client.post(reverse("accounts:contact_delete", args=[contact.pk]))
+
+        assert response.status_code == 302
+        call.refresh_from_db()
+        assert (call.contact, call.contact_shown) == (None, "Eva Peeters")
+        entries = [e.text for e in timeline_entries(client.get(contact.account.get_absolute_url()))]
+        assert any("Called Eva" in e and "with Eva Peeters" in e for e in entries)
+        my_work = client.get(reverse("activities:my_work")).content.decode()
+        assert task.subject in my_work and "with Eva Peeters" in my_work
+
+    def test_the_confirmation_says_what_the_contact_is_on(self, as_user, sales_user):
+        contact = ContactFactory(first_name="Eva", last_name="Peeters", is_primary=True)
+        ActivityFactory.create_batch(3, account=contact.account, contact=contact)
+
+        page = parse(
+            as_user(sales_user).get(reverse("accounts:contact_delete", args=[contact.pk])).content
+        )
+
+        naming = page.find("p", data_activities_naming="")
+        assert naming.text == (
+            "Eva Peeters is named on 3 activities of the account's timeline. They keep the name."
+        )
+        assert "Eva Peeters is the account's primary contact" in page.text
+
+    def test_a_contact_on_no_activity_gets_the_plain_question(self, as_user, sales_user):
+        contact = ContactFactory()
+        page = parse(
+            as_user(sales_user).get(reverse("accounts:contact_delete", args=[contact.pk])).content
+        )
+        assert page.find_all("p", data_activities_naming="") == []
+        assert "This cannot be undone." in page.text
