@@ -335,3 +335,17 @@ def test_the_migration_rewrites_stored_messages_that_named_a_place(stored, rewri
         apps, None
     )
     assert visit_of(account).geocode_message == rewritten
+
+
+@pytest.mark.parametrize("language", ["en-gb", "nl"])
+def test_coordinates_read_with_decimal_points_in_every_language(as_user, sales_user, language):
+    """ "50,93062, 4,04112" on a Dutch page could be read four ways; coordinates are written
+    as maps and GPS apps take them."""
+    sales_user.language = language
+    sales_user.save()
+    account = AccountFactory()
+    Address.objects.filter(pk=visit_of(account).pk).update(
+        latitude=50.930621, longitude=4.041123, geocode_status=Address.GeocodeStatus.OK
+    )
+    page = as_user(sales_user).get(account.get_absolute_url()).content.decode()
+    assert GEO_LINE.search(page)["text"] == "50.93062, 4.04112"
