@@ -31,7 +31,7 @@ TIMELINE_FILTERS: list[tuple[str, StrOrPromise]] = [
     ("", gettext_lazy("Everything")),
     *Activity.Kind.choices,
     (DOCUMENTS, gettext_lazy("Quotes, orders and invoices")),
-    (HISTORY, gettext_lazy("Credit and type changes")),
+    (HISTORY, gettext_lazy("Account changes")),
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -270,6 +270,15 @@ def _attach_users(records: list[tuple[Model, tuple[str, ...]]]) -> None:
             setattr(record, name, users.get(getattr(record, f"{name}_id")))
 
 
+def _change_words(change: AccountChange) -> tuple[str, str]:
+    """A history line's title and detail: what was done, or which field went from what to what."""
+    if change.field == AccountChange.Field.IS_ACTIVE:
+        made_active = change.new_value == "Yes"
+        return (_("Made active again") if made_active else _("Made inactive")), ""
+    title = _("%(field)s changed") % {"field": change.get_field_display()}
+    return title, f"{change.old_display() or '—'} → {change.new_display() or '—'}"
+
+
 def _entry(rank: int, record: Any, user: AuthUser) -> TimelineEntry:
     """The timeline's line for one record of the source `rank`."""
     if rank == ACTIVITIES.rank:
@@ -280,11 +289,10 @@ def _entry(rank: int, record: Any, user: AuthUser) -> TimelineEntry:
             may_mark_done=activity_may_mark_done(activity=record, user=user),
         )  # fmt: skip
     if rank == CHANGES.rank:
+        title, detail = _change_words(record)
         return TimelineEntry(
             at=record.changed_at, rank=rank, pk=record.pk, source="change",
-            title=_("%(field)s changed") % {"field": record.get_field_display()},
-            who=record.changed_by,
-            detail=f"{record.old_display() or '—'} → {record.new_display() or '—'}",
+            title=title, who=record.changed_by, detail=detail,
         )  # fmt: skip
     if rank == QUOTES.rank:
         return TimelineEntry(

@@ -361,6 +361,22 @@ class TestTimeline:
         # Dated the Dutch way, the month in lower case: "4 dec 2026 18:49".
         assert all(re.match(r"\d{1,2} [a-z]{3} \d{4} \d\d:\d\d ", text) for text in texts), texts
 
+    def test_made_inactive_and_active_again_say_so(self, as_user, management_user):
+        account = AccountFactory()
+        for old, new, days in (("Yes", "No", 2), ("No", "Yes", 1)):
+            AccountChange.objects.create(
+                account=account, field="is_active", old_value=old, new_value=new,
+                changed_at=timezone.now() - datetime.timedelta(days=days),
+            )  # fmt: skip
+        response = as_user(management_user).get(account.get_absolute_url(), {"show": "history"})
+        titles = [
+            " ".join(e.find("p", class_="timeline-title").text.split())
+            for e in timeline_entries(response)
+        ]
+        assert titles == ["History Made active again", "History Made inactive"]
+        filters = parse(response.content).find("select", name="show").find_all("option")
+        assert "Account changes" in [o.text for o in filters]
+
     def test_filter_by_kind(self, as_user, sales_user):
         account = AccountFactory()
         ActivityFactory(account=account, kind="call")
@@ -594,6 +610,15 @@ class TestMyWork:
         assert client.post(reverse("activities:done", args=[task.pk])).status_code == 403
         task.refresh_from_db()
         assert task.is_open
+
+    def test_a_done_task_still_says_whom_it_was_for(self, as_user, sales_user, accounting_user):
+        accounting_user.first_name, accounting_user.last_name = "Maaike", "Jansen"
+        accounting_user.save()
+        task = ActivityFactory(kind="task", created_by=sales_user, assigned_to=accounting_user)
+        client = as_user(accounting_user)
+        client.post(reverse("activities:done", args=[task.pk]))
+        [entry] = timeline_entries(client.get(task.account.get_absolute_url()))
+        assert "for Maaike Jansen" in " ".join(entry.text.split())
 
     def test_done_never_sends_the_user_elsewhere(self, as_user, sales_user):
         task = ActivityFactory(kind="task", assigned_to=sales_user)
