@@ -75,9 +75,28 @@ def search_normalised(text: str) -> str:
 _RUNS = re.compile(r"[^\W_]+")
 
 
+# Apostrophes as keyboards type them: a phone or a Mac writes the typographic one (U+2019), a
+# PC the straight one.
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bc]")
+
+
 def word_condition(column: str, word: str) -> Q:
     """The rows whose `column` of search words holds `word` (normalised as search_normalised
     does), served on PostgreSQL by the column's trigram index.
+
+    A word with an apostrophe finds the names written with either kind, straight or typographic.
+    """
+    if not _APOSTROPHES.search(word):
+        return _word_condition(column, word)
+    spellings = {_APOSTROPHES.sub(apostrophe, word) for apostrophe in ("'", "\u2019")}
+    found = Q()
+    for spelling in sorted(spellings):
+        found |= _word_condition(column, spelling)
+    return found
+
+
+def _word_condition(column: str, word: str) -> Q:
+    """The rows whose `column` holds `word` (see word_condition).
 
     A word with punctuation in it, an email address above all, is looked up in the index by its
     longest run of letters and digits, and each row found is checked for the whole word. The

@@ -169,6 +169,15 @@ class TestContactList:
         ContactFactory(first_name="Eva", last_name="Vos", account=AccountFactory(name="Acme"))
         assert _listed(as_user(sales_user), q=search) == [("Jürgen Müller", "Köln Werke")]
 
+    @pytest.mark.parametrize("search", ["o'brien", "O\u2019Brien", "o\u2018brien", "brien"])
+    @pytest.mark.parametrize("stored", ["O'Brien", "O\u2019Brien"])
+    def test_either_apostrophe_finds_either(self, as_user, sales_user, stored, search):
+        """A phone or a Mac types a typographic apostrophe, a PC a straight one; names are
+        stored either way."""
+        ContactFactory(first_name="Søren", last_name=stored, account=AccountFactory(name="Acme"))
+        ContactFactory(first_name="Eva", last_name="Brink", account=AccountFactory(name="Acme"))
+        assert _listed(as_user(sales_user), q=search) == [(f"Søren {stored}", "Acme")]
+
     def test_an_edited_contact_is_found_by_its_new_name(self, as_user, sales_user):
         contact = ContactFactory(first_name="Eva", last_name="Vos")
         services.contact_save(contact=contact, user=sales_user, fields={"last_name": "Lefèvre"})

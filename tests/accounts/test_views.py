@@ -136,6 +136,14 @@ class TestAccountList:
         assert search("koln") == ["Kölner Stahlbau GmbH"]
         assert search("KÖLNER stahl") == ["Kölner Stahlbau GmbH"]
 
+    @pytest.mark.parametrize("search", ["d'arte", "D\u2019Arte"])
+    def test_either_apostrophe_finds_either(self, as_user, sales_user, search):
+        AccountFactory(name="Studio D\u2019Arte")
+        AccountFactory(name="Galerie D'Arte")
+        AccountFactory(name="Arte Povera")
+        found = listed(as_user(sales_user).get(reverse("accounts:list"), {"q": search}))
+        assert sorted(found) == ["Galerie D'Arte", "Studio D\u2019Arte"]
+
     def test_a_search_sees_a_saved_change_at_once(self, as_user, sales_user):
         from accounts import services
 
