@@ -18,9 +18,8 @@ def _listed(client, **params) -> list[tuple[str, str]]:
     tables = page.find_all("table", data_contacts="")
     if not tables:
         return []
-    return [
-        (row.find("td").text, row.find("a").text) for row in tables[0].find("tbody").find_all("tr")
-    ]
+    rows = [row.find_all("td") for row in tables[0].find("tbody").find_all("tr")]
+    return [(cells[0].text, cells[1].find("a").text) for cells in rows]
 
 
 class TestPrimaryContact:
@@ -261,3 +260,17 @@ def test_the_migration_fills_the_search_words_of_existing_contacts(monkeypatch):
     assert Contact.objects.get(pk=eva.pk).search == (
         f"EVA VOS EVA@ACME.EXAMPLE {eva.account.name.upper()}"
     )
+
+
+def test_a_listed_contact_opens_on_its_account_page(as_user, sales_user):
+    contact = ContactFactory(first_name="Eva", last_name="Vos")
+    client = as_user(sales_user)
+    row = parse(client.get(reverse("accounts:contact_list")).content).find(
+        "tr", data_contact=str(contact.pk)
+    )
+    link = row.find("td").find("a")
+    assert link.text == "Eva Vos"
+    url, anchor = link.attrs["href"].split("#")
+    assert url == contact.account.get_absolute_url()
+    page = parse(client.get(url).content)
+    assert page.find("tr", id=anchor).find("td").text == "Eva Vos"

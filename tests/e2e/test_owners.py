@@ -94,6 +94,16 @@ def test_the_contacts_list_finds_a_contact_by_account_and_phone(page: Page, acco
     page.get_by_label("Search").fill("123 4567")
     page.get_by_label("Search").press("Enter")
     expect(rows).to_have_count(1)
+    phone = rows.first.get_by_role("link", name="+31 40 123 4567")
+    size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert phone.bounding_box()["height"] < 2 * size  # one line, not "+31 40 / 123 / 4567"
     rows.first.get_by_role("link", name="Acme Panels").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Acme Panels")
     screenshot(page, "contacts-to-account")
+
+    page.go_back()
+    page.wait_for_load_state()
+    rows.first.get_by_role("link", name="Eva Vos").click()
+    page.wait_for_load_state()
+    expect(page.locator("tr:target")).to_contain_text("Eva Vos")
+    screenshot(page, "contacts-to-contact")
