@@ -25,7 +25,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
@@ -241,6 +241,35 @@ def header_delimiter(header: str) -> str:
     return max(",;\t", key=header.count) if any(c in header for c in ",;\t") else ","
 
 
+def file_encoding(chunks: Iterable[bytes]) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else cp1252, which
+    Excel on Windows writes.
+
+    cp1252 decodes almost any bytes, so it cannot be detected; UTF-8 can, and a cp1252 file
+    with accents is almost never valid UTF-8 by accident.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in chunks:
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def as_utf8(file: UploadedFile) -> UploadedFile:
+    """The uploaded file in UTF-8, which the admin's import reads: a cp1252 file transcoded."""
+    if file_encoding(file.chunks()) == "utf-8-sig":
+        file.seek(0)
+        return file
+    file.seek(0)
+    text = b"".join(file.chunks()).decode("cp1252", errors="replace")
+    return SimpleUploadedFile(
+        file.name or "", text.encode("utf-8"), file.content_type or "text/csv"
+    )
+
+
 def count_csv_rows(file: UploadedFile, *, stop_after: int) -> int:
     """The data rows of an uploaded CSV file, counting no further than `stop_after` + 1."""
     rows = 0
@@ -266,7 +295,7 @@ class AccountImportForm(ImportForm):
         self.fields["import_file"].help_text = BIG_FILE_HELP % {"max": ADMIN_IMPORT_MAX_ROWS}
 
     def clean_import_file(self) -> UploadedFile:
-        file = self.cleaned_data["import_file"]
+        file = as_utf8(self.cleaned_data["import_file"])
         rows = count_csv_rows(file, stop_after=ADMIN_IMPORT_MAX_ROWS)
         if rows > ADMIN_IMPORT_MAX_ROWS:
             raise forms.ValidationError(

@@ -109,6 +109,19 @@ def addresses_of(account: Account) -> dict[str, Address]:
 
 
 class TestImport:
+    @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+    def test_a_file_from_excel_on_windows_reads_as_the_command_reads_it(self, importer, encoding):
+        """Excel on Windows saves CSV in cp1252; the command read it, the admin refused it with
+        "'UnicodeDecodeError' encountered while trying to read file"."""
+        row = old_crm_row(name="Café Müller B.V.", visit_city="Düsseldorf", visit_country="DE")
+        content = to_csv([row]).decode().encode(encoding)
+
+        admin_import(importer, content)
+
+        account = Account.objects.get(crm4_id=row["crm4_id"])
+        assert account.name == "Café Müller B.V."
+        assert addresses_of(account)[Address.Kind.VISIT].city == "Düsseldorf"
+
     def test_new_accounts_with_addresses_and_parent(self, importer, admin_user):
         """Accounts from the old CRM keep their CRM4 ids; types and industries match by name."""
         rows = [

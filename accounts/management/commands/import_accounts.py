@@ -23,25 +23,15 @@ from django.utils.translation import ngettext
 
 from accounts.formulae import escape_formula
 from accounts.importing import ImportFileError, ImportResult, accounts_import
+from accounts.resources import file_encoding
 
 BOM = codecs.BOM_UTF8
 
 
 def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else cp1252.
-
-    cp1252 decodes almost any bytes, so it cannot be detected; UTF-8 can, and a cp1252 file
-    with accents is almost never valid UTF-8 by accident.
-    """
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    """The file's encoding, as accounts.resources.file_encoding tells it."""
     with path.open("rb") as file:
-        try:
-            while chunk := file.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8-sig"
+        return file_encoding(iter(lambda: file.read(1 << 20), b""))
 
 
 def open_text(path: Path, encoding: str) -> TextIO:
