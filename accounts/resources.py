@@ -259,12 +259,14 @@ def file_encoding(chunks: Iterable[bytes]) -> str:
 
 
 def as_utf8(file: UploadedFile) -> UploadedFile:
-    """The uploaded file in UTF-8, which the admin's import reads: a cp1252 file transcoded."""
+    """The uploaded file in UTF-8, which the admin's import reads: a cp1252 file transcoded.
+
+    Raises UnicodeDecodeError for a file that is neither."""
     if file_encoding(file.chunks()) == "utf-8-sig":
         file.seek(0)
         return file
     file.seek(0)
-    text = b"".join(file.chunks()).decode("cp1252", errors="replace")
+    text = b"".join(file.chunks()).decode("cp1252")
     return SimpleUploadedFile(
         file.name or "", text.encode("utf-8"), file.content_type or "text/csv"
     )
@@ -295,7 +297,16 @@ class AccountImportForm(ImportForm):
         self.fields["import_file"].help_text = BIG_FILE_HELP % {"max": ADMIN_IMPORT_MAX_ROWS}
 
     def clean_import_file(self) -> UploadedFile:
-        file = as_utf8(self.cleaned_data["import_file"])
+        try:
+            file = as_utf8(self.cleaned_data["import_file"])
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                _(
+                    "The file is neither UTF-8 nor Windows (cp1252) text: byte %(byte)s cannot "
+                    "be read. Save it as “CSV UTF-8”."
+                )
+                % {"byte": f"0x{error.object[error.start]:02x}"}
+            ) from error
         rows = count_csv_rows(file, stop_after=ADMIN_IMPORT_MAX_ROWS)
         if rows > ADMIN_IMPORT_MAX_ROWS:
             raise forms.ValidationError(

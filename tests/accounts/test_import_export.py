@@ -122,6 +122,15 @@ class TestImport:
         assert account.name == "Café Müller B.V."
         assert addresses_of(account)[Address.Kind.VISIT].city == "Düsseldorf"
 
+    def test_a_file_in_neither_encoding_is_refused_with_what_to_do(self, importer):
+        content = to_csv([old_crm_row(name="Caf\u00e9 B.V.")]).decode().encode("cp1252")
+        response = preview(importer, content.replace(b"\xe9", b"\x81\xe9"))
+        assert response.context["form"].errors["import_file"] == [
+            "The file is neither UTF-8 nor Windows (cp1252) text: byte 0x81 cannot be read. "
+            "Save it as \u201cCSV UTF-8\u201d."
+        ]
+        assert not Account.objects.exists()
+
     def test_new_accounts_with_addresses_and_parent(self, importer, admin_user):
         """Accounts from the old CRM keep their CRM4 ids; types and industries match by name."""
         rows = [
