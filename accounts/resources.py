@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV
@@ -239,6 +240,32 @@ def header_delimiter(header: str) -> str:
     """The separator of a CSV file's header line: a comma, the semicolon of a Dutch Excel, or
     a tab. Both imports read files by it."""
     return max(",;\t", key=header.count) if any(c in header for c in ",;\t") else ","
+
+
+def country_code(cell: str) -> str:
+    """A file's country cell as a code: "nl" is NL, and so is a country's name in English or
+    Dutch ("Netherlands", "Nederland"), as the forms' select shows it. Anything else comes
+    back upper-cased, for country_refusal."""
+    cell = cell.strip()
+    if len(cell) > 2:
+        for language in ("en", "nl"):
+            if code := countries.by_name(cell, language=language):
+                return str(code)
+    return cell.upper()
+
+
+def country_refusal(cell: str) -> str | None:
+    """What to say of a country cell that names no country (see country_code); None when it
+    names one or is empty."""
+    code = country_code(cell)
+    if not code or code in COUNTRY_CODES:
+        return None
+    return _("“%(value)s” is no country: write its two-letter code, such as NL, BE or DE.") % {
+        "value": cell.strip()
+    }
+
+
+COUNTRY_CODES = frozenset(code for code, _name in countries)
 
 
 def file_encoding(chunks: Iterable[bytes]) -> str:
@@ -604,9 +631,14 @@ class AccountResource(resources.ModelResource):
     def _addresses(row: Any) -> dict[str, dict[str, str]]:
         addresses: dict[str, dict[str, str]] = {}
         for column, (kind, part) in ADDRESS_COLUMNS.items():
-            if column in row:
-                value = str(row[column] if row[column] is not None else "").strip()
-                addresses.setdefault(kind, {})[part] = value.upper() if part == "country" else value
+            if column not in row:
+                continue
+            value = str(row[column] if row[column] is not None else "").strip()
+            if part == "country":
+                if refusal := country_refusal(value):
+                    raise ValidationError({column: refusal})
+                value = country_code(value)
+            addresses.setdefault(kind, {})[part] = value
         return addresses
 
     @staticmethod

@@ -327,6 +327,20 @@ class TestRows:
         assert Account.objects.get(crm4_id="X-1").website == "https://www.brabant.example"
         assert refused_lines(out)[3].startswith("website:")
 
+    def test_a_country_by_its_name_or_a_clear_refusal(self, tmp_path):
+        rows = [
+            old_crm_row(crm4_id="X-1", visit_country="Germany"),
+            old_crm_row(crm4_id="X-2", visit_country="Holland"),
+        ]
+
+        out, _ = run(write_csv(tmp_path / "in.csv", rows))
+
+        assert Account.objects.get(crm4_id="X-1").addresses.get(kind="visit").country == "DE"
+        assert refused_lines(out)[3] == (
+            "visit_country: “Holland” is no country: "
+            "write its two-letter code, such as NL, BE or DE."
+        )
+
 
 class TestActingUser:
     """The import acts for a named user: that user's rights decide, and the history names them."""

@@ -122,6 +122,12 @@ class TestImport:
         assert account.name == "Café Müller B.V."
         assert addresses_of(account)[Address.Kind.VISIT].city == "Düsseldorf"
 
+    @pytest.mark.parametrize("cell", ["nl", "Netherlands", "netherlands", "Nederland"])
+    def test_a_country_by_its_code_or_its_name(self, importer, cell):
+        admin_import(importer, to_csv([old_crm_row(visit_country=cell)]))
+        account = Account.objects.get()
+        assert addresses_of(account)[Address.Kind.VISIT].country == "NL"
+
     def test_a_file_in_neither_encoding_is_refused_with_what_to_do(self, importer):
         content = to_csv([old_crm_row(name="Caf\u00e9 B.V.")]).decode().encode("cp1252")
         response = preview(importer, content.replace(b"\xe9", b"\x81\xe9"))
@@ -198,7 +204,8 @@ class TestImport:
 
         content = response.content.decode()
         assert "No industry is called “_Nope”" in content
-        assert "visit_country" in content and "not a valid choice" in content
+        assert "visit_country" in content
+        assert "“XX” is no country: write its two-letter code, such as NL, BE or DE." in content
         assert "“maybe” is not yes or no." in content
         assert "confirm_form" not in response.context or not response.context["confirm_form"]
         assert not Account.objects.exists()
