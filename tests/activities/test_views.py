@@ -577,6 +577,16 @@ class TestMyWork:
         assert "overdue" in rows[0].classes and rows[0].find_all(data_state="overdue")
         assert "overdue" not in rows[1].classes
 
+    def test_a_task_of_an_inactive_account_says_so(self, as_user, sales_user):
+        task = ActivityFactory(kind="task", assigned_to=sales_user)
+        ActivityFactory(kind="task", assigned_to=sales_user)
+        task.account.is_active = False
+        task.account.save()
+        page = parse(as_user(sales_user).get(reverse("activities:my_work")).content)
+        rows = page.find("table", class_="my-tasks").find("tbody").find_all("tr")
+        marked = [r.attrs["data-task"] for r in rows if r.find_all(data_inactive="")]
+        assert marked == [str(task.pk)]
+
     def test_marking_done_from_my_work(self, as_user, sales_user):
         task = ActivityFactory(kind="task", assigned_to=sales_user)
         client = as_user(sales_user)

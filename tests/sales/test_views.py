@@ -749,6 +749,19 @@ def test_an_inactive_account_offers_no_new_quote_or_order(as_user, sales_user, c
     assert not [link for link in links if link.startswith(("/quotes/new/", "/orders/new/"))]
 
 
+def test_an_accepted_quote_of_an_inactive_account_says_why_it_cannot_become_an_order(
+    as_user, sales_user, customer
+):
+    quote = QuoteFactory(customer=customer, status=Quote.Status.ACCEPTED)
+    Account.objects.filter(pk=customer.pk).update(is_active=False)
+
+    page = parse(html(as_user(sales_user).get(quote.get_absolute_url())))
+
+    assert "The customer is inactive now" in page.find("p", data_inactive="").text
+    assert not page.find_all("form", action=reverse("sales:quote_convert", args=[quote.pk]))
+    assert "once the customer is active again" in page.text
+
+
 def test_the_account_panel_has_constant_queries(
     as_user, sales_user, customer, django_assert_max_num_queries
 ):
