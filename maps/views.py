@@ -152,8 +152,8 @@ class MapOverviewView(PermissionRequiredMixin, TemplateView):
         )
         context["points"] = points
         status = ngettext(
-            "%(n)s account with coordinates matches.",
-            "%(n)s accounts with coordinates match.",
+            "On the map: %(n)s matching account.",
+            "On the map: %(n)s matching accounts.",
             points.total,
         ) % {"n": intcomma(points.total)}
         context["status"] = f"{status} {_aggregated()}" if points.aggregated else status

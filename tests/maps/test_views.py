@@ -272,7 +272,7 @@ def test_the_overview_uses_the_account_list_filters(
     client = as_user(sales_user)
     with django_assert_max_num_queries(8):
         html = client.get(reverse("maps:overview")).content.decode()
-    assert status(html) == "2 accounts with coordinates match. Show them as a list"
+    assert status(html) == "On the map: 2 matching accounts. List every matching account"
     assert sorted(p[3] for p in payload(html)["pins"]) == ["Green One", "Red One"]
     assert legend(html) == ["Customers: 1", "Not customers: 1"]
     html = client.get(reverse("maps:overview") + "?country=DE").content.decode()
