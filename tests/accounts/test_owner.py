@@ -81,7 +81,9 @@ class TestAccountSetOwner:
 
 class TestOwnerPages:
     def test_the_account_page_shows_the_owner_and_sales_changes_it(self, as_user, sales_user):
-        colleague = UserFactory(username="bram", first_name="Bram", last_name="Smit")
+        colleague = UserFactory(
+            username="bram", first_name="Bram", last_name="Smit", groups=["Sales"]
+        )
         account = AccountFactory(owner=sales_user)
         client = as_user(sales_user)
 
@@ -95,6 +97,19 @@ class TestOwnerPages:
         page = parse(client.get(account.get_absolute_url()).content)
         assert page.find("span", data_owner="").text == "Bram Smit"
         assert _owner_history(account) == [("sales", "bram")]
+
+    def test_the_owners_offered_are_sales_and_management(
+        self, as_user, sales_user, management_user, accounting_user, admin_user
+    ):
+        """The responsible salesperson, or Management; not Accounting or an administrator,
+        nor anyone who can no longer log in. An owner already set stays on offer."""
+        UserFactory(username="gone", groups=["Sales"], is_active=False)
+        account = AccountFactory(owner=accounting_user)
+        page = parse(as_user(sales_user).get(account.get_absolute_url()).content)
+        select = page.find("form", data_owner_form="").find("select", name="owner")
+        offered = {o.attrs["value"] for o in select.find_all("option")} - {""}
+        expected = {sales_user.pk, management_user.pk, accounting_user.pk}
+        assert offered == {str(pk) for pk in expected}
 
     def test_accounting_gets_a_403_and_no_owner_form(self, as_user, accounting_user, sales_user):
         account = AccountFactory()
