@@ -417,17 +417,23 @@ class AccountResource(resources.ModelResource):
             "relationship_type", "industry", "parent", "owner"
         ).prefetch_related(Prefetch("addresses", queryset=_fixed_addresses()))
 
+    def get_import_id_fields(self) -> list[str]:
+        # A file of this CRM's own may name its accounts by id alone (get_instance reads both).
+        return ["id"] if getattr(self, "by_id_alone", False) else ["crm4_id"]
+
     def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
-        """Refuse a file without the column the import finds accounts by; find the CRM4 ids and
-        ids on more than one row, which would silently merge."""
-        if "crm4_id" not in (dataset.headers or []):
+        """Refuse a file without a column the import finds accounts by (id or crm4_id); find
+        the CRM4 ids and ids on more than one row, which would silently merge."""
+        headers = dataset.headers or []
+        if "crm4_id" not in headers and "id" not in headers:
             raise ImportFileError(
                 _(
-                    "The file has no crm4_id column, by which the import finds each account "
-                    "(empty for a new one). Its first line names the columns, separated by "
-                    "commas or semicolons: export the accounts to see them."
+                    "The file has neither an id nor a crm4_id column, by which the import finds "
+                    "each account (empty for a new one). Its first line names the columns, "
+                    "separated by commas or semicolons: export the accounts to see them."
                 )
             )
+        self.by_id_alone = "crm4_id" not in headers
         # Its cells lose the bidi controls a form's values lose at the edge (common.text),
         # before anything compares them, as the command import reads its cells.
         for number, cells in enumerate(dataset):

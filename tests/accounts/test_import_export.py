@@ -553,10 +553,11 @@ def test_a_semicolon_file_from_a_dutch_excel_imports_as_the_command_reads_it(imp
 
 
 def test_a_file_the_import_cannot_read_gets_no_traceback(importer):
-    """A file without the crm4_id column (the import's key) says so, without server paths."""
+    """A file without the id and crm4_id columns (the import's keys) says so, without server
+    paths."""
     page = preview(importer, b"naam,plaats\nPuntkomma B.V.,Eindhoven\n").content.decode()
     assert "crm4_id" in page
-    assert "no crm4_id column" in page
+    assert "neither an id nor a crm4_id column" in page
     assert "Traceback" not in page and "site-packages" not in page
     assert not Account.objects.exists()
 
@@ -592,4 +593,23 @@ def test_a_column_given_twice_is_refused_not_overwritten(importer):
     header = [*HEADER, "business_unit"]
     page = preview(importer, to_csv([old_crm_row()], header=header)).content.decode()
     assert "These columns occur twice: business_unit." in page
+    assert not Account.objects.exists()
+
+
+def test_a_file_of_ids_alone_updates_those_accounts(importer):
+    """The README: a row finds its account by id, else by CRM4 id; a tester's file of id and
+    name was refused for want of a crm4_id column."""
+    account = AccountFactory(name="Old name B.V.", crm4_id="")
+    content = f"id,name\n{account.pk},New name B.V.\n".encode()
+
+    admin_import(importer, content)
+
+    account.refresh_from_db()
+    assert account.name == "New name B.V."
+    assert Account.objects.count() == 1
+
+
+def test_a_file_with_neither_id_nor_crm4_id_is_refused(importer):
+    page = preview(importer, b"name,email\nNew B.V.,info@new.example\n").content.decode()
+    assert "The file has neither an id nor a crm4_id column" in page
     assert not Account.objects.exists()
