@@ -90,14 +90,19 @@ class AccountForm(KeepOthersChangesMixin, forms.ModelForm):
             )
 
     def _choose_the_owner(self) -> None:
-        """Sales and Management choose the owner; a new account is the writer's by default."""
+        """Sales and Management choose the owner; a new account is the writer's by default, when
+        the writer is one who can own it (an administrator as such is not)."""
         owner = cast(forms.ModelChoiceField, self.fields["owner"])  # a foreign key's
         owner.queryset = owner_choices(keep=self.instance.owner_id)
         owner.empty_label = _("Nobody")
         if not self.user.has_perm(OWNER_PERMISSION):
             owner.disabled = True
             owner.help_text = OWNER_REFUSAL
-        elif self.instance.pk is None and not self.is_bound:
+        elif (
+            self.instance.pk is None
+            and not self.is_bound
+            and owner.queryset.filter(pk=self.user.pk).exists()
+        ):
             self.initial.setdefault("owner", self.user.pk)
 
     @property

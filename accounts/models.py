@@ -24,7 +24,7 @@ from accounts.rules import (
     account_hierarchy_errors,
     business_unit_normalized,
 )
-from common.languages import casefolded_in_every_language
+from common.languages import casefolded_in_every_language, in_every_language
 from common.money import money_format
 from common.search import phone_national_digits, search_normalised
 
@@ -93,6 +93,13 @@ class RelationshipType(models.Model):
     def label(self) -> str:
         """The name as the reader reads it (see type_name_shown)."""
         return type_name_shown(self.name)
+
+    def names_read(self) -> frozenset[str]:
+        """The names, casefolded, that a file may call the type by: its own and, for a seeded
+        one, the name the pages show in each language ("Klant" as well as "Customer")."""
+        return frozenset({self.name.casefold()}) | in_every_language(
+            lambda: [type_name_shown(self.name).casefold()]
+        )
 
     @property
     def explanation(self) -> str:

@@ -101,6 +101,11 @@ class NameWidget(widgets.ForeignKeyWidget):
         if not name:
             return None
         found = self.model.objects.filter(name__iexact=name).first()
+        if found is None and self.model is RelationshipType:
+            read = name.casefold()
+            found = next(
+                (t for t in RelationshipType.objects.all() if read in t.names_read()), None
+            )
         if found is None:
             raise ValueError(no_such_name(self.model, name))
         return found
@@ -242,27 +247,22 @@ def header_delimiter(header: str) -> str:
     return max(",;\t", key=header.count) if any(c in header for c in ",;\t") else ","
 
 
-def country_code(cell: str) -> str:
-    """A file's country cell as a code: "nl" is NL, and so is a country's name in English or
-    Dutch ("Netherlands", "Nederland"), as the forms' select shows it. Anything else comes
-    back upper-cased, for country_refusal."""
+def country_cell(cell: str) -> tuple[str, str | None]:
+    """A file's country cell as a code, and what to say when it names no country.
+
+    "nl" is NL, and so is a country's name in English or Dutch ("Netherlands", "Nederland"),
+    as the forms' select shows names."""
     cell = cell.strip()
+    code = cell.upper()
     if len(cell) > 2:
         for language in ("en", "nl"):
-            if code := countries.by_name(cell, language=language):
-                return str(code)
-    return cell.upper()
-
-
-def country_refusal(cell: str) -> str | None:
-    """What to say of a country cell that names no country (see country_code); None when it
-    names one or is empty."""
-    code = country_code(cell)
+            if found := countries.by_name(cell, language=language):
+                code = str(found)
+                break
     if not code or code in COUNTRY_CODES:
-        return None
-    return _("“%(value)s” is no country: write its two-letter code, such as NL, BE or DE.") % {
-        "value": cell.strip()
-    }
+        return code, None
+    refusal = _("“%(value)s” is no country: write its two-letter code, such as NL, BE or DE.")
+    return code, refusal % {"value": cell}
 
 
 COUNTRY_CODES = frozenset(code for code, _name in countries)
@@ -641,9 +641,9 @@ class AccountResource(resources.ModelResource):
                 continue
             value = str(row[column] if row[column] is not None else "").strip()
             if part == "country":
-                if refusal := country_refusal(value):
+                value, refusal = country_cell(value)
+                if refusal:
                     raise ValidationError({column: refusal})
-                value = country_code(value)
             addresses.setdefault(kind, {})[part] = value
         return addresses
 

@@ -91,7 +91,11 @@ def _history_value(account: Account, field: str) -> str:
 
 
 def _record_changes(
-    *, account: Account, before: Account | None, user: AuthUser, written: Iterable[str]
+    *,
+    account: Account,
+    before: Account | None,
+    user: AuthUser,
+    written: Iterable[str] | None = None,
 ) -> None:
     """Keep a history line for each guarded field of `written` whose value changed."""
     AccountChange.objects.bulk_create(
@@ -289,8 +293,15 @@ def account_create(
         if kind == Address.Kind.VISIT and geocode:
             _geocode_after_commit(address)
     account_copies_refresh(account_ids=[account.pk])
-    AccountChange.objects.bulk_create(account_changes(account=account, before=None, user=user))
+    _record_changes(account=account, before=None, user=user)
     return account
+
+
+def _moves_parent(account: Account, parent: Account | None) -> bool:
+    """Whether saving `parent` changes the account's parent as stored now (the forms send the
+    parent with every save; only a real change needs the hierarchy's lock)."""
+    stored = Account.objects.filter(pk=account.pk).values_list("parent_id", flat=True).first()
+    return stored != getattr(parent, "pk", None)
 
 
 # The key of PostgreSQL's advisory lock that changes of parents take (any number unique to it).
@@ -323,9 +334,19 @@ def account_update(
     A credit hold put on needs a reason, except from an import (see account_create).
     """
     require_permission(user, "accounts.change_account")
-    if "parent" in fields:  # before the row's lock, or two such changes could wait on each other
+    moving = "parent" in fields and _moves_parent(account, fields["parent"])
+    if moving:  # before the row's lock, or two such changes could wait on each other
         lock_account_hierarchy()
     before = Account.objects.select_for_update().get(pk=account.pk)
+    if (
+        "parent" in fields
+        and not moving
+        and before.parent_id != getattr(fields["parent"], "pk", None)
+    ):
+        # Moved by someone else since the look above: writing it back would move it unlocked.
+        raise ValidationError(
+            {"parent": gettext("The parent was changed meanwhile: open the page again.")}
+        )
     require_credit_permission(user=user, before=before, fields=fields)
     require_crm4_permission(user=user, before=before, fields=fields)
     require_owner_permission(user=user, before=before, fields=fields)

@@ -76,19 +76,20 @@ _RUNS = re.compile(r"[^\W_]+")
 
 
 # Apostrophes as keyboards type them: a phone or a Mac writes the typographic one (U+2019), a
-# PC the straight one.
-_APOSTROPHES = re.compile("['\u2018\u2019\u02bc]")
+# PC the straight one, and autocorrect turns a leading one ("'s-Hertogenbosch") into U+2018.
+_APOSTROPHE_KINDS = ("'", "\u2018", "\u2019", "\u02bc")
+_APOSTROPHES = re.compile(f"[{''.join(_APOSTROPHE_KINDS)}]")
 
 
 def word_condition(column: str, word: str) -> Q:
     """The rows whose `column` of search words holds `word` (normalised as search_normalised
     does), served on PostgreSQL by the column's trigram index.
 
-    A word with an apostrophe finds the names written with either kind, straight or typographic.
+    A word with an apostrophe finds the names written with any kind of one.
     """
     if not _APOSTROPHES.search(word):
         return _word_condition(column, word)
-    spellings = {_APOSTROPHES.sub(apostrophe, word) for apostrophe in ("'", "\u2019")}
+    spellings = {_APOSTROPHES.sub(apostrophe, word) for apostrophe in _APOSTROPHE_KINDS}
     found = Q()
     for spelling in sorted(spellings):
         found |= _word_condition(column, spelling)

@@ -169,7 +169,7 @@ class TestContactList:
         assert _listed(as_user(sales_user), q=search) == [("Jürgen Müller", "Köln Werke")]
 
     @pytest.mark.parametrize("search", ["o'brien", "O\u2019Brien", "o\u2018brien", "brien"])
-    @pytest.mark.parametrize("stored", ["O'Brien", "O\u2019Brien"])
+    @pytest.mark.parametrize("stored", ["O'Brien", "O\u2019Brien", "O\u2018Brien", "O\u02bcBrien"])
     def test_either_apostrophe_finds_either(self, as_user, sales_user, stored, search):
         """A phone or a Mac types a typographic apostrophe, a PC a straight one; names are
         stored either way."""

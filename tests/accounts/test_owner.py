@@ -138,6 +138,14 @@ class TestOwnerPages:
         response = as_user(sales_user).get(reverse("accounts:create"))
         assert response.context["form"]["owner"].value() == sales_user.pk
 
+    def test_an_administrators_new_account_starts_with_nobody_shown_as_its_owner(
+        self, as_user, admin_user
+    ):
+        """An administrator as such owns no accounts: the box does not claim one it then
+        cannot show (the browser would post "Nobody" without a word)."""
+        response = as_user(admin_user).get(reverse("accounts:create"))
+        assert response.context["form"]["owner"].value() is None
+
     def test_the_list_shows_the_owner_and_my_accounts_filters(self, as_user, sales_user):
         other = UserFactory(username="bram", first_name="Bram", last_name="Smit")
         AccountFactory(name="Mine", owner=sales_user)

@@ -2,9 +2,11 @@
 type means (the wiki's one-line definitions), shown where a user picks a type."""
 
 import importlib
+import io
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -213,3 +215,17 @@ class TestTheTypesInTheReadersLanguage:
         assert (change.old_value, change.new_value) == ("Prospect", "Customer")
         with translation.override("nl"):
             assert (change.old_display(), change.new_display()) == ("Prospect", "Klant")
+
+    def test_the_imports_read_a_type_by_the_name_the_pages_show(self, client, admin_user, tmp_path):
+        """A Dutch user sees "Klant" and writes it in a file: both imports take it."""
+        client.force_login(admin_user)
+        IndustryFactory(name="_Automotive")
+        admin_import(client, to_csv([old_crm_row(relationship_type="Klant")]))
+        assert Account.objects.get().relationship_type.code == RelationshipType.CUSTOMER
+
+        path = tmp_path / "in.csv"
+        path.write_bytes(to_csv([old_crm_row(crm4_id="X-2", relationship_type="leverancier")]))
+        call_command(
+            "import_accounts", str(path), "--user", admin_user.username, stdout=io.StringIO()
+        )
+        assert Account.objects.get(crm4_id="X-2").relationship_type.code == "supplier"

@@ -348,3 +348,46 @@ def test_a_write_without_the_right_is_refused_and_changes_nothing(request, write
         list(Address.objects.values_list("pk", "street", "city")),
         list(Contact.objects.values_list("pk", "last_name")),
     )
+
+
+class TestTheHierarchysLock:
+    """Changes of parents wait for each other (tests/accounts/test_concurrency.py); saves that
+    leave the parent as it is, which the forms send with every save, do not wait."""
+
+    @pytest.fixture
+    def locks(self, monkeypatch):
+        taken = []
+        monkeypatch.setattr(services, "lock_account_hierarchy", lambda: taken.append(1))
+        return taken
+
+    def test_a_save_with_the_same_parent_takes_no_lock(self, locks, sales_user):
+        parent = AccountFactory()
+        account = AccountFactory(parent=parent)
+        services.account_update(
+            account=account, user=sales_user, fields={"name": "Renamed B.V.", "parent": parent}
+        )
+        assert locks == []
+
+    def test_a_new_parent_takes_it(self, locks, sales_user):
+        account = AccountFactory()
+        services.account_update(
+            account=account, user=sales_user, fields={"parent": AccountFactory()}
+        )
+        assert locks == [1]
+
+    def test_a_parent_moved_meanwhile_is_not_written_back(self, locks, sales_user, monkeypatch):
+        old, new = AccountFactory(), AccountFactory()
+        account = AccountFactory(parent=old)
+        page_read = Account.objects.get(pk=account.pk)
+        real = services._moves_parent
+
+        def moved_meanwhile(account, parent):
+            """Someone else moves it between this save's first look and its lock."""
+            answer = real(account, parent)
+            Account.objects.filter(pk=account.pk).update(parent=new)
+            return answer
+
+        monkeypatch.setattr(services, "_moves_parent", moved_meanwhile)
+        with pytest.raises(ValidationError, match="changed meanwhile"):
+            services.account_update(account=page_read, user=sales_user, fields={"parent": old})
+        assert locks == []
