@@ -1,7 +1,7 @@
 import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -159,7 +159,13 @@ def type_name_shown(name: str) -> str:
     """A relationship type's name as the reader reads it: a seeded name ("Customer") in their
     language, any other as an administrator wrote it. Takes the name alone, as the account
     list keeps it."""
-    return gettext(name) if name in _SEEDED_NAMES else name
+    return _seeded_names_in(get_language()).get(name, name)
+
+
+@lru_cache(maxsize=16)
+def _seeded_names_in(language: str | None) -> dict[str, str]:
+    # Looked up once per language: the list shows a type on each of its 25 rows.
+    return {name: gettext(name) for name in _SEEDED_NAMES}
 
 
 class IndustryQuerySet(models.QuerySet):
