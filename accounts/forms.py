@@ -67,9 +67,15 @@ class AccountForm(KeepOthersChangesMixin, forms.ModelForm):
 
     def _describe_the_types(self) -> None:
         """What the chosen type means goes under the select (the script follows a new choice);
-        `type_meanings` lists them all for the page's "What do the types mean?"."""
-        self.type_meanings = list(RelationshipType.objects.only("code", "name", "description"))
-        field = self.fields["relationship_type"]
+        `type_meanings` lists them all for the page's "What do the types mean?".
+
+        Both in the order of the names the reader reads ("Adviesbureau" before "Klant"), which
+        the database cannot sort by."""
+        types = RelationshipType.objects.only("code", "name", "description")
+        self.type_meanings = sorted(types, key=lambda t: t.label.casefold())
+        field = cast(forms.ModelChoiceField, self.fields["relationship_type"])
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        field.choices = [*empty, *((t.pk, t.label) for t in self.type_meanings)]
         if self.is_bound:
             chosen = field.widget.value_from_datadict(
                 self.data, self.files, self.add_prefix("relationship_type")

@@ -170,6 +170,10 @@ class TestTheTypesInTheReadersLanguage:
         select = form.find("select", name="relationship_type")
         chosen = [o.text for o in select.find_all("option") if "selected" in o.attrs]
         assert chosen == [badge]
+        offered = [o.text for o in select.find_all("option") if o.attrs["value"]]
+        assert offered == sorted(offered, key=str.casefold)
+        meanings = form.find("details", data_type_meanings="id_relationship_type")
+        assert [dt.text for dt in meanings.find_all("dt")] == offered
         assert form.find(id="id_relationship_type_helptext").text.startswith(meaning)
 
     def test_the_list_its_filter_and_my_work_in_dutch(self, as_user, sales_user):
