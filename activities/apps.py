@@ -6,11 +6,3 @@ class ActivitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "activities"
     verbose_name = _("Activities")
-
-    def ready(self) -> None:
-        from django.db.models.signals import pre_delete
-
-        from accounts.models import Contact
-        from activities.models import keep_contact_name
-
-        pre_delete.connect(keep_contact_name, sender=Contact, dispatch_uid="keep_contact_name")

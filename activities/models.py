@@ -1,20 +1,18 @@
 """What happened with an account and what comes next: notes, calls, meetings, emails, tasks."""
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.deletion import Collector
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from accounts.models import Contact
 
 # Long enough for the minutes of a meeting; a pasted mailbox gets a clear message instead.
 BODY_MAX_LENGTH = 10_000
@@ -36,6 +34,23 @@ def validate_plausible_year(value: datetime) -> None:
             code="implausible_year",
             params={"first": FIRST_YEAR, "last": LAST_YEAR},
         )
+
+
+def set_null_keeping_the_name(
+    collector: Collector, field: models.Field, sub_objs: Iterable["Activity"], using: str
+) -> None:
+    """What removing a contact does to its activities: they stay, without the contact, and
+    keep whom they were with (the on_delete of Activity.contact, so every way of removing
+    one does it and the accounts app need not know activities)."""
+    from accounts.models import Contact
+
+    activities = list(sub_objs)
+    contacts = Contact.objects.filter(pk__in={a.contact_id for a in activities})
+    names = {contact.pk: str(contact) for contact in contacts}
+    for contact_id, name in names.items():
+        named = [a for a in activities if a.contact_id == contact_id]
+        collector.add_field_update(Activity._meta.get_field("contact_name"), name, named)
+    collector.add_field_update(field, None, activities)
 
 
 class Activity(models.Model):
@@ -60,13 +75,13 @@ class Activity(models.Model):
     )
     contact = models.ForeignKey(
         "accounts.Contact",
-        on_delete=models.SET_NULL,
+        on_delete=set_null_keeping_the_name,
         null=True,
         blank=True,
         related_name="activities",
         verbose_name=_("contact"),
     )
-    # Who it was with, once that contact is removed from the account (see keep_contact_name).
+    # Who it was with, once that contact is removed from the account.
     contact_name = models.CharField(
         max_length=201,
         blank=True,
@@ -204,11 +219,3 @@ class Activity(models.Model):
     def is_overdue(self) -> bool:
         """Still open while its due time has passed."""
         return self.is_open and self.occurred_at < timezone.now()
-
-
-def keep_contact_name(sender: type, instance: "Contact", **kwargs: object) -> None:
-    """A contact removed from its account leaves its activities: they keep whom they were with.
-
-    Connected to Contact's pre_delete (ActivitiesConfig.ready), so every way of removing one
-    (the page, the admin, its inline) does it, and the accounts app need not know activities."""
-    Activity.objects.filter(contact=instance).update(contact_name=str(instance))

@@ -2,9 +2,12 @@
 
 from django.db import migrations, models
 
+import activities.models
+
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("accounts", "0034_contact_sort_name_index"),
         ("activities", "0002_activity_plausible_year"),
     ]
 
@@ -19,6 +22,19 @@ class Migration(migrations.Migration):
                 editable=False,
                 max_length=201,
                 verbose_name="contact's name",
+            ),
+        ),
+        # Removing a contact keeps its name on its activities (Python only: no SQL).
+        migrations.AlterField(
+            model_name="activity",
+            name="contact",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=activities.models.set_null_keeping_the_name,
+                related_name="activities",
+                to="accounts.contact",
+                verbose_name="contact",
             ),
         ),
     ]

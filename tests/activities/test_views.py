@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AccountChange
+from accounts.models import AccountChange, Contact
 from activities.models import BODY_MAX_LENGTH, Activity
 from activities.selectors import account_timeline
 from sales.models import Invoice, Order, Quote
@@ -731,6 +731,15 @@ class TestAContactRemoved:
         assert any("Called Eva" in e and "with Eva Peeters" in e for e in entries)
         my_work = client.get(reverse("activities:my_work")).content.decode()
         assert task.subject in my_work and "with Eva Peeters" in my_work
+
+    def test_contacts_removed_together_each_leave_their_own_name(self):
+        """The admin removes several at once (a queryset's delete)."""
+        eva = ContactFactory(first_name="Eva", last_name="Peeters")
+        jan = ContactFactory(first_name="Jan", last_name="Smit", account=eva.account)
+        calls = [ActivityFactory(account=eva.account, contact=c) for c in (eva, jan, eva)]
+        Contact.objects.filter(pk__in=[eva.pk, jan.pk]).delete()
+        shown = [Activity.objects.get(pk=call.pk).contact_shown for call in calls]
+        assert shown == ["Eva Peeters", "Jan Smit", "Eva Peeters"]
 
     def test_the_confirmation_says_what_the_contact_is_on(self, as_user, sales_user):
         contact = ContactFactory(first_name="Eva", last_name="Peeters", is_primary=True)
