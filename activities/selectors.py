@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, AccountChange
+from accounts.models import Account, AccountChange, Contact
 from accounts.selectors import accounts_owned_by, name_owners
 from activities.models import Activity
 from activities.services import activity_may_change, activity_may_mark_done
@@ -387,6 +387,11 @@ class MyWork:
     owned: list[Account]
     more_owned: bool
     now: datetime
+
+
+def activities_naming(*, contact: Contact) -> int:
+    """How many of the timeline's activities name the contact (deleted ones show no names)."""
+    return Activity.objects.filter(contact=contact, deleted_at__isnull=True).count()
 
 
 def my_open_tasks(*, user: AuthUser) -> QuerySet[Activity]:

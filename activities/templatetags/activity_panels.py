@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from accounts.models import Account
+from accounts.models import Account, Contact
 from activities import selectors
 from activities.forms import ActivityForm, TimelineFilterForm
 
@@ -20,6 +20,12 @@ def account_timeline(context: dict[str, Any], account: Account) -> selectors.Tim
         before=request.GET.get("before", ""),
         after=request.GET.get("after", ""),
     )
+
+
+@register.simple_tag
+def activities_naming(contact: Contact) -> int:
+    """For the page confirming a contact's removal (selectors.activities_naming)."""
+    return selectors.activities_naming(contact=contact)
 
 
 @register.simple_tag

@@ -744,6 +744,7 @@ class TestAContactRemoved:
     def test_the_confirmation_says_what_the_contact_is_on(self, as_user, sales_user):
         contact = ContactFactory(first_name="Eva", last_name="Peeters", is_primary=True)
         ActivityFactory.create_batch(3, account=contact.account, contact=contact)
+        ActivityFactory(account=contact.account, contact=contact, deleted_at=timezone.now())
 
         page = parse(
             as_user(sales_user).get(reverse("accounts:contact_delete", args=[contact.pk])).content
