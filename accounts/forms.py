@@ -15,6 +15,7 @@ from accounts.services import (
     CREDIT_REFUSALS,
     OWNER_PERMISSION,
     OWNER_REFUSAL,
+    account_owners,
     user_can_change_crm4_id,
 )
 from common.forms import FiniteDecimalField, KeepOthersChangesMixin, QuickSelect
@@ -171,15 +172,9 @@ class CreditHoldForm(forms.Form):
 
 
 def owner_choices(*, keep: int | None = None) -> QuerySet[Any]:
-    """Who can own an account, by name: the users who can still log in and may say who owns
-    one (Sales and Management, by users.roles; not Accounting, nor an administrator by being
-    one). `keep` is the owner an account has already, who stays choosable on it."""
-    app_label, codename = OWNER_PERMISSION.split(".")
-    right = {"codename": codename, "content_type__app_label": app_label}
-    holds = Q(**{f"user_permissions__{k}": v for k, v in right.items()}) | Q(
-        **{f"groups__permissions__{k}": v for k, v in right.items()}
-    )
-    owners = get_user_model().objects.filter(holds, is_active=True)
+    """Who can own an account (services.account_owners), by name. `keep` is the owner an
+    account has already, who stays choosable on it."""
+    owners = account_owners()
     return (
         get_user_model()
         .objects.filter(Q(pk__in=owners.values("pk")) | Q(pk=keep))

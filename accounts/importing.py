@@ -302,7 +302,7 @@ class _Importer:
         self.prospect = RelationshipType.objects.for_new_account()
         self.industries = {i.name.casefold(): i for i in Industry.objects.all()}
         # Owners by username, each read once: a file names the same few salespeople again.
-        self.owners: dict[str, Any] = {}
+        self.owners: dict[str, tuple[Any, str | None]] = {}
         # Accounts of this file, for parents named by later rows: CRM4 id or lower-case name to
         # key (pk, or minus the line while not written), and the rows refused, to say so.
         self.file_crm4_ids: dict[str, int] = {}
@@ -618,19 +618,18 @@ class _Importer:
             return
         if username not in self.owners:
             users = get_user_model().objects
-            self.owners[username] = users.filter(username=username).first() or (
+            found = users.filter(username=username).first() or (
                 users.filter(username__iexact=username).first()
             )
-        owner = self.owners[username]
+            self.owners[username] = (found, services.owner_refusal(found) if found else None)
+        owner, refusal = self.owners[username]
         if owner is None:
             errors.setdefault("owner", []).append(
                 _("No user has the username “%s”: check it, or leave the owner empty.")
                 % username[:150]
             )
-        elif not owner.is_active and owner.pk != account.owner_id:
-            errors.setdefault("owner", []).append(
-                _("%s can no longer log in: choose another owner.") % username[:150]
-            )
+        elif refusal and owner.pk != account.owner_id:  # an owner already set may stay
+            errors.setdefault("owner", []).append(refusal)
         else:
             account.owner = owner
 

@@ -6,10 +6,11 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -241,14 +242,31 @@ def require_active_permission(*, user: AuthUser, before: Account | None, fields:
         require_permission(user, ACTIVE_PERMISSION, str(ACTIVE_REFUSAL))
 
 
-def _check_owner_is_active(owner: Any) -> None:
-    if owner is not None and not owner.is_active:
-        raise ValidationError(
-            {
-                "owner": gettext("%(name)s can no longer log in: choose someone else.")
-                % {"name": owner}
-            }
-        )
+def account_owners() -> QuerySet[Any]:
+    """Who can own an account: the users who can still log in and may say who owns one (Sales
+    and Management, by users.roles; not Accounting, nor an administrator by being one)."""
+    app_label, codename = OWNER_PERMISSION.split(".")
+    right = {"codename": codename, "content_type__app_label": app_label}
+    holds = Q(**{f"user_permissions__{k}": v for k, v in right.items()}) | Q(
+        **{f"groups__permissions__{k}": v for k, v in right.items()}
+    )
+    return get_user_model().objects.filter(holds, is_active=True).distinct()
+
+
+def owner_refusal(owner: Any) -> str | None:
+    """Why `owner` (a user) cannot become an account's owner; None when they can."""
+    if not owner.is_active:
+        return gettext("%(name)s can no longer log in: choose someone else.") % {"name": owner}
+    if not account_owners().filter(pk=owner.pk).exists():
+        return gettext(
+            "%(name)s is not in Sales or Management, who own accounts: choose someone else."
+        ) % {"name": owner}
+    return None
+
+
+def _check_owner_may_own(owner: Any) -> None:
+    if owner is not None and (refusal := owner_refusal(owner)):
+        raise ValidationError({"owner": refusal})
 
 
 @transaction.atomic
@@ -272,7 +290,7 @@ def account_create(
     require_credit_permission(user=user, before=None, fields=fields)
     require_owner_permission(user=user, before=None, fields=fields)
     require_active_permission(user=user, before=None, fields=fields)
-    _check_owner_is_active(fields.get("owner"))
+    _check_owner_may_own(fields.get("owner"))
     account = Account(**fields)
     if account.relationship_type_id is None:
         account.relationship_type = RelationshipType.objects.for_new_account()
@@ -352,7 +370,7 @@ def account_update(
     require_owner_permission(user=user, before=before, fields=fields)
     require_active_permission(user=user, before=before, fields=fields)
     if "owner" in fields and getattr(fields["owner"], "pk", None) != before.owner_id:
-        _check_owner_is_active(fields["owner"])
+        _check_owner_may_own(fields["owner"])
     for field, value in fields.items():
         setattr(account, field, value)
     check_credit_hold_reason(account=account, before=before, required=hold_reason_required)
@@ -399,7 +417,7 @@ def account_set_owner(*, account: Account, user: AuthUser, owner: Any) -> bool:
     before = Account.objects.select_for_update().get(pk=account.pk)
     if before.owner_id == getattr(owner, "pk", None):
         return False
-    _check_owner_is_active(owner)
+    _check_owner_may_own(owner)
     account.owner = owner
     account.save(update_fields=["owner", "updated_at"])
     _record_changes(account=account, before=before, user=user, written=["owner"])

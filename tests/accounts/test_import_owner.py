@@ -30,8 +30,10 @@ def _owner_of(crm4_id: str) -> str:
 
 class TestImportCommand:
     def test_owners_are_read_by_username_and_kept_in_the_history(self, tmp_path, admin_user):
-        UserFactory(username="anna")
-        account = AccountFactory(crm4_id="IK-OLD", owner=UserFactory(username="bram"))
+        UserFactory(username="anna", groups=["Sales"])
+        account = AccountFactory(
+            crm4_id="IK-OLD", owner=UserFactory(username="bram", groups=["Sales"])
+        )
         rows = [
             old_crm_row(crm4_id="IK-NEW", name="New B.V.", owner="anna"),
             old_crm_row(crm4_id="IK-OLD", name=account.name, owner="anna"),
@@ -60,8 +62,24 @@ class TestImportCommand:
         assert Account.objects.get().crm4_id == "IK-2"
         assert _owner_of("IK-2") == ""
 
+    def test_an_owner_outside_sales_and_management_is_refused_unless_already_set(
+        self, tmp_path, accounting_user, admin_user
+    ):
+        kept = AccountFactory(crm4_id="IK-1", name="One B.V.", owner=accounting_user)
+        AccountFactory(crm4_id="IK-2", name="Two B.V.")
+        rows = [
+            old_crm_row(crm4_id="IK-1", name="One B.V. renamed", owner="accounting"),
+            old_crm_row(crm4_id="IK-2", name="Two B.V.", owner="accounting"),
+        ]
+        out, _err = run(write_csv(tmp_path / "in.csv", rows), "--user", admin_user.username)
+        assert list(refused_lines(out)) == [3]
+        assert "is not in Sales or Management" in refused_lines(out)[3]
+        kept.refresh_from_db()
+        assert (kept.name, kept.owner) == ("One B.V. renamed", accounting_user)
+        assert _owner_of("IK-2") == ""
+
     def test_accounting_may_not_change_owners_through_a_file(self, tmp_path, accounting_user):
-        UserFactory(username="anna")
+        UserFactory(username="anna", groups=["Sales"])
         AccountFactory(crm4_id="IK-1", name="One B.V.")
         rows = [old_crm_row(crm4_id="IK-1", name="One B.V.", owner="anna")]
         out, _err = run(write_csv(tmp_path / "in.csv", rows), "--user", "accounting")
@@ -72,14 +90,14 @@ class TestImportCommand:
 class TestAdminImportAndExport:
     def test_the_export_names_the_owner_by_username(self, client, admin_user):
         client.force_login(admin_user)
-        AccountFactory(name="Owned", owner=UserFactory(username="anna"))
+        AccountFactory(name="Owned", owner=UserFactory(username="anna", groups=["Sales"]))
         AccountFactory(name="Nobody's")
         rows = test_import_export.TestExport.export(None, client)
         assert {row["name"]: row["owner"] for row in rows} == {"Owned": "anna", "Nobody's": ""}
 
     def test_the_admin_import_reads_the_owner(self, client, admin_user):
         client.force_login(admin_user)
-        UserFactory(username="anna")
+        UserFactory(username="anna", groups=["Sales"])
         admin_import(client, to_csv([old_crm_row(owner="anna")], header=[*HEADER]))
         assert _owner_of(old_crm_row()["crm4_id"]) == "anna"
 

@@ -22,7 +22,7 @@ class TestAccountSetOwner:
     @pytest.mark.parametrize("role", ["sales_user", "management_user", "admin_user"])
     def test_sales_and_management_set_the_owner_and_the_history_says_so(self, role, request):
         user = request.getfixturevalue(role)
-        first, second = UserFactory(username="anna"), UserFactory(username="bram")
+        first, second = (UserFactory(username=n, groups=["Sales"]) for n in ("anna", "bram"))
         account = AccountFactory()
 
         assert services.account_set_owner(account=account, user=user, owner=first)
@@ -48,6 +48,19 @@ class TestAccountSetOwner:
             )
         account.refresh_from_db()
         assert account.owner is None
+
+    @pytest.mark.parametrize("who", ["accounting_user", "admin_user"])
+    def test_only_sales_and_management_own_accounts(self, sales_user, who, request):
+        """The responsible salesperson, or Management: the service says so for every path
+        (the page, the admin, the imports), not only the owner box."""
+        account = AccountFactory(owner=sales_user)
+        with pytest.raises(ValidationError) as refused:
+            services.account_set_owner(
+                account=account, user=sales_user, owner=request.getfixturevalue(who)
+            )
+        assert "is not in Sales or Management" in refused.value.message_dict["owner"][0]
+        account.refresh_from_db()
+        assert account.owner == sales_user
 
     def test_a_user_who_can_no_longer_log_in_cannot_become_owner(self, sales_user):
         gone = UserFactory(username="gone", is_active=False)
@@ -181,9 +194,9 @@ def test_the_history_names_owners_as_the_owner_field_does(as_user, sales_user):
     """Kept by username, shown by name: a tester read "sales -> management" beside "Sanne de
     Vries" in the Owner field. A user renamed since shows by the new name; one deleted since,
     by the username kept."""
-    anna = UserFactory(username="anna", first_name="Anna", last_name="de Vries")
-    bram = UserFactory(username="bram", first_name="Bram", last_name="Jansen")
-    gone = UserFactory(username="gone")
+    anna = UserFactory(username="anna", first_name="Anna", last_name="de Vries", groups=["Sales"])
+    bram = UserFactory(username="bram", first_name="Bram", last_name="Jansen", groups=["Sales"])
+    gone = UserFactory(username="gone", groups=["Sales"])
     account = AccountFactory()
     for owner in (gone, anna, bram):
         services.account_set_owner(account=account, user=sales_user, owner=owner)
