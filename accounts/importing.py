@@ -89,13 +89,6 @@ MAX_ID = 2**63 - 1
 NUMBER = re.compile(r"[0-9]{1,19}")
 # Account fields read from the file as text, and the credit fields parsed from it.
 TEXT_FIELDS = ("name", "business_unit", "email", "phone", "website", "crm4_id")
-GEOCODE_RESET = {
-    "latitude": None,
-    "longitude": None,
-    "geocoded_at": None,
-    "geocode_status": Address.GeocodeStatus.PENDING,
-    "geocode_message": "",
-}
 
 
 class RowRefused(Exception):
@@ -848,7 +841,7 @@ class _Importer:
                 setattr(address, part, value)
             if kind == Address.Kind.VISIT:
                 # A moved visit address loses its old coordinates until geocode_accounts runs.
-                for name, reset in GEOCODE_RESET.items():
+                for name, reset in services.GEOCODE_RESET.items():
                     setattr(address, name, reset)
             changed.append(address)
         return changed
@@ -921,7 +914,7 @@ class _Importer:
             )
         addresses = [address for row in rows for address in row.changed_addresses]
         if addresses:
-            update_rows(Address, addresses, [*services.ADDRESS_FIELDS, *GEOCODE_RESET])
+            update_rows(Address, addresses, [*services.ADDRESS_FIELDS, *services.GEOCODE_RESET])
         changes: list[AccountChange] = []
         for row in rows:
             changes += services.account_changes(

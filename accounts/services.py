@@ -52,8 +52,15 @@ ACCOUNT_FIELDS = (
 HOLD_FIELDS = ("credit_hold", "credit_hold_reason")
 CREDIT_FIELDS = ("credit_limit", *HOLD_FIELDS)
 ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
-# What geocoding records on a visit address.
-GEOCODE_FIELDS = ("latitude", "longitude", "geocode_status", "geocode_message", "geocoded_at")
+# What geocoding records on a visit address, and what a changed visit address starts from.
+GEOCODE_RESET = {
+    "latitude": None,
+    "longitude": None,
+    "geocode_status": Address.GeocodeStatus.PENDING,
+    "geocode_message": "",
+    "geocoded_at": None,
+}
+GEOCODE_FIELDS = tuple(GEOCODE_RESET)
 CREDIT_PERMISSION = "accounts.change_account_credit"
 HOLD_PERMISSION = "accounts.change_credit_hold"
 # Which right each credit field needs: Accounting sets the limit; Accounting or Management set
@@ -250,7 +257,7 @@ def account_owners() -> QuerySet[Any]:
     holds = Q(**{f"user_permissions__{k}": v for k, v in right.items()}) | Q(
         **{f"groups__permissions__{k}": v for k, v in right.items()}
     )
-    return get_user_model().objects.filter(holds, is_active=True).distinct()
+    return get_user_model().objects.filter(holds, is_active=True)
 
 
 def owner_refusal(owner: Any) -> str | None:
@@ -543,9 +550,8 @@ def address_save(
     changed = before is None or _address_changed(before, address)
     written = list(fields)
     if address.kind == Address.Kind.VISIT and changed:
-        address.latitude = address.longitude = address.geocoded_at = None
-        address.geocode_status = Address.GeocodeStatus.PENDING
-        address.geocode_message = ""
+        for field, value in GEOCODE_RESET.items():
+            setattr(address, field, value)
         written += GEOCODE_FIELDS
     elif before is not None:
         for field in GEOCODE_FIELDS:
