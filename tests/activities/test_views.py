@@ -630,6 +630,25 @@ class TestMyWork:
         [entry] = timeline_entries(client.get(task.account.get_absolute_url()))
         assert "for Maaike Jansen" in " ".join(entry.text.split())
 
+    def test_marking_done_on_the_timeline_comes_back_to_the_same_page(self, as_user, sales_user):
+        """The form on the timeline carries the page's own address, whatever it holds, and the
+        CSRF token, so marking done from page 2 of calls returns there."""
+        task = ActivityFactory(kind="task", assigned_to=sales_user)
+        client = as_user(sales_user)
+        page = f"{task.account.get_absolute_url()}?show=task&x=%7B0%7D%22%3E%3Cb%3E"
+        response = client.get(page)
+        done = parse(response.content).find(
+            "form", action=reverse("activities:done", args=[task.pk])
+        )
+        values = {i.attrs["name"]: i.attrs["value"] for i in done.find_all("input")}
+        assert values["next"] == page
+        assert values["csrfmiddlewaretoken"]
+        assert b"<b>" not in response.content
+        response = client.post(done.attrs["action"], values)
+        assert response.url == page
+        task.refresh_from_db()
+        assert task.done_by == sales_user
+
     def test_done_never_sends_the_user_elsewhere(self, as_user, sales_user):
         task = ActivityFactory(kind="task", assigned_to=sales_user)
         response = as_user(sales_user).post(
