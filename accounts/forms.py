@@ -3,7 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Address, Contact, Industry, RelationshipType
@@ -175,11 +175,9 @@ def owner_choices(*, keep: int | None = None) -> QuerySet[Any]:
     """Who can own an account (services.account_owners), by name. `keep` is the owner an
     account has already, who stays choosable on it."""
     owners = account_owners()
-    return (
-        get_user_model()
-        .objects.filter(Q(pk__in=owners.values("pk")) | Q(pk=keep))
-        .order_by("first_name", "last_name", "username")
-    )
+    if keep is not None:
+        owners |= get_user_model().objects.filter(pk=keep)
+    return owners.order_by("first_name", "last_name", "username")
 
 
 class OwnerForm(forms.Form):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError, Q, QuerySet
@@ -253,11 +253,17 @@ def account_owners() -> QuerySet[Any]:
     """Who can own an account: the users who can still log in and may say who owns one (Sales
     and Management, by users.roles; not Accounting, nor an administrator by being one)."""
     app_label, codename = OWNER_PERMISSION.split(".")
-    right = {"codename": codename, "content_type__app_label": app_label}
-    holds = Q(**{f"user_permissions__{k}": v for k, v in right.items()}) | Q(
-        **{f"groups__permissions__{k}": v for k, v in right.items()}
+    right = Permission.objects.filter(codename=codename, content_type__app_label=app_label)
+    User = get_user_model()
+    # Two small subqueries rather than joins through both ways of holding a right: PostgreSQL
+    # took 3 ms to plan those joins on every account page.
+    holding = User.user_permissions.through.objects.filter(permission__in=right)
+    groups = Group.permissions.through.objects.filter(permission__in=right)
+    in_a_group_holding = User.groups.through.objects.filter(group__in=groups.values("group_id"))
+    return User.objects.filter(
+        Q(pk__in=holding.values("user_id")) | Q(pk__in=in_a_group_holding.values("user_id")),
+        is_active=True,
     )
-    return get_user_model().objects.filter(holds, is_active=True)
 
 
 def owner_refusal(owner: Any) -> str | None:

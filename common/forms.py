@@ -11,6 +11,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.http import QueryDict
@@ -112,11 +113,20 @@ class QuickSelect(forms.Select):
             '<option value="{}"{}>{}</option>',
             (
                 (key, mark_safe(" selected") if str(key) in selected else "", label)
-                for key, label in self.choices
+                for key, label in self._options()
             ),
         )
         attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         return format_html("<select{}>{}</select>", flatatt(attrs), options)
+
+    def _options(self) -> Iterable[tuple[Any, Any]]:
+        if not isinstance(self.choices, ModelChoiceIterator):
+            return self.choices
+        # A model field's own iteration opens a server-side cursor on PostgreSQL (declare,
+        # fetch, close) for a handful of rows; one plain query reads them.
+        field = self.choices.field
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        return [*empty, *(self.choices.choice(row) for row in self.choices.queryset)]
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -2,8 +2,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Account
 from accounts.picker import AccountChoiceField
 from common.forms import QuickSelect
 from tests.accounts.factories import AccountFactory
@@ -39,6 +42,25 @@ def test_quick_select_offers_what_django_select_offers():
     theirs = forms.Select(choices=Form.base_fields["country"].choices).render("country", "X<")
     assert ours.as_widget().count("<option") == theirs.count("<option")
     assert 'value="X&lt;" selected' in ours.as_widget()
+
+
+@pytest.mark.django_db
+def test_quick_select_reads_a_models_options_in_one_plain_query():
+    """Not through a server-side cursor (declare, fetch, close on PostgreSQL) for a few rows."""
+    accounts = sorted(AccountFactory.create_batch(3), key=lambda a: a.pk)
+
+    class AccountForm(forms.Form):
+        account = forms.ModelChoiceField(
+            queryset=Account.objects.order_by("pk"), empty_label="Nobody", widget=QuickSelect
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        html = str(AccountForm(initial={"account": accounts[1].pk})["account"])
+    assert len(queries.captured_queries) == 1
+    assert queries.captured_queries[0]["sql"].startswith("SELECT")
+    options = [line.split(">")[1].split("<")[0] for line in html.split("<option")[1:]]
+    assert options == ["Nobody", *(a.name for a in accounts)]
+    assert f'<option value="{accounts[1].pk}" selected>' in html
 
 
 class PickForm(forms.Form):
