@@ -271,7 +271,7 @@ def _records(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Any]:
     by_model: dict[type[Model], dict[int, Any]] = {}
     for model, pks in wanted.items():
         related = {r for s in SOURCES.values() if s.model is model for r in s.related}
-        by_model[model] = model._default_manager.select_related(*related).in_bulk(pks)
+        by_model[model] = model._default_manager.select_related(*related).order_by().in_bulk(pks)
     records = {
         (rank, pk): by_model[SOURCES[rank].model][pk]
         for rank, pk in keys
@@ -286,7 +286,7 @@ def _attach_users(records: list[tuple[Model, tuple[str, ...]]]) -> None:
     """Sets the users the records name from one query, instead of a join for each user field."""
     ids = {getattr(record, f"{name}_id") for record, names in records for name in names}
     ids.discard(None)
-    users = get_user_model()._default_manager.in_bulk(ids) if ids else {}
+    users = get_user_model()._default_manager.order_by().in_bulk(ids) if ids else {}
     for record, names in records:
         for name in names:
             setattr(record, name, users.get(getattr(record, f"{name}_id")))
