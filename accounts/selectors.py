@@ -105,14 +105,22 @@ def account_children(account: Account) -> list[Account]:
     return list(Account.objects.filter(parent_id=account.pk).only("name").order_by("name"))
 
 
-def account_changes(account: Account) -> list[AccountChange]:
-    """The account's recorded changes, newest first; none read when `account_detail` found
-    none."""
+# The account page's credit card shows the latest changes; the timeline holds every one.
+ACCOUNT_PAGE_CHANGES = 10
+
+
+def account_changes(account: Account) -> tuple[list[AccountChange], bool]:
+    """The account's latest recorded changes (ACCOUNT_PAGE_CHANGES), newest first, and whether
+    there are older ones; none read when `account_detail` found none."""
     if not getattr(account, "has_changes", True):
-        return []
-    changes = list(AccountChange.objects.filter(account_id=account.pk).select_related("changed_by"))
+        return [], False
+    changes = list(
+        AccountChange.objects.filter(account_id=account.pk).select_related("changed_by")[
+            : ACCOUNT_PAGE_CHANGES + 1
+        ]
+    )
     name_owners(changes)
-    return changes
+    return changes[:ACCOUNT_PAGE_CHANGES], len(changes) > ACCOUNT_PAGE_CHANGES
 
 
 def account_kept_by(account: Account) -> list[str]:

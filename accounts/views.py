@@ -135,7 +135,7 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
         )
         context["other_addresses"] = [a for a in addresses if not a.is_fixed]
         context["children"] = selectors.account_children(self.object)
-        context["changes"] = selectors.account_changes(self.object)
+        context["changes"], context["older_changes"] = selectors.account_changes(self.object)
         # Said once: the visit address card shows it already once geocoding has recorded it.
         shown_on_card = visit and visit.geocode_message == services.PO_BOX_MESSAGE
         context["po_box_warning"] = (

@@ -700,6 +700,37 @@ class TestCreditOnPages:
             [str(accounting_user), "Credit limit", "—", "€7,500.00"],
         ]
 
+    def test_a_long_history_shows_its_latest_changes_and_where_the_rest_are(
+        self, as_user, accounting_user
+    ):
+        """Years of credit changes must not make the page grow: the latest ten show, newest
+        first, and the timeline's "Account changes" holds them all."""
+        account = AccountFactory()
+        for day in range(1, 13):
+            AccountChange.objects.create(
+                account=account,
+                field="credit_limit",
+                old_value=str(day - 1),
+                new_value=str(day),
+                changed_by=accounting_user,
+                changed_at=f"2026-11-{day:02d}T10:00:00Z",
+            )
+        client = as_user(accounting_user)
+        page = parse(client.get(account.get_absolute_url()).content)
+        credit = page.find("section", aria_labelledby="credit-h")
+        shown = [row.find_all("td")[4].text for row in credit.find("tbody").find_all("tr")]
+        assert shown == [f"€{day:,}.00" for day in range(12, 2, -1)]
+        more = credit.find("a", data_all_changes="")
+        assert more.attrs["href"] == "?show=history#timeline"
+        history = parse(client.get(account.get_absolute_url() + more.attrs["href"]).content)
+        assert len(history.find("ol", class_="timeline").find_all("li")) == 12
+
+        AccountChange.objects.filter(changed_at__day__gt=10).delete()
+        page = parse(client.get(account.get_absolute_url()).content)
+        credit = page.find("section", aria_labelledby="credit-h")
+        assert len(credit.find("tbody").find_all("tr")) == 10
+        assert not credit.find_all("a", data_all_changes="")
+
     def test_a_negative_limit_is_explained(self, as_user, accounting_user):
         account = AccountFactory()
         response = as_user(accounting_user).post(
