@@ -257,9 +257,11 @@ def account_owners() -> QuerySet[Any]:
     User = get_user_model()
     # Two small subqueries rather than joins through both ways of holding a right: PostgreSQL
     # took 3 ms to plan those joins on every account page.
-    holding = User.user_permissions.through.objects.filter(permission__in=right)
-    groups = Group.permissions.through.objects.filter(permission__in=right)
-    in_a_group_holding = User.groups.through.objects.filter(group__in=groups.values("group_id"))
+    holding = User.user_permissions.through._default_manager.filter(permission__in=right)
+    groups = Group.permissions.through._default_manager.filter(permission__in=right)
+    in_a_group_holding = User.groups.through._default_manager.filter(
+        group__in=groups.values("group_id")
+    )
     return User.objects.filter(
         Q(pk__in=holding.values("user_id")) | Q(pk__in=in_a_group_holding.values("user_id")),
         is_active=True,

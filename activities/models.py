@@ -218,4 +218,9 @@ class Activity(models.Model):
     @property
     def is_overdue(self) -> bool:
         """Still open while its due time has passed."""
-        return self.is_open and self.occurred_at < timezone.now()
+        return self.is_overdue_at(timezone.now())
+
+    def is_overdue_at(self, moment: datetime) -> bool:
+        """Still open at `moment`, with its due time before it (a page asks once for all its
+        rows, so they agree)."""
+        return self.is_open and self.occurred_at < moment

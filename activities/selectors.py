@@ -5,11 +5,11 @@ import functools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Field, ForeignKey, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -193,21 +193,23 @@ def _page_keys(
     direction = "ASC" if newer else "DESC"
     parts, params = [], []
     for source in sources:
-        table, time, account = _source_sql(source)
-        where, where_params = [f"{account} = %s"], [account_id]
+        sql = _source_sql(source)
+        where: list[str] = [f"{sql.account} = %s"]
+        where_params: list[Any] = [account_id]
         if source.only_set:
             where.append(f"t.{_column(source.model, source.only_set)} IS NOT NULL")
         if source is ACTIVITIES and kind:
             where.append(f"t.{_column(Activity, 'kind')} = %s")
             where_params.append(kind)
         if cursor is not None:
-            condition, condition_params = _beyond(cursor, source.rank, time, newer=newer)
+            condition, condition_params = _beyond(cursor, source.rank, sql, newer=newer)
             where.append(condition)
             where_params += condition_params
         parts.append(
-            f"SELECT timeline_at, {source.rank}, timeline_id FROM (SELECT {time} AS timeline_at, "
-            f"t.id AS timeline_id FROM {table} WHERE {' AND '.join(where)} "
-            f"ORDER BY {time} {direction}, t.id {direction} LIMIT {size + 1}) AS s{source.rank}"
+            f"SELECT timeline_at, {source.rank}, timeline_id FROM (SELECT {sql.time} AS "
+            f"timeline_at, {sql.pk} AS timeline_id FROM {sql.table} WHERE {' AND '.join(where)} "
+            f"ORDER BY {sql.time} {direction}, {sql.pk} {direction} LIMIT {size + 1}) "
+            f"AS s{source.rank}"
         )
         params += where_params
     if not parts:
@@ -221,8 +223,16 @@ def _page_keys(
         return [(rank, pk) for _at, rank, pk in db_cursor.fetchall()]
 
 
+@dataclass(frozen=True)
+class _SourceSql:
+    table: str  # the source's table as `t`, joined to the one that names the account if another
+    time: str
+    account: str
+    pk: str
+
+
 def _beyond(
-    cursor: tuple[datetime, int, int], rank: int, time: str, *, newer: bool
+    cursor: tuple[datetime, int, int], rank: int, sql: _SourceSql, *, newer: bool
 ) -> tuple[str, list[Any]]:
     """The condition for rows of one source past the cursor in (time, rank, id) order: older,
     or `newer`."""
@@ -232,35 +242,39 @@ def _beyond(
     if rank == cursor_rank:
         # The redundant `<=` lets PostgreSQL walk the (account, time, id) index in order and
         # stop after a page; the OR alone made it fetch and sort every older row.
-        return f"{time} {on_or} %s AND ({time} {past} %s OR t.id {past} %s)", [at_value] * 2 + [pk]
+        return (
+            f"{sql.time} {on_or} %s AND ({sql.time} {past} %s OR {sql.pk} {past} %s)",
+            [at_value, at_value, pk],
+        )
     # At the cursor's very time, a row of a lower-ranked source is older than it, one of a
     # higher-ranked source newer.
     at_the_same_time_too = rank > cursor_rank if newer else rank < cursor_rank
-    return f"{time} {on_or if at_the_same_time_too else past} %s", [at_value]
+    return f"{sql.time} {on_or if at_the_same_time_too else past} %s", [at_value]
 
 
 def _column(model: type[Model], name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column, f"{model.__name__}.{name} is no column"
+    return connection.ops.quote_name(field.column)
 
 
 @functools.cache
-def _source_sql(source: _Source) -> tuple[str, str, str]:
-    """The source's table as `t` (joined to the table that names the account, if another),
-    its time column and its account column, as SQL."""
+def _source_sql(source: _Source) -> _SourceSql:
+    """Where the source's rows are, and their time, account and id, as SQL."""
     model, quote = source.model, connection.ops.quote_name
     table = f"{quote(model._meta.db_table)} t"
-    time = f"t.{_column(model, source.time_field)}"
+    time, pk = f"t.{_column(model, source.time_field)}", f"t.{quote(model._meta.pk.column)}"
     via, _, account_field = source.account_field.rpartition("__")
     if not via:
-        return table, time, f"t.{_column(model, account_field)}"
+        return _SourceSql(table, time, f"t.{_column(model, account_field)}", pk)
     # An approval or a prepayment decision names the account through its order.
-    link = model._meta.get_field(via)
-    target = link.related_model
+    link = cast(ForeignKey, model._meta.get_field(via))
+    target = cast(type[Model], link.related_model)
     join = (
         f" JOIN {quote(target._meta.db_table)} via ON via.{quote(target._meta.pk.column)} = "
         f"t.{quote(link.column)}"
     )
-    return table + join, time, f"via.{_column(target, account_field)}"
+    return _SourceSql(table + join, time, f"via.{_column(target, account_field)}", pk)
 
 
 def _records(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Any]:

@@ -3,12 +3,12 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from accounts.models import Contact, type_name_shown
+from common.links import url_by_id
 from common.money import money_format
 
 register = template.Library()
@@ -51,7 +51,7 @@ def account_rows(rows: list[dict[str, Any]]) -> SafeString:
         ' <span class="badge muted" data-inactive>{}</span>', gettext("Inactive")
     )
     on_hold = format_html('<span class="badge danger">{}</span>', gettext("On hold"))
-    detail = reverse("accounts:detail", args=[0]).removesuffix("0/")
+    detail = url_by_id("accounts:detail")
 
     def credit(row: dict[str, Any]) -> str:
         if row["credit_hold"]:
@@ -71,9 +71,8 @@ def account_rows(rows: list[dict[str, Any]]) -> SafeString:
         (
             (
                 format_html(
-                    '<a href="{}{}/">{}</a>{}',
-                    detail,
-                    row["id"],
+                    '<a href="{}">{}</a>{}',
+                    detail(row["id"]),
                     row["name"],
                     "" if row["is_active"] else inactive,
                 ),
@@ -96,25 +95,23 @@ def contact_rows(contacts: Iterable[Contact]) -> SafeString:
     reason): each name leads to its row on the account page, the account to its page."""
     primary = format_html(' <span class="badge type-customer">{}</span>', gettext("Primary"))
     inactive = format_html(' <span class="badge muted">{}</span>', gettext("Inactive"))
-    detail = reverse("accounts:detail", args=[0]).removesuffix("0/")
+    detail = url_by_id("accounts:detail")
 
     def link(scheme: str, value: str) -> str:
         return format_html('<a href="{}:{}">{}</a>', scheme, value, value) if value else ""
 
     return format_html_join(
         "\n",
-        '<tr data-contact="{}"><td><a href="{}{}/#contact-{}">{}</a>{}</td>'
-        '<td><a href="{}{}/">{}</a>{}</td><td>{}</td><td>{}</td><td class="phone">{}</td></tr>',
+        '<tr data-contact="{}"><td><a href="{}#contact-{}">{}</a>{}</td>'
+        '<td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td class="phone">{}</td></tr>',
         (
             (
                 contact.pk,
-                detail,
-                contact.account_id,
+                detail(contact.account_id),
                 contact.pk,
                 str(contact),
                 primary if contact.is_primary else "",
-                detail,
-                contact.account_id,
+                detail(contact.account_id),
                 contact.account.name,
                 "" if contact.account.is_active else inactive,
                 contact.job_title,

@@ -15,6 +15,7 @@ from accounts.models import Account, Contact
 from activities import selectors
 from activities.forms import ActivityForm, TimelineFilterForm
 from activities.models import Activity
+from common.links import url_by_id
 
 register = template.Library()
 
@@ -54,10 +55,10 @@ def _words(text: str, **values: Any) -> SafeString:
     return mark_safe(text % {name: conditional_escape(value) for name, value in values.items()})
 
 
-def _url_of(name: str) -> Callable[[int], str]:
-    """The URL of `name` for an object's id, reversing the pattern once instead of every time."""
-    head, _, tail = reverse(name, args=[0]).rpartition("/0/")
-    return lambda pk: f"{head}/{pk}/{tail}"
+def _kind_names() -> dict[str, str]:
+    """Each kind's name in the reader's language; a kind no longer offered shows as stored,
+    as get_kind_display() has it."""
+    return {kind: str(label) for kind, label in Activity.Kind.choices}
 
 
 def _time(moment: datetime, shown_as: str) -> SafeString:
@@ -70,9 +71,12 @@ def _time(moment: datetime, shown_as: str) -> SafeString:
 
 def _mark_done_form(context: dict[str, Any], *, back_to: str) -> Callable[[int], SafeString]:
     """The "Mark done" button of a task, by its id; done, it comes back to `back_to`."""
-    done_url = _url_of("activities:done")
-    csrf = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token")
+    done_url = url_by_id("activities:done")
+    token = context.get("csrf_token")
+    csrf = (
+        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        if token and token != "NOTPROVIDED"
+        else ""
     )
     label = gettext("Mark done")
     return lambda pk: format_html(
@@ -95,7 +99,7 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
     request = context["request"]
     user = request.user
     mark_done = _mark_done_form(context, back_to=request.get_full_path())
-    update_url, delete_url = _url_of("activities:update"), _url_of("activities:delete")
+    update_url, delete_url = url_by_id("activities:update"), url_by_id("activities:delete")
     may = {
         name: user.has_perm(f"{app}.{name}")
         for app, name in [
@@ -105,10 +109,7 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
             ("sales", "view_order"),
         ]
     }
-    kinds = {
-        kind: format_html('<span class="badge kind">{}</span>', label)
-        for kind, label in Activity.Kind.choices
-    }
+    kinds = _kind_names()
     datetime_format = get_format("DATETIME_FORMAT")
     now = timezone.now()
     words = {
@@ -130,14 +131,13 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
     history = format_html('<span class="badge kind">{}</span>', gettext("History"))
     sales = format_html('<span class="badge kind">{}</span>', gettext("Sales"))
 
-    def when(moment: datetime) -> str:
-        return dateformat.format(timezone.localtime(moment), datetime_format)
-
-    def is_overdue(activity: Activity) -> bool:
-        return activity.is_open and activity.occurred_at < now
+    def when(moment: datetime | None) -> str:
+        return dateformat.format(timezone.localtime(moment), datetime_format) if moment else ""
 
     def activity_title(activity: Activity) -> SafeString:
-        kind = kinds[activity.kind]
+        kind = format_html(
+            '<span class="badge kind">{}</span>', kinds.get(activity.kind, activity.kind)
+        )
         if activity.is_deleted:
             trace = _words(
                 words["deleted"], who=activity.deleted_by or "—", when=when(activity.deleted_at)
@@ -146,7 +146,7 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
                 '{}\n<del>{}</del>\n<span class="help">{}</span>', kind, activity.subject, trace
             )
         state: SafeString | str = ""
-        if is_overdue(activity):
+        if activity.is_overdue_at(now):
             state = overdue
         elif activity.is_open:
             state = still_open
@@ -224,7 +224,7 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
             classes += f" kind-{activity.kind}"
             if activity.is_deleted:
                 classes += " deleted"
-            elif is_overdue(activity):
+            elif activity.is_overdue_at(now):
                 classes += " overdue"
             attributes = format_html(' data-kind="{}" id="activity-{}"', activity.kind, activity.pk)
             what = format_html(
@@ -254,9 +254,9 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
 @register.simple_tag(takes_context=True)
 def my_task_rows(context: dict[str, Any], tasks: list[Activity]) -> SafeString:
     mark_done = _mark_done_form(context, back_to=reverse("activities:my_work"))
-    account_url = _url_of("accounts:detail")
+    account_url = url_by_id("accounts:detail")
     datetime_format = get_format("DATETIME_FORMAT")
-    kinds = dict(Activity.Kind.choices)
+    kinds = _kind_names()
     overdue = format_html(
         ' <span class="badge danger" data-state="overdue">{}</span>', gettext("Overdue")
     )
@@ -267,9 +267,9 @@ def my_task_rows(context: dict[str, Any], tasks: list[Activity]) -> SafeString:
     now = timezone.now()
 
     def row(task: Activity) -> SafeString:
-        late = task.is_open and task.occurred_at < now
+        late = task.is_overdue_at(now)
         kind = (
-            format_html(' <span class="badge kind">{}</span>', kinds[task.kind])
+            format_html(' <span class="badge kind">{}</span>', kinds.get(task.kind, task.kind))
             if task.kind != Activity.Kind.TASK
             else ""
         )
@@ -300,7 +300,7 @@ def my_task_rows(context: dict[str, Any], tasks: list[Activity]) -> SafeString:
 
 @register.simple_tag
 def my_account_rows(accounts: list[Account]) -> SafeString:
-    account_url = _url_of("accounts:detail")
+    account_url = url_by_id("accounts:detail")
     on_hold = format_html(' <span class="badge danger">{}</span>', gettext("On hold"))
     return format_html_join(
         "\n",
@@ -322,9 +322,9 @@ def my_account_rows(accounts: list[Account]) -> SafeString:
 
 @register.simple_tag
 def my_recent_rows(activities: list[Activity]) -> SafeString:
-    account_url = _url_of("accounts:detail")
+    account_url = url_by_id("accounts:detail")
     datetime_format = get_format("DATETIME_FORMAT")
-    kinds = dict(Activity.Kind.choices)
+    kinds = _kind_names()
     return format_html_join(
         "\n",
         '<tr data-activity="{}"><td>{}</td><td>{}</td><td><a href="{}#activity-{}">{}</a></td>'
@@ -333,7 +333,7 @@ def my_recent_rows(activities: list[Activity]) -> SafeString:
             (
                 activity.pk,
                 _time(activity.created_at, datetime_format),
-                kinds[activity.kind],
+                kinds.get(activity.kind, activity.kind),
                 account_url(activity.account_id),
                 activity.pk,
                 activity.subject,

@@ -649,6 +649,20 @@ class TestMyWork:
         task.refresh_from_db()
         assert task.done_by == sales_user
 
+    def test_a_kind_no_longer_offered_still_shows(self, as_user, sales_user):
+        """Rows written before a kind was dropped from the choices show the kind as stored, on
+        the timeline and on My work, as Django's get_kind_display() does."""
+        task = ActivityFactory(kind="task", assigned_to=sales_user, created_by=sales_user)
+        Activity.objects.filter(pk=task.pk).update(kind="visit")
+        client = as_user(sales_user)
+        [entry] = timeline_entries(client.get(task.account.get_absolute_url()))
+        assert entry.find("span", class_="kind").text == "visit"
+        page = parse(client.get(reverse("activities:my_work")).content)
+        [row] = page.find("table", class_="my-tasks").find("tbody").find_all("tr")
+        assert row.find("span", class_="kind").text == "visit"
+        [recent] = page.find("table", class_="my-recent").find("tbody").find_all("tr")
+        assert recent.find_all("td")[1].text == "visit"
+
     def test_done_never_sends_the_user_elsewhere(self, as_user, sales_user):
         task = ActivityFactory(kind="task", assigned_to=sales_user)
         response = as_user(sales_user).post(
