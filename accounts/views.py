@@ -302,6 +302,10 @@ class AccountOwnerView(ServiceActionView):
     page_view = AccountDetailView
     form_context_name = "owner_form"
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # The owner the account has stays on offer, as on the page (OwnerForm).
+        return {"keep": self.object.owner_id}
+
     def perform(self) -> str | None:
         assert self.form is not None
         owner = self.form.cleaned_data["owner"]

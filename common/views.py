@@ -133,11 +133,16 @@ class ServiceActionView(ServiceOutcomeMixin, PermissionRequiredMixin, View):
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        """What the form needs beside the data posted: as the page built it, so it checks the
+        choices it offered."""
+        return {}
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
         back = self.object.get_absolute_url()
         if self.form_class is not None:
-            self.form = self.form_class(request.POST)
+            self.form = self.form_class(request.POST, **self.get_form_kwargs())
             if not self.form.is_valid():
                 return self.form_invalid(self.form)
         try:

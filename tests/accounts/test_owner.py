@@ -124,6 +124,21 @@ class TestOwnerPages:
         expected = {sales_user.pk, management_user.pk, accounting_user.pk}
         assert offered == {str(pk) for pk in expected}
 
+    def test_saving_an_owner_who_left_sales_unchanged_keeps_them(
+        self, as_user, sales_user, accounting_user
+    ):
+        """The box offers the owner an account has, though they left Sales or Management since;
+        saving it as shown keeps them, rather than refusing and then offering only Nobody."""
+        account = AccountFactory(owner=accounting_user)
+        client = as_user(sales_user)
+        response = client.post(
+            reverse("accounts:owner", args=[account.pk]), {"owner": accounting_user.pk}
+        )
+        assert response.status_code == 302
+        account.refresh_from_db()
+        assert account.owner == accounting_user
+        assert _owner_history(account) == []
+
     def test_accounting_gets_a_403_and_no_owner_form(self, as_user, accounting_user, sales_user):
         account = AccountFactory()
         client = as_user(accounting_user)
