@@ -139,6 +139,38 @@ def test_on_a_dutch_phone_the_timeline_actions_keep_their_words_whole(page: Page
     page.locator(".timeline-entry").first.screenshot(path=ARTIFACTS / "timeline-entry-phone-nl.png")
 
 
+def test_on_a_dutch_phone_a_done_tasks_badge_stays_inside_its_card(page: Page, sales_user):
+    """ "Afgerond door … op …" is a sentence: a tester saw it run past the card at 375 px."""
+    from activities.models import Activity
+    from tests.activities.factories import ActivityFactory
+
+    sales_user.first_name, sales_user.last_name = "Arjen", "Bakker-Vandenberghe"
+    sales_user.save(update_fields=["first_name", "last_name"])
+    account = AccountFactory(name="Acme Panels")
+    ActivityFactory(
+        account=account,
+        kind=Activity.Kind.TASK,
+        subject="Approve the framework agreement",
+        created_by=sales_user,
+        assigned_to=sales_user,
+        done_at=timezone.now(),
+        done_by=sales_user,
+    )
+    log_in(page, sales_user.username)
+    sales_user.language = "nl"
+    sales_user.save(update_fields=["language"])
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(account.get_absolute_url())
+    badge = page.locator(".timeline-entry .badge.done").first
+    expect(badge).to_contain_text("Afgerond door Arjen Bakker-Vandenberghe op")
+    card = page.locator("section.timeline-panel")
+    badge_box, card_box = badge.bounding_box(), card.bounding_box()
+    assert badge_box and card_box
+    assert badge_box["x"] + badge_box["width"] <= card_box["x"] + card_box["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.locator(".timeline-entry").first.screenshot(path=ARTIFACTS / "timeline-done-phone-nl.png")
+
+
 def _about_now(value: str) -> bool:
     shown = datetime.datetime.fromisoformat(value)
     return abs(shown - timezone.localtime().replace(tzinfo=None)) < datetime.timedelta(minutes=3)
