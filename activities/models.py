@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.db.models.deletion import Collector
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -199,7 +198,11 @@ class Activity(models.Model):
         return f"{self.get_kind_display()}: {self.subject}"
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:detail", args=[self.account_id]) + f"#activity-{self.pk}"
+        """Its place on the account's timeline, which may be a page down."""
+        # The timeline's paging is the selectors' business, and they import this module.
+        from activities.selectors import activity_url
+
+        return activity_url(self)
 
     @property
     def contact_shown(self) -> str:

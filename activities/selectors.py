@@ -3,6 +3,7 @@ with the data."""
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -18,6 +19,7 @@ from accounts.models import Account, AccountChange, Contact
 from accounts.selectors import accounts_owned_by, name_owners
 from activities.models import Activity
 from activities.services import activity_may_change, activity_may_mark_done
+from common.links import url_by_id
 from common.typing import AuthUser, StrOrPromise
 from sales.models import Approval, Invoice, Order, PrepaymentDecision, Quote
 
@@ -70,8 +72,21 @@ class Timeline:
 
 
 def encode_cursor(entry: TimelineEntry) -> str:
-    micros = (entry.at - _EPOCH) // timedelta(microseconds=1)
-    return f"{micros}.{entry.rank}.{entry.pk}"
+    return _cursor(*entry.key)
+
+
+def _cursor(at: datetime, rank: int, pk: int) -> str:
+    micros = (at - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros}.{rank}.{pk}"
+
+
+def activity_url(activity: Activity, *, account_url: Callable[[int], str] | None = None) -> str:
+    """The account page at the timeline's page that begins with the activity, scrolled to it:
+    the page `before` the key just above the activity's own. Rows of many activities pass
+    `account_url` (common.links.url_by_id), to reverse the account's URL once."""
+    key = _cursor(activity.occurred_at, ACTIVITIES.rank, activity.pk + 1)
+    account = (account_url or url_by_id("accounts:detail"))(activity.account_id)
+    return f"{account}?before={key}#activity-{activity.pk}"
 
 
 def decode_cursor(text: str) -> tuple[datetime, int, int] | None:
@@ -404,9 +419,16 @@ def account_timeline(
     records = _records(keys)
     page = [_entry(key[0], records[key], user) for key in keys if key in records]
     # Past the page's ends: older ones below it, unless it is the last; newer ones above it,
-    # unless it is the first (the newest, or the top reached going back up).
+    # unless it is the first (the newest, or the top reached going back up). A page opened at
+    # an entry (activity_url) asks whether anything is newer than its first.
     has_older = more if newer_than is None else True
-    has_newer = cursor is not None if newer_than is None else more
+    has_newer = more if newer_than is not None else cursor is not None
+    if has_newer and newer_than is None and page:
+        above = _page_keys(
+            _sources(show, user), account_id=account_id, kind=kind, cursor=page[0].key,
+            size=0, newer=True,
+        )  # fmt: skip
+        has_newer = bool(above)
     return Timeline(
         entries=page,
         show=show,

@@ -275,14 +275,13 @@ def my_task_rows(context: dict[str, Any], tasks: list[Activity]) -> SafeString:
         )
         contact = task.contact_shown
         return format_html(
-            '<tr data-task="{}"{}><td>{}{}</td><td><a href="{}#activity-{}">{}</a>{}{}</td>'
+            '<tr data-task="{}"{}><td>{}{}</td><td><a href="{}">{}</a>{}{}</td>'
             '<td><a href="{}">{}</a>{}</td><td>{}</td><td class="row-actions">{}</td></tr>',
             task.pk,
             mark_safe(' class="overdue"') if late else "",
             _time(task.occurred_at, datetime_format),
             overdue if late else "",
-            account_url(task.account_id),
-            task.pk,
+            selectors.activity_url(task, account_url=account_url),
             task.subject,
             kind,
             format_html('<br><small class="help">{}</small>', _words(with_whom, contact=contact))
@@ -327,15 +326,14 @@ def my_recent_rows(activities: list[Activity]) -> SafeString:
     kinds = _kind_names()
     return format_html_join(
         "\n",
-        '<tr data-activity="{}"><td>{}</td><td>{}</td><td><a href="{}#activity-{}">{}</a></td>'
+        '<tr data-activity="{}"><td>{}</td><td>{}</td><td><a href="{}">{}</a></td>'
         '<td><a href="{}">{}</a></td></tr>',
         (
             (
                 activity.pk,
                 _time(activity.created_at, datetime_format),
                 kinds.get(activity.kind, activity.kind),
-                account_url(activity.account_id),
-                activity.pk,
+                selectors.activity_url(activity, account_url=account_url),
                 activity.subject,
                 account_url(activity.account_id),
                 activity.account.name,

@@ -663,6 +663,37 @@ class TestMyWork:
         [recent] = page.find("table", class_="my-recent").find("tbody").find_all("tr")
         assert recent.find_all("td")[1].text == "visit"
 
+    def test_my_work_leads_to_the_timeline_page_that_holds_the_task(self, as_user, sales_user):
+        """A task under twenty newer entries is on the timeline's second page: its link on My
+        work opens that page at it (a tester landed at the top, with the task nowhere)."""
+        account = AccountFactory()
+        now = timezone.now()
+        task = ActivityFactory(
+            account=account, kind="task", assigned_to=sales_user, occurred_at=now
+        )
+        ActivityFactory.create_batch(
+            25, account=account, kind="note", occurred_at=now + datetime.timedelta(hours=1)
+        )
+        client = as_user(sales_user)
+        my_work = parse(client.get(reverse("activities:my_work")).content)
+        link = my_work.find("tr", data_task=str(task.pk)).find("a").attrs["href"]
+        page = parse(client.get(link).content)
+        entries = page.find("ol", class_="timeline").find_all("li")
+        assert entries[0].attrs["id"] == f"activity-{task.pk}" == link.split("#")[1]
+        nav = {a.text for a in page.find("nav", class_="pagination").find_all("a")}
+        assert nav == {"Newest", "Newer"}
+
+        # The newest entry's page has nothing above it, so it offers no way up.
+        newest = ActivityFactory(
+            account=account, kind="note", occurred_at=now + datetime.timedelta(days=1)
+        )
+        page = parse(client.get(newest.get_absolute_url()).content)
+        assert page.find("ol", class_="timeline").find_all("li")[0].attrs["id"] == (
+            f"activity-{newest.pk}"
+        )
+        nav = {a.text for a in page.find("nav", class_="pagination").find_all("a")}
+        assert nav == {"Older"}
+
     def test_done_never_sends_the_user_elsewhere(self, as_user, sales_user):
         task = ActivityFactory(kind="task", assigned_to=sales_user)
         response = as_user(sales_user).post(
