@@ -106,8 +106,8 @@ def test_log_a_call_give_a_colleague_a_task_and_see_it_done(page: Page, sales_us
     screenshot(page, "activities-timeline-done")
 
 
-def test_on_a_dutch_phone_the_timeline_actions_keep_their_words_whole(page: Page, sales_user):
-    """A tester saw "Bewerke|n" and "Verwijdere|n" split at 390 px: the actions wrap as a whole."""
+def _a_task_on_a_dutch_phone(page: Page, user, *, width: int, height: int, **task) -> None:
+    """Log in as `user`, in Dutch, and open the page of an account with one task of theirs."""
     from activities.models import Activity
     from tests.activities.factories import ActivityFactory
 
@@ -116,14 +116,22 @@ def test_on_a_dutch_phone_the_timeline_actions_keep_their_words_whole(page: Page
         account=account,
         kind=Activity.Kind.TASK,
         subject="Approve the framework agreement",
-        occurred_at=timezone.now() + datetime.timedelta(days=6),
-        created_by=sales_user,
+        created_by=user,
+        **task,
     )
-    log_in(page, sales_user.username)
-    sales_user.language = "nl"
-    sales_user.save(update_fields=["language"])
-    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, user.username)
+    user.language = "nl"
+    user.save(update_fields=["language"])
+    page.set_viewport_size({"width": width, "height": height})
     page.goto(account.get_absolute_url())
+
+
+def test_on_a_dutch_phone_the_timeline_actions_keep_their_words_whole(page: Page, sales_user):
+    """A tester saw "Bewerke|n" and "Verwijdere|n" split at 390 px: the actions wrap as a whole."""
+    _a_task_on_a_dutch_phone(
+        page, sales_user, width=390, height=844,
+        occurred_at=timezone.now() + datetime.timedelta(days=6),
+    )  # fmt: skip
     actions = page.locator(".timeline-actions").first
     expect(actions.get_by_role("link", name="Verwijderen")).to_be_visible()
     lines = page.evaluate(
@@ -141,26 +149,12 @@ def test_on_a_dutch_phone_the_timeline_actions_keep_their_words_whole(page: Page
 
 def test_on_a_dutch_phone_a_done_tasks_badge_stays_inside_its_card(page: Page, sales_user):
     """ "Afgerond door … op …" is a sentence: a tester saw it run past the card at 375 px."""
-    from activities.models import Activity
-    from tests.activities.factories import ActivityFactory
-
     sales_user.first_name, sales_user.last_name = "Arjen", "Bakker-Vandenberghe"
     sales_user.save(update_fields=["first_name", "last_name"])
-    account = AccountFactory(name="Acme Panels")
-    ActivityFactory(
-        account=account,
-        kind=Activity.Kind.TASK,
-        subject="Approve the framework agreement",
-        created_by=sales_user,
-        assigned_to=sales_user,
-        done_at=timezone.now(),
-        done_by=sales_user,
-    )
-    log_in(page, sales_user.username)
-    sales_user.language = "nl"
-    sales_user.save(update_fields=["language"])
-    page.set_viewport_size({"width": 375, "height": 812})
-    page.goto(account.get_absolute_url())
+    _a_task_on_a_dutch_phone(
+        page, sales_user, width=375, height=812,
+        assigned_to=sales_user, done_at=timezone.now(), done_by=sales_user,
+    )  # fmt: skip
     badge = page.locator(".timeline-entry .badge.done").first
     expect(badge).to_contain_text("Afgerond door Arjen Bakker-Vandenberghe op")
     card = page.locator("section.timeline-panel")
