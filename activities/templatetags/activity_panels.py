@@ -3,6 +3,8 @@ from datetime import datetime
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
+from django.template.backends.utils import csrf_input
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -61,23 +63,24 @@ def _kind_names() -> dict[str, str]:
     return {kind: str(label) for kind, label in Activity.Kind.choices}
 
 
+def _shown(moment: datetime | None, shown_as: str) -> str:
+    """A moment in the local time zone, as the `date` filter shows it; "" for none."""
+    return dateformat.format(timezone.localtime(moment), shown_as) if moment else ""
+
+
 def _time(moment: datetime, shown_as: str) -> SafeString:
-    """A <time> element, in the local time zone, as the `date` filter shows it."""
-    local = timezone.localtime(moment)
+    """A <time> element for the moment, shown as _shown() has it."""
     return format_html(
-        '<time datetime="{}">{}</time>', local.isoformat(), dateformat.format(local, shown_as)
+        '<time datetime="{}">{}</time>',
+        timezone.localtime(moment).isoformat(),
+        _shown(moment, shown_as),
     )
 
 
-def _mark_done_form(context: dict[str, Any], *, back_to: str) -> Callable[[int], SafeString]:
+def _mark_done_form(request: HttpRequest, *, back_to: str) -> Callable[[int], SafeString]:
     """The "Mark done" button of a task, by its id; done, it comes back to `back_to`."""
     done_url = url_by_id("activities:done")
-    token = context.get("csrf_token")
-    csrf = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        if token and token != "NOTPROVIDED"
-        else ""
-    )
+    csrf = csrf_input(request)
     label = gettext("Mark done")
     return lambda pk: format_html(
         '<form method="post" action="{}" class="inline-form">{}<input type="hidden" name="next" '
@@ -98,7 +101,7 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
     """
     request = context["request"]
     user = request.user
-    mark_done = _mark_done_form(context, back_to=request.get_full_path())
+    mark_done = _mark_done_form(request, back_to=request.get_full_path())
     update_url, delete_url = url_by_id("activities:update"), url_by_id("activities:delete")
     may = {
         name: user.has_perm(f"{app}.{name}")
@@ -131,16 +134,15 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
     history = format_html('<span class="badge kind">{}</span>', gettext("History"))
     sales = format_html('<span class="badge kind">{}</span>', gettext("Sales"))
 
-    def when(moment: datetime | None) -> str:
-        return dateformat.format(timezone.localtime(moment), datetime_format) if moment else ""
-
     def activity_title(activity: Activity) -> SafeString:
         kind = format_html(
             '<span class="badge kind">{}</span>', kinds.get(activity.kind, activity.kind)
         )
         if activity.is_deleted:
             trace = _words(
-                words["deleted"], who=activity.deleted_by or "—", when=when(activity.deleted_at)
+                words["deleted"],
+                who=activity.deleted_by or "—",
+                when=_shown(activity.deleted_at, datetime_format),
             )
             return format_html(
                 '{}\n<del>{}</del>\n<span class="help">{}</span>', kind, activity.subject, trace
@@ -153,7 +155,11 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
         elif activity.kind == Activity.Kind.TASK:
             state = format_html(
                 '<span class="badge done" data-state="done">{}</span>',
-                _words(words["done"], who=activity.done_by or "—", when=when(activity.done_at)),
+                _words(
+                    words["done"],
+                    who=activity.done_by or "—",
+                    when=_shown(activity.done_at, datetime_format),
+                ),
             )
         return format_html("{}\n<strong>{}</strong>\n{}", kind, activity.subject, state)
 
@@ -253,7 +259,7 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
 
 @register.simple_tag(takes_context=True)
 def my_task_rows(context: dict[str, Any], tasks: list[Activity]) -> SafeString:
-    mark_done = _mark_done_form(context, back_to=reverse("activities:my_work"))
+    mark_done = _mark_done_form(context["request"], back_to=reverse("activities:my_work"))
     account_url = url_by_id("accounts:detail")
     datetime_format = get_format("DATETIME_FORMAT")
     kinds = _kind_names()
