@@ -203,6 +203,10 @@ def build_cases() -> list[tuple[str, list[str]]]:
         ("search: nothing 'qxzvy'", ["/accounts/?q=qxzvy"]),
         ("search: email", [f"/accounts/?q={email}"]),
         ("search: 'bouw' last page", ["/accounts/?q=bouw&last=1"]),
+        # Names that sort late: PostgreSQL walks the name index from A hoping to meet them soon.
+        ("search: a late surname 'wouters'", ["/accounts/?q=wouters"]),
+        ("search: a late surname 'zimmermann'", ["/accounts/?q=zimmermann"]),
+        ("search: 'bouw' by city desc", ["/accounts/?q=bouw&sort=-city"]),
         ("filter: type Customer", [f"/accounts/?relationship_type={customer}"]),
         ("filter: type Press", [f"/accounts/?relationship_type={press}"]),
         ("filter: industry", [f"/accounts/?industry={industry}"]),
