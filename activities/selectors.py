@@ -18,7 +18,11 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Account, AccountChange, Contact
 from accounts.selectors import accounts_owned_by, name_owners
 from activities.models import Activity
-from activities.services import activity_may_change, activity_may_mark_done
+from activities.services import (
+    activity_may_change,
+    activity_may_mark_done,
+    activity_may_reopen,
+)
 from common.links import url_by_id
 from common.typing import AuthUser, StrOrPromise
 from sales.models import Approval, Invoice, Order, PrepaymentDecision, Quote
@@ -56,6 +60,7 @@ class TimelineEntry:
     activity: Activity | None = None
     may_change: bool = False
     may_mark_done: bool = False
+    may_reopen: bool = False
 
     @property
     def key(self) -> tuple[datetime, int, int]:
@@ -338,6 +343,7 @@ def _entry(rank: int, record: Any, user: AuthUser) -> TimelineEntry:
             title=record.subject, who=record.created_by, activity=record,
             may_change=activity_may_change(activity=record, user=user),
             may_mark_done=activity_may_mark_done(activity=record, user=user),
+            may_reopen=activity_may_reopen(activity=record, user=user),
         )  # fmt: skip
     if rank == CHANGES.rank:
         title, detail = _change_words(record)

@@ -48,6 +48,14 @@ def activity_may_mark_done(*, activity: Activity, user: AuthUser) -> bool:
     return user.has_perm("activities.change_activity") or activity.assigned_to_id == user.pk
 
 
+def activity_may_reopen(*, activity: Activity, user: AuthUser) -> bool:
+    """A task (or planned activity) marked done by mistake opens again for whoever may close
+    it; what had happened when it was written stays done."""
+    if activity.is_deleted or activity.is_open or _done_as_written(activity):
+        return False
+    return user.has_perm("activities.change_activity") or activity.assigned_to_id == user.pk
+
+
 def _is_planned(activity: Activity, now: datetime) -> bool:
     """A task, or anything set for later, is open until marked done."""
     return activity.kind == Activity.Kind.TASK or activity.occurred_at > now
@@ -154,6 +162,24 @@ def activity_mark_done(*, activity: Activity, user: AuthUser) -> Activity:
     if not activity_may_mark_done(activity=activity, user=user):
         raise PermissionDenied(_("Your role may not mark activities done."))
     activity.done_at, activity.done_by = timezone.now(), user
+    activity.save(update_fields=["done_at", "done_by", "updated_at"])
+    return activity
+
+
+@transaction.atomic
+def activity_reopen(*, activity: Activity, user: AuthUser) -> Activity:
+    """Open a task marked done by mistake again: back on its assignee's list, its done mark
+    gone."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.is_deleted:
+        raise ValidationError(_("This activity was deleted."))
+    if _done_as_written(activity):
+        raise ValidationError(_("This had already happened when it was written down."))
+    if activity.is_open:
+        raise ValidationError(_("This is open already."))
+    if not activity_may_reopen(activity=activity, user=user):
+        raise PermissionDenied(_("Your role may not reopen activities."))
+    activity.done_at, activity.done_by = None, None
     activity.save(update_fields=["done_at", "done_by", "updated_at"])
     return activity
 

@@ -13,5 +13,6 @@ urlpatterns = [
     ),
     path("activities/<id:pk>/edit/", views.ActivitySaveView.as_view(), name="update"),
     path("activities/<id:pk>/done/", views.ActivityDoneView.as_view(), name="done"),
+    path("activities/<id:pk>/reopen/", views.ActivityReopenView.as_view(), name="reopen"),
     path("activities/<id:pk>/delete/", views.ActivityDeleteView.as_view(), name="delete"),
 ]

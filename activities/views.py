@@ -118,6 +118,21 @@ class ActivityDoneView(ServiceActionView):
         return _safe_next(self.request, self.object.get_absolute_url())
 
 
+class ActivityReopenView(ServiceActionView):
+    """The "Reopen" button of a task marked done by mistake, on the timeline."""
+
+    permission_required = "activities.view_activity"
+    model = Activity
+    object: Activity
+
+    def perform(self) -> str:
+        services.activity_reopen(activity=self.object, user=self.request.user)
+        return _("“%(subject)s” is open again.") % {"subject": self.object.subject}
+
+    def get_success_url(self) -> str:
+        return _safe_next(self.request, self.object.get_absolute_url())
+
+
 class ActivityDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):
     request: AuthenticatedHttpRequest
     permission_required = "activities.delete_activity"

@@ -77,15 +77,17 @@ def _time(moment: datetime, shown_as: str) -> SafeString:
     )
 
 
-def _mark_done_form(request: HttpRequest, *, back_to: str) -> Callable[[int], SafeString]:
-    """The "Mark done" button of a task, by its id; done, it comes back to `back_to`."""
-    done_url = url_by_id("activities:done")
+def _button_form(
+    request: HttpRequest, url_name: str, label: str, *, back_to: str
+) -> Callable[[int], SafeString]:
+    """A button that posts to `url_name` for an activity, by its id, and comes back to
+    `back_to`: "Mark done" and "Reopen"."""
+    action_url = url_by_id(url_name)
     csrf = csrf_input(request)
-    label = gettext("Mark done")
     return lambda pk: format_html(
         '<form method="post" action="{}" class="inline-form">{}<input type="hidden" name="next" '
         'value="{}"><button type="submit" class="button small">{}</button></form>',
-        done_url(pk),
+        action_url(pk),
         csrf,
         back_to,
         label,
@@ -101,7 +103,9 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
     """
     request = context["request"]
     user = request.user
-    mark_done = _mark_done_form(request, back_to=request.get_full_path())
+    here = request.get_full_path()
+    mark_done = _button_form(request, "activities:done", gettext("Mark done"), back_to=here)
+    reopen = _button_form(request, "activities:reopen", gettext("Reopen"), back_to=here)
     update_url, delete_url = url_by_id("activities:update"), url_by_id("activities:delete")
     may = {
         name: user.has_perm(f"{app}.{name}")
@@ -188,6 +192,8 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
         actions = []
         if entry.may_mark_done:
             actions.append(mark_done(activity.pk))
+        if entry.may_reopen:
+            actions.append(reopen(activity.pk))
         if entry.may_change and may["change_activity"]:
             actions.append(
                 format_html('<a class="link" href="{}">{}</a>', update_url(activity.pk), edit)
@@ -259,7 +265,12 @@ def timeline_entries(context: dict[str, Any], entries: list[selectors.TimelineEn
 
 @register.simple_tag(takes_context=True)
 def my_task_rows(context: dict[str, Any], tasks: list[Activity]) -> SafeString:
-    mark_done = _mark_done_form(context["request"], back_to=reverse("activities:my_work"))
+    mark_done = _button_form(
+        context["request"],
+        "activities:done",
+        gettext("Mark done"),
+        back_to=reverse("activities:my_work"),
+    )
     account_url = url_by_id("accounts:detail")
     datetime_format = get_format("DATETIME_FORMAT")
     kinds = _kind_names()

@@ -196,6 +196,48 @@ def test_whoever_a_task_is_for_marks_it_done_whatever_their_role(sales_user, acc
     assert task.done_by == accounting_user
 
 
+def test_a_task_marked_done_by_mistake_is_reopened(sales_user, accounting_user):
+    """Whoever may close a task may open it again: it goes back on its assignee's list."""
+    task = ActivityFactory(
+        kind=Activity.Kind.TASK, created_by=sales_user, assigned_to=accounting_user
+    )
+    task = services.activity_mark_done(activity=task, user=accounting_user)
+    assert services.activity_may_reopen(activity=task, user=accounting_user)
+    services.activity_reopen(activity=task, user=accounting_user)
+    task.refresh_from_db()
+    assert task.is_open and task.done_by is None and task.assigned_to == accounting_user
+    with pytest.raises(ValidationError, match="open"):
+        services.activity_reopen(activity=task, user=accounting_user)
+
+
+def test_accounting_cannot_reopen_someone_elses_task(sales_user, accounting_user):
+    task = ActivityFactory(kind=Activity.Kind.TASK, created_by=sales_user, assigned_to=sales_user)
+    task = services.activity_mark_done(activity=task, user=sales_user)
+    assert services.activity_may_reopen(activity=task, user=sales_user)
+    assert not services.activity_may_reopen(activity=task, user=accounting_user)
+    with pytest.raises(PermissionDenied):
+        services.activity_reopen(activity=task, user=accounting_user)
+    task.refresh_from_db()
+    assert task.done_by == sales_user
+
+
+def test_what_happened_as_written_is_not_reopened(sales_user):
+    """A logged call was done when it was written: there is nothing to do again."""
+    call = services.activity_create(account=AccountFactory(), user=sales_user, fields=fields())
+    assert not services.activity_may_reopen(activity=call, user=sales_user)
+    with pytest.raises(ValidationError, match="happened"):
+        services.activity_reopen(activity=call, user=sales_user)
+
+
+def test_a_deleted_task_is_not_reopened(sales_user):
+    task = ActivityFactory(kind=Activity.Kind.TASK, created_by=sales_user, assigned_to=sales_user)
+    services.activity_mark_done(activity=task, user=sales_user)
+    task = services.activity_delete(activity=task, user=sales_user)
+    assert not services.activity_may_reopen(activity=task, user=sales_user)
+    with pytest.raises(ValidationError, match="deleted"):
+        services.activity_reopen(activity=task, user=sales_user)
+
+
 def test_a_note_made_a_task_for_a_colleague_is_open_for_them(sales_user, management_user):
     note = services.activity_create(account=AccountFactory(), user=sales_user, fields=fields())
     assert note.done_at is not None

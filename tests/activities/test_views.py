@@ -694,6 +694,48 @@ class TestMyWork:
         nav = {a.text for a in page.find("nav", class_="pagination").find_all("a")}
         assert nav == {"Older"}
 
+    def test_a_task_marked_done_by_mistake_is_reopened_on_the_timeline(self, as_user, sales_user):
+        task = ActivityFactory(kind="task", assigned_to=sales_user, subject="Send the catalogue")
+        client = as_user(sales_user)
+        client.post(reverse("activities:done", args=[task.pk]))
+        page = task.account.get_absolute_url()
+        reopen = parse(client.get(page).content).find(
+            "form", action=reverse("activities:reopen", args=[task.pk])
+        )
+        values = {i.attrs["name"]: i.attrs["value"] for i in reopen.find_all("input")}
+        assert values["next"] == page and reopen.find("button").text == "Reopen"
+        response = client.post(reopen.attrs["action"], values, follow=True)
+        assert "“Send the catalogue” is open again." in response.content.decode()
+        task.refresh_from_db()
+        assert task.is_open
+        [entry] = timeline_entries(response)
+        # Due an hour ago, it is overdue again, with its "Mark done" button back.
+        assert entry.find("span", data_state="overdue")
+        assert entry.find("form", action=reverse("activities:done", args=[task.pk]))
+        assert not entry.find_all("form", action=reverse("activities:reopen", args=[task.pk]))
+        my_work = parse(client.get(reverse("activities:my_work")).content)
+        assert my_work.find("tr", data_task=str(task.pk))
+
+    def test_accounting_does_not_reopen_someone_elses_task(
+        self, as_user, sales_user, accounting_user
+    ):
+        task = ActivityFactory(kind="task", created_by=sales_user, assigned_to=sales_user)
+        as_user(sales_user).post(reverse("activities:done", args=[task.pk]))
+        client = as_user(accounting_user)
+        page = parse(client.get(task.account.get_absolute_url()).content)
+        assert not page.find_all("form", action=reverse("activities:reopen", args=[task.pk]))
+        assert client.post(reverse("activities:reopen", args=[task.pk])).status_code == 403
+        task.refresh_from_db()
+        assert not task.is_open
+
+    def test_a_logged_call_offers_no_reopen(self, as_user, sales_user):
+        call = ActivityFactory(kind="call", created_by=sales_user)
+        client = as_user(sales_user)
+        page = parse(client.get(call.account.get_absolute_url()).content)
+        assert not page.find_all("form", action=reverse("activities:reopen", args=[call.pk]))
+        response = client.post(reverse("activities:reopen", args=[call.pk]), follow=True)
+        assert "already happened" in response.content.decode()
+
     def test_done_never_sends_the_user_elsewhere(self, as_user, sales_user):
         task = ActivityFactory(kind="task", assigned_to=sales_user)
         response = as_user(sales_user).post(

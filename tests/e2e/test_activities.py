@@ -95,6 +95,13 @@ def test_log_a_call_give_a_colleague_a_task_and_see_it_done(page: Page, sales_us
     page.goto(account.get_absolute_url())
     task = page.locator('li.timeline-entry[data-kind="task"]')
     expect(task.locator('[data-state="done"]')).to_contain_text("Done by Kim Peters")
+    # Marked done by mistake: opened again, back on My work, and closed once more.
+    task.get_by_role("button", name="Reopen").click()
+    expect(page.get_by_role("status")).to_contain_text("“Send a revised quote” is open again.")
+    expect(task.locator("[data-state]")).to_have_text("Open")
+    screenshot(page, "activities-task-reopened")
+    task.get_by_role("button", name="Mark done").click()
+    expect(task.locator('[data-state="done"]')).to_contain_text("Done by Kim Peters")
     page.get_by_label("Show").select_option("call")
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page.locator("li.timeline-entry")).to_have_count(1)
