@@ -102,35 +102,32 @@ class ActivitySaveView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
         return self.object.get_absolute_url()
 
 
-class ActivityDoneView(ServiceActionView):
-    """The "Done" button of a task, on My work and on the timeline. Whoever a task is for may
-    press it, whatever their role (the service checks)."""
+class _TaskButtonView(ServiceActionView):
+    """A button on a task that closes or reopens it, and comes back to the page it sits on.
+    Whoever a task is for may press it, whatever their role (the service checks)."""
 
     permission_required = "activities.view_activity"
     model = Activity
     object: Activity
+
+    def get_success_url(self) -> str:
+        return _safe_next(self.request, self.object.get_absolute_url())
+
+
+class ActivityDoneView(_TaskButtonView):
+    """The "Mark done" button of a task, on My work and on the timeline."""
 
     def perform(self) -> str:
         services.activity_mark_done(activity=self.object, user=self.request.user)
         return _("“%(subject)s” is done.") % {"subject": self.object.subject}
 
-    def get_success_url(self) -> str:
-        return _safe_next(self.request, self.object.get_absolute_url())
 
-
-class ActivityReopenView(ServiceActionView):
+class ActivityReopenView(_TaskButtonView):
     """The "Reopen" button of a task marked done by mistake, on the timeline."""
-
-    permission_required = "activities.view_activity"
-    model = Activity
-    object: Activity
 
     def perform(self) -> str:
         services.activity_reopen(activity=self.object, user=self.request.user)
         return _("“%(subject)s” is open again.") % {"subject": self.object.subject}
-
-    def get_success_url(self) -> str:
-        return _safe_next(self.request, self.object.get_absolute_url())
 
 
 class ActivityDeleteView(PermissionRequiredMixin, ConfirmDeleteMixin, DeleteView):
