@@ -22,7 +22,7 @@ from django_countries import countries
 from accounts.listing import CHOICES_CACHE_KEY
 from accounts.models import Account, Contact, Industry, RelationshipType, type_name_shown
 from accounts.selectors import LISTED_ALL, LISTED_INACTIVE, accounts_listed, search_condition
-from common.pagination import KeysetOrder
+from common.pagination import KeysetOrder, WalkedSearch
 from common.search import (
     bounded_search_words,
     phone_search_digits,
@@ -109,17 +109,34 @@ class AccountListQuery:
     def descending(self) -> bool:
         return self.sort.startswith("-")
 
-    def accounts(self) -> QuerySet[Account]:
-        """The accounts that match the search and filters, in no particular order."""
+    def accounts(self, *, searched: bool = True) -> QuerySet[Account]:
+        """The accounts that match the search (unless not `searched`) and filters, in no
+        particular order."""
         accounts = accounts_listed(status=self.status)
-        return accounts.filter(self.copied_condition(), self.kept_condition())
+        return accounts.filter(self.copied_condition(searched=searched), self.kept_condition())
+
+    def walked_search(self) -> WalkedSearch | None:
+        """The search, for the list's pages to walk the name index for it, when it is all that
+        narrows the active accounts and they are sorted by name: an index holds the name and
+        the search column of active accounts (migration 0035). Otherwise None, and the search
+        is one more condition of `accounts()`."""
+        narrowed = any(
+            [self.relationship_type, self.industry, self.country, self.credit_hold, self.owner]
+        )
+        if not self.words or narrowed or self.status or self.sort_key != "name":
+            return None
+        return WalkedSearch(condition=search_condition(self.text), columns=("listing_search",))
 
     def copied_condition(
-        self, *, search_column: str = "listing_search", country_column: str = "listing_country"
+        self,
+        *,
+        search_column: str = "listing_search",
+        country_column: str = "listing_country",
+        searched: bool = True,
     ) -> Q:
         """The search, type, industry and country: held by the account and by the maps' copy
         of it (MapEntry, whose columns for the search words and country are named apart)."""
-        condition = search_condition(self.text, column=search_column)
+        condition = search_condition(self.text, column=search_column) if searched else Q()
         if self.relationship_type:
             condition &= Q(relationship_type_id=int(self.relationship_type))
         if self.industry:

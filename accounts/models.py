@@ -317,7 +317,9 @@ class Account(models.Model):
             # One per sort of the list, read forwards or backwards from the page's key: by the
             # column, then by name, as people read a list sorted by city. The country's also
             # serves the country filter sorted by name. (PostgreSQL's trigram index on
-            # listing_search is made by migration 0014: SQLite has none.)
+            # listing_search is made by migration 0014: SQLite has none. The indexes a search
+            # walks by name, with listing_search in them, by 0019 on SQLite and 0035 on
+            # PostgreSQL.)
             models.Index(fields=["listing_city", "name", "id"], name="account_list_city_name_idx"),
             models.Index(fields=["listing_country", "name", "id"], name="account_list_country_idx"),
             models.Index(fields=["listing_type", "name", "id"], name="account_list_type_name_idx"),

@@ -79,13 +79,15 @@ class AccountListView(PermissionRequiredMixin, TemplateView):
             messages.warning(self.request, SEARCH_CUT_MESSAGE)
         page = None
         if not query.errors:
+            walked = query.walked_search()
             page = keyset_page(
-                query.accounts(),
+                query.accounts(searched=walked is None),
                 sort_order(query.sort),
                 after=self.request.GET.get("after", ""),
                 before=self.request.GET.get("before", ""),
                 last=self.request.GET.get("last") == "1",
                 fields=selectors.ACCOUNT_LIST_FIELDS,
+                search=walked,
             )
         context.update(
             query=query,

@@ -8,10 +8,12 @@ from django.db import connection
 from django.http import QueryDict
 
 from accounts import services
-from accounts.filters import account_list_query
+from accounts.filters import account_list_query, sort_order
 from accounts.listing import LISTING_FIELDS
 from accounts.models import Account, Address, Contact, Industry, MapEntry, RelationshipType
 from accounts.selectors import ACCOUNT_LIST_FIELDS
+from common import pagination
+from common.pagination import keyset_page
 from common.search import search_normalised
 from tests.accounts.factories import AccountFactory, ContactFactory, IndustryFactory
 from tests.accounts.factories import relationship_type as rtype
@@ -159,3 +161,73 @@ def test_the_search_column_has_statistics_fine_enough_to_guess_a_search():
             "WHERE attrelid = 'accounts_account'::regclass AND attname = 'listing_search'"
         )
         assert cursor.fetchone()[0] == 1000
+
+
+def every_page(query_string: str, *, backwards: bool, walked: bool) -> list[list[str]]:
+    """The names on each page of the list, following Next links from the first page (or
+    Previous links from the last); the search walked by name, or a plain condition."""
+    query = account_list_query(QueryDict(query_string))
+    search = query.walked_search() if walked else None
+    rows, order = query.accounts(searched=search is None), sort_order(query.sort)
+
+    def page_at(**cursor: str | bool) -> pagination.KeysetPage:
+        return keyset_page(rows, order, fields=ACCOUNT_LIST_FIELDS, search=search, **cursor)
+
+    page = page_at(last=backwards)
+    pages = [[row["name"] for row in page.rows]]
+    while page.has_previous if backwards else page.has_next:
+        page = (
+            page_at(before=page.previous_cursor) if backwards else page_at(after=page.next_cursor)
+        )
+        pages.append([row["name"] for row in page.rows])
+    return pages
+
+
+@pytest.mark.parametrize("walk", [1, 7, 30, pagination.SEARCH_WALK_ROWS])
+def test_a_search_pages_alike_however_far_it_walks(monkeypatch, walk):
+    """A search's page is looked for among the first accounts by name, and every match is
+    sorted when those hold too few (a surname whose accounts sort near Z): the pages are the
+    same either way, forwards and backwards, and skip inactive accounts."""
+    monkeypatch.setattr(pagination, "SEARCH_WALK_ROWS", walk)
+    names = [f"Aa{i:02} Staal" for i in range(3)] + [f"Mm{i:02} Bouw" for i in range(20)]
+    names += [f"Zz{i:02} Staalbouw" for i in range(30)]
+    for name in names:
+        AccountFactory(name=name, email="")
+    AccountFactory(name="Aa99 Staal", email="", is_active=False)
+    matches = sorted(name for name in names if "Staal" in name)
+    assert account_list_query(QueryDict("q=staal")).walked_search() is not None
+    forwards = every_page("q=staal", backwards=False, walked=True)
+    assert forwards == [matches[:25], matches[25:]]
+    assert forwards == every_page("q=staal", backwards=False, walked=False)
+    backwards = every_page("q=staal", backwards=True, walked=True)
+    assert backwards == every_page("q=staal", backwards=True, walked=False)
+    assert backwards[0] == matches[-25:]
+    assert every_page("q=zz2+bouw", backwards=False, walked=True) == [matches[-10:]]
+    assert every_page("q=nothing", backwards=False, walked=True) == [[]]
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    ["q=staal&sort=city", "q=staal&country=NL", "q=staal&status=all", "q=staal&credit_hold=true"],
+)
+def test_a_search_narrowed_otherwise_is_a_plain_condition(query_string):
+    """Only the name index of active accounts carries the search column: sorted by another
+    column or filtered, the search is one more condition of the query."""
+    assert account_list_query(QueryDict(query_string)).walked_search() is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_a_search_of_the_list_walks_the_index_that_carries_the_search_column():
+    """PostgreSQL tests the first accounts by name from the index (migration 0035), without
+    reading their rows, and sorts the trigram index's matches only when they hold too few."""
+    AccountFactory.create_batch(3)
+    query = account_list_query(QueryDict("q=nothing+like+this"))
+    search = query.walked_search()
+    rows = query.accounts(searched=False)
+    ids = pagination._walked_search_ids(rows, search, ["name", "id"], 26)
+    sql, params = rows.filter(pk__in=ids).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "account_search_walk_idx" in plan, plan
