@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import django_filters
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
@@ -116,14 +117,20 @@ class AccountListQuery:
         return accounts.filter(self.copied_condition(searched=searched), self.kept_condition())
 
     def walked_search(self) -> WalkedSearch | None:
-        """The search, for the list's pages to walk the name index for it, when it is all that
-        narrows the active accounts and they are sorted by name: an index holds the name and
-        the search column of active accounts (migration 0035). Otherwise None, and the search
-        is one more condition of `accounts()`."""
+        """The search, for the list's pages to walk the name index for it, on PostgreSQL when
+        it is all that narrows the active accounts and they are sorted by name: an index holds
+        the name and the search column of active accounts (migration 0035). Otherwise None,
+        and the search is one more condition of `accounts()`.
+
+        SQLite has no trigram index, so no plan to choose: it walks its own index by name
+        (migration 0019), and it would compute both ways of the walked search's statement.
+        """
         narrowed = any(
             [self.relationship_type, self.industry, self.country, self.credit_hold, self.owner]
         )
         if not self.words or narrowed or self.status or self.sort_key != "name":
+            return None
+        if connection.vendor != "postgresql":
             return None
         return WalkedSearch(condition=search_condition(self.text), columns=("listing_search",))
 

@@ -11,9 +11,9 @@ from accounts import services
 from accounts.filters import account_list_query, sort_order
 from accounts.listing import LISTING_FIELDS
 from accounts.models import Account, Address, Contact, Industry, MapEntry, RelationshipType
-from accounts.selectors import ACCOUNT_LIST_FIELDS
+from accounts.selectors import ACCOUNT_LIST_FIELDS, search_condition
 from common import pagination
-from common.pagination import keyset_page
+from common.pagination import WalkedSearch, keyset_page
 from common.search import search_normalised
 from tests.accounts.factories import AccountFactory, ContactFactory, IndustryFactory
 from tests.accounts.factories import relationship_type as rtype
@@ -167,7 +167,7 @@ def every_page(query_string: str, *, backwards: bool, walked: bool) -> list[list
     """The names on each page of the list, following Next links from the first page (or
     Previous links from the last); the search walked by name, or a plain condition."""
     query = account_list_query(QueryDict(query_string))
-    search = query.walked_search() if walked else None
+    search = WalkedSearch(search_condition(query.text), ("listing_search",)) if walked else None
     rows, order = query.accounts(searched=search is None), sort_order(query.sort)
 
     def page_at(**cursor: str | bool) -> pagination.KeysetPage:
@@ -195,7 +195,6 @@ def test_a_search_pages_alike_however_far_it_walks(monkeypatch, walk):
         AccountFactory(name=name, email="")
     AccountFactory(name="Aa99 Staal", email="", is_active=False)
     matches = sorted(name for name in names if "Staal" in name)
-    assert account_list_query(QueryDict("q=staal")).walked_search() is not None
     forwards = every_page("q=staal", backwards=False, walked=True)
     assert forwards == [matches[:25], matches[25:]]
     assert forwards == every_page("q=staal", backwards=False, walked=False)
@@ -204,6 +203,13 @@ def test_a_search_pages_alike_however_far_it_walks(monkeypatch, walk):
     assert backwards[0] == matches[-25:]
     assert every_page("q=zz2+bouw", backwards=False, walked=True) == [matches[-10:]]
     assert every_page("q=nothing", backwards=False, walked=True) == [[]]
+
+
+def test_the_list_walks_a_search_by_name_on_postgresql():
+    """SQLite has no other way to a search's page than its own index by name (migration 0019),
+    and computed both ways of the walked search's statement: 5 ms became 27 ms."""
+    walked = account_list_query(QueryDict("q=staal")).walked_search()
+    assert (walked is not None) == (connection.vendor == "postgresql")
 
 
 @pytest.mark.parametrize(
