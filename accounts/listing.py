@@ -34,6 +34,10 @@ LISTING_FIELDS = (
 )
 REFRESH_BATCH = 2_000
 CHOICES_CACHE_KEY = "accounts:list-choices"
+# PostgreSQL refuses an index row over 2,704 bytes, and the index a search walks by name holds
+# the name (up to 800 bytes) with the search column (migration 0035). Latin text never comes
+# near; a name, city and email of four-byte characters did, and the account could not be saved.
+SEARCH_MAX_BYTES = 1_600
 
 
 def listing_values(
@@ -48,14 +52,19 @@ def listing_values(
 ) -> dict[str, str]:
     """The list's columns of one account, from its own fields and its visit address."""
     # Words never hold a space, so a search word cannot match across two parts.
-    searched = " ".join(part for part in (name, city, email, crm4_id) if part)
+    searched = search_normalised(" ".join(part for part in (name, city, email, crm4_id) if part))
     return {
-        "listing_search": search_normalised(searched),
+        "listing_search": _within_bytes(searched, SEARCH_MAX_BYTES),
         "listing_city": city,
         "listing_country": country,
         "listing_type": type_name,
         "listing_industry": industry_name,
     }
+
+
+def _within_bytes(text: str, limit: int) -> str:
+    """The longest start of `text` that takes at most `limit` bytes in UTF-8."""
+    return text.encode()[:limit].decode(errors="ignore")
 
 
 def _source_rows(account_ids: Iterable[int]) -> Iterator[tuple[int, dict[str, str], tuple]]:

@@ -132,12 +132,21 @@ class Cursor:
             return None
         if not (isinstance(part, int) and 0 <= part < len(order.parts)):
             return None
-        # Text columns, then the id; PostgreSQL refuses NUL in a query.
-        if not all(isinstance(v, str) and "\x00" not in v for v in key[:-1]):
+        # Text columns, then the id; PostgreSQL refuses NUL in a query, and neither database
+        # takes a lone surrogate ("\ud800" in the JSON), which is no text.
+        if not all(isinstance(v, str) and "\x00" not in v and _is_text(v) for v in key[:-1]):
             return None
         if not (isinstance(key[-1], int) and 0 <= key[-1] < 2**63):
             return None
         return cls(part=part, key=tuple(key), position=position)
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass
@@ -240,7 +249,7 @@ def keyset_page(
             chosen = chosen.filter(order.beyond(cursor.key, backwards=backwards))
         wanted = size + 1 - len(found)
         order_by = order.order_by(backwards=backwards)
-        if search is not None:
+        if search is not None and search.condition:
             chosen = chosen.filter(pk__in=_walked_search_ids(chosen, search, order_by, wanted))
         chosen = chosen.order_by(*order_by).values(*columns)
         found += [(part, row) for row in chosen[:wanted]]

@@ -5,17 +5,19 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.http import QueryDict
+from django.urls import reverse
 
 from accounts import services
 from accounts.filters import account_list_query, sort_order
-from accounts.listing import LISTING_FIELDS
+from accounts.listing import LISTING_FIELDS, SEARCH_MAX_BYTES
 from accounts.models import Account, Address, Contact, Industry, MapEntry, RelationshipType
 from accounts.selectors import ACCOUNT_LIST_FIELDS, search_condition
 from common import pagination
 from common.pagination import WalkedSearch, keyset_page
 from common.search import search_normalised
-from tests.accounts.factories import AccountFactory, ContactFactory, IndustryFactory
+from tests.accounts.factories import AccountFactory, ContactFactory, IndustryFactory, visit_update
 from tests.accounts.factories import relationship_type as rtype
 from tests.maps.factories import located_account
 
@@ -205,6 +207,15 @@ def test_a_search_pages_alike_however_far_it_walks(monkeypatch, walk):
     assert every_page("q=nothing", backwards=False, walked=True) == [[]]
 
 
+def test_a_walked_search_of_nothing_is_the_whole_list():
+    AccountFactory.create_batch(3)
+    rows, order = account_list_query(QueryDict("")).accounts(), sort_order("name")
+    empty = WalkedSearch(Q(), ("listing_search",))
+    walked = keyset_page(rows, order, fields=ACCOUNT_LIST_FIELDS, search=empty)
+    assert walked == keyset_page(rows, order, fields=ACCOUNT_LIST_FIELDS)
+    assert len(walked.rows) == 3
+
+
 def test_the_list_walks_a_search_by_name_on_postgresql():
     """SQLite has no other way to a search's page than its own index by name (migration 0019),
     and computed both ways of the walked search's statement: 5 ms became 27 ms."""
@@ -237,3 +248,47 @@ def test_a_search_of_the_list_walks_the_index_that_carries_the_search_column():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "account_search_walk_idx" in plan, plan
+
+
+def four_byte_text(length: int) -> str:
+    """Characters of CJK Extension B: four bytes each in UTF-8, kept as they are by the search
+    column's normalising."""
+    return "".join(chr(0x20000 + n * 7) for n in range(length))
+
+
+def test_an_account_written_in_four_byte_characters_saves_and_is_found(as_user, sales_user):
+    """Its name, city and email filled the search column past what PostgreSQL takes in an index
+    row (2,704 bytes, migration 0035's index): the account could not be saved. The column keeps
+    its first SEARCH_MAX_BYTES, so the name is still found."""
+    from tests.accounts.test_views import create_data
+
+    name, city = four_byte_text(200), four_byte_text(100)
+    email = "a@" + ".".join("一二三四五" * 12 for _ in range(4)) + ".com"
+    data = create_data(name=name, email=email, website="", **{"visit-city": city})
+    client = as_user(sales_user)
+    assert client.post(reverse("accounts:create"), data).status_code == 302
+    account = Account.objects.get(name=name)
+    assert len(account.listing_search.encode()) <= SEARCH_MAX_BYTES
+    assert account.listing_search.startswith(search_normalised(name))
+    found = client.get(reverse("accounts:list"), {"q": name[:20]})
+    assert name in found.content.decode()
+    call_command("rebuild_account_listing", stdout=io.StringIO())
+    assert Account.objects.get(pk=account.pk).listing_search == account.listing_search
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migration_0035_cuts_a_search_column_too_long_for_the_index():
+    """And commits that before it makes the index, so that PostgreSQL can make it over accounts
+    saved before the cut (in one transaction, the rows' old versions were indexed too)."""
+    account = AccountFactory(name=four_byte_text(200))
+    visit_update(account, city=four_byte_text(100))
+    call_command("migrate", "accounts", "0034", verbosity=0)
+    try:
+        Account.objects.filter(pk=account.pk).update(listing_search=four_byte_text(600))
+        call_command("migrate", "accounts", "0035", verbosity=0)
+        shortened = Account.objects.get(pk=account.pk).listing_search
+        assert len(shortened.encode()) <= SEARCH_MAX_BYTES
+        assert shortened.startswith(search_normalised(account.name))
+    finally:  # the next tests need every migration, whatever happened here
+        Account.objects.filter(pk=account.pk).delete()
+        call_command("migrate", "accounts", verbosity=0)

@@ -287,6 +287,9 @@ class TestAccountList:
             {"sort": "evil"},
             {"after": "not-a-cursor"},
             {"before": "WzEsMCwiXHUwMDAwIiwxXQ"},  # a cursor holding a NUL
+            # A lone surrogate, which neither database takes as text.
+            {"after": "WzEsMCwiXHVkODAwIiwxXQ", "q": "bodywork"},
+            {"before": "WzEsMCwiXHVkODAwIiwxXQ"},
             {"last": "x", "page": "x"},
         ],
     )
