@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from accounts.listing import CHOICES_CACHE_KEY
+from accounts.listing import CHOICES_CACHE_KEY, search_column_fits_its_index
 from accounts.models import Account, Contact, Industry, RelationshipType, type_name_shown
 from accounts.selectors import LISTED_ALL, LISTED_INACTIVE, accounts_listed, search_condition
 from common.pagination import KeysetOrder, WalkedSearch
@@ -132,7 +132,11 @@ class AccountListQuery:
             return None
         if connection.vendor != "postgresql":
             return None
-        return WalkedSearch(condition=search_condition(self.text), columns=("listing_search",))
+        return WalkedSearch(
+            condition=search_condition(self.text),
+            columns=("listing_search",),
+            index_condition=search_column_fits_its_index(),
+        )
 
     def copied_condition(
         self,

@@ -1,7 +1,7 @@
 import base64
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -181,11 +181,14 @@ class WalkedSearch:
     assuming they are spread evenly through the order: for a surname whose accounts all sort
     near Z it walked 950,000 rows of the name index (260 ms). `columns` are the model's
     columns the condition reads: the walk reads them with the order's, so an index holding
-    them all serves it without reading the rows.
+    them all serves it without reading the rows. `index_condition` is that index's own
+    condition, when it is partial, and must hold for every row: PostgreSQL reads a partial
+    index only for a query that states its condition.
     """
 
     condition: Q
     columns: tuple[str, ...]
+    index_condition: Q = field(default_factory=Q)
 
 
 def _walked_search_ids(
@@ -197,7 +200,8 @@ def _walked_search_ids(
     model = rows.model
     quote = connections[rows.db].ops.quote_name
     ordered = [name.removeprefix("-") for name in order_by]
-    walk = rows.order_by(*order_by).values(*dict.fromkeys([*ordered, *search.columns]))
+    walk = rows.filter(search.index_condition).order_by(*order_by)
+    walk = walk.values(*dict.fromkeys([*ordered, *search.columns]))
     walk_sql, walk_params = walk[:SEARCH_WALK_ROWS].query.sql_with_params()
     matches = rows.filter(search.condition).order_by().values(*ordered)
     matches_sql, matches_params = matches.query.sql_with_params()
