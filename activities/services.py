@@ -40,12 +40,15 @@ def activity_may_change(*, activity: Activity, user: AuthUser) -> bool:
     return not activity.is_deleted and activity_is_theirs(activity=activity, user=user)
 
 
-def activity_may_mark_done(*, activity: Activity, user: AuthUser) -> bool:
-    """Sales and Management close any open task; whoever a task is for closes it, whatever their
-    role (Sales asks Accounting to check a credit limit)."""
-    if not activity.is_open:
-        return False
+def _may_close_or_reopen(activity: Activity, user: AuthUser) -> bool:
+    """Sales and Management, and whoever the task is for, whatever their role (Sales asks
+    Accounting to check a credit limit)."""
     return user.has_perm("activities.change_activity") or activity.assigned_to_id == user.pk
+
+
+def activity_may_mark_done(*, activity: Activity, user: AuthUser) -> bool:
+    """Whether the user may close this open task."""
+    return activity.is_open and _may_close_or_reopen(activity, user)
 
 
 def activity_may_reopen(*, activity: Activity, user: AuthUser) -> bool:
@@ -53,7 +56,7 @@ def activity_may_reopen(*, activity: Activity, user: AuthUser) -> bool:
     it; what had happened when it was written stays done."""
     if activity.is_deleted or activity.is_open or _done_as_written(activity):
         return False
-    return user.has_perm("activities.change_activity") or activity.assigned_to_id == user.pk
+    return _may_close_or_reopen(activity, user)
 
 
 def _is_planned(activity: Activity, now: datetime) -> bool:
